@@ -1,0 +1,125 @@
+package io.worldstream.schemas;
+
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.records.ExperienceStep;
+import io.worldstream.records.LatentStep;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The catalogue of Worldstream's topics: the one place a topic name is spelled. */
+public final class Topics {
+
+  /** Models travel inside records (a VAE is about 17 MB as ONNX), so model topics take 64 MiB. */
+  public static final int MODEL_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  private static final String KEEP_FOREVER = "-1";
+
+  /** Experience from environment workers, keyed by episode id. */
+  public static final Topic<String, ExperienceStep> EXPERIENCE =
+      new Topic<>(
+          "wm.experience",
+          Serdes.String(),
+          AvroSerde.of(ExperienceStep.class),
+          4,
+          Map.of(
+              TopicConfig.CLEANUP_POLICY_CONFIG,
+              TopicConfig.CLEANUP_POLICY_DELETE,
+              TopicConfig.RETENTION_MS_CONFIG,
+              String.valueOf(7L * 24 * 3600 * 1000)),
+          "ExperienceStep per environment step, keyed by episode id");
+
+  /** Experience records the encoder could not use, with the reason in their headers. */
+  public static final Topic<byte[], byte[]> EXPERIENCE_DLQ =
+      new Topic<>(
+          "wm.experience.dlq",
+          Serdes.ByteArray(),
+          Serdes.ByteArray(),
+          1,
+          Map.of(
+              TopicConfig.CLEANUP_POLICY_CONFIG,
+              TopicConfig.CLEANUP_POLICY_DELETE,
+              TopicConfig.RETENTION_MS_CONFIG,
+              KEEP_FOREVER),
+          "original bytes of rejected experience, reason in headers");
+
+  /** VAE latents of every experience step, keyed by episode id (co-partitioned with EXPERIENCE). */
+  public static final Topic<String, LatentStep> LATENTS =
+      new Topic<>(
+          "wm.latents",
+          Serdes.String(),
+          AvroSerde.of(LatentStep.class),
+          EXPERIENCE.partitions(),
+          Map.of(
+              TopicConfig.CLEANUP_POLICY_CONFIG,
+              TopicConfig.CLEANUP_POLICY_DELETE,
+              TopicConfig.RETENTION_MS_CONFIG,
+              KEEP_FOREVER),
+          "LatentStep per experience step, keyed by episode id");
+
+  /** Trained MDN-RNN checkpoints with their ONNX model, keyed by lineage; the registry's log. */
+  public static final Topic<String, Checkpoint> CHECKPOINTS =
+      new Topic<>(
+          "wm.checkpoints",
+          Serdes.String(),
+          AvroSerde.of(Checkpoint.class),
+          1,
+          modelTopicConfigs(),
+          "Checkpoint per MDN-RNN version, keyed by lineage");
+
+  /** The best controller per lineage as it improves; workers act with the newest. */
+  public static final Topic<String, ControllerUpdate> CONTROLLERS =
+      new Topic<>(
+          "wm.controllers",
+          Serdes.String(),
+          AvroSerde.of(ControllerUpdate.class),
+          1,
+          Map.of(
+              TopicConfig.CLEANUP_POLICY_CONFIG,
+              TopicConfig.CLEANUP_POLICY_DELETE,
+              TopicConfig.RETENTION_MS_CONFIG,
+              KEEP_FOREVER),
+          "ControllerUpdate per improvement, keyed by lineage");
+
+  /** One report per CMA-ES generation of the controller evaluator. */
+  public static final Topic<String, EvaluationReport> EVALUATIONS =
+      new Topic<>(
+          "wm.evaluations",
+          Serdes.String(),
+          AvroSerde.of(EvaluationReport.class),
+          1,
+          Map.of(
+              TopicConfig.CLEANUP_POLICY_CONFIG,
+              TopicConfig.CLEANUP_POLICY_DELETE,
+              TopicConfig.RETENTION_MS_CONFIG,
+              KEEP_FOREVER),
+          "EvaluationReport per CMA-ES generation, keyed by lineage");
+
+  private static final List<Topic<?, ?>> ALL =
+      List.of(EXPERIENCE, EXPERIENCE_DLQ, LATENTS, CHECKPOINTS, CONTROLLERS, EVALUATIONS);
+
+  private Topics() {}
+
+  /** Every topic of the catalogue, in pipeline order. */
+  public static List<Topic<?, ?>> all() {
+    return ALL;
+  }
+
+  public static Optional<Topic<?, ?>> byName(String name) {
+    return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
+  private static Map<String, String> modelTopicConfigs() {
+    return Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG,
+        TopicConfig.CLEANUP_POLICY_DELETE,
+        TopicConfig.RETENTION_MS_CONFIG,
+        KEEP_FOREVER,
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+        String.valueOf(MODEL_MAX_MESSAGE_BYTES));
+  }
+}
