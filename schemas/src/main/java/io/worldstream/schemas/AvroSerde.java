@@ -1,5 +1,6 @@
 package io.worldstream.schemas;
 
+import io.worldstream.records.ExperienceStep;
 import io.worldstream.schemas.RecordFormatException.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -15,6 +16,7 @@ import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -27,6 +29,14 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerde<T extends SpecificRecord>
     implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+  static {
+    // Avro 1.12 instantiates only trusted classes named by a schema; trust our generated records.
+    String records = ExperienceStep.class.getPackageName();
+    ClassSecurityValidator.setGlobal(
+        ClassSecurityValidator.composite(
+            ClassSecurityValidator.getGlobal(), c -> c.getPackageName().equals(records)));
+  }
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
@@ -49,6 +59,11 @@ public final class AvroSerde<T extends SpecificRecord>
   public static <T extends SpecificRecord> AvroSerde<T> of(
       Class<T> type, SchemaStore writerSchemas) {
     return new AvroSerde<>(type, writerSchemas);
+  }
+
+  /** The record class this serde reads and writes. */
+  public Class<T> type() {
+    return type;
   }
 
   public byte[] encode(T record) {
