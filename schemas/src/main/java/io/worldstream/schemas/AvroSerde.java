@@ -88,8 +88,7 @@ public final class AvroSerde<T extends SpecificRecord>
     try {
       record = decoder.decode(in, null);
     } catch (BadHeaderException e) {
-      Reason reason = bytes.length < 10 ? Reason.TRUNCATED : Reason.BAD_MAGIC;
-      throw fail(reason, bytes, e.getMessage(), e);
+      throw fail(hasMarker(bytes) ? Reason.TRUNCATED : Reason.BAD_MAGIC, bytes, e.getMessage(), e);
     } catch (MissingSchemaException e) {
       throw fail(
           Reason.UNKNOWN_SCHEMA,
@@ -144,6 +143,11 @@ public final class AvroSerde<T extends SpecificRecord>
             + " bytes): "
             + detail,
         cause);
+  }
+
+  /** Whether the bytes start like a single-object message; shorter prefixes count as a start. */
+  private static boolean hasMarker(byte[] bytes) {
+    return (bytes.length < 1 || bytes[0] == (byte) 0xC3) && (bytes.length < 2 || bytes[1] == 0x01);
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> kind) {

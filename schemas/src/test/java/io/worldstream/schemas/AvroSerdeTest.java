@@ -79,6 +79,15 @@ class AvroSerdeTest {
   }
 
   @Test
+  void shouldCallShortTextABadMagicNotATruncation() {
+    byte[] text = "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> AvroSerde.of(LatentStep.class).decode(text))
+        .isInstanceOfSatisfying(
+            RecordFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_MAGIC));
+  }
+
+  @Test
   void shouldRejectAnUnknownSchemaFingerprint() {
     byte[] bytes = AvroSerde.of(LatentStep.class).encode(SampleRecords.latent());
     bytes[5] ^= 0x55; // fingerprint occupies bytes 2..9
