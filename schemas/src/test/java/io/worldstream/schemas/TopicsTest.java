@@ -1,0 +1,42 @@
+package io.worldstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+  @Test
+  void shouldNameEveryTopicOnceUnderTheWmPrefix() {
+    assertThat(Topics.all())
+        .extracting(Topic::name)
+        .doesNotHaveDuplicates()
+        .allMatch(n -> n.startsWith("wm."));
+    Topics.all().forEach(t -> assertThat(Topics.byName(t.name())).contains(t));
+    assertThat(Topics.byName("wm.unknown")).isEmpty();
+  }
+
+  @Test
+  void shouldLetModelTopicsCarryModelsInsideRecords() {
+    assertThat(Topics.CHECKPOINTS.configs())
+        .containsEntry(
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.MODEL_MAX_MESSAGE_BYTES));
+    assertThat(Topics.MODEL_MAX_MESSAGE_BYTES).isGreaterThan(17 * 1024 * 1024); // a VAE as ONNX
+  }
+
+  @Test
+  void shouldCoPartitionLatentsWithTheExperienceTheyEncode() {
+    assertThat(Topics.LATENTS.partitions()).isEqualTo(Topics.EXPERIENCE.partitions());
+  }
+
+  @Test
+  void shouldCreateTopicsWithTheirConfigsAndTheClusterDefaultReplication() {
+    var created = Topics.CHECKPOINTS.newTopic(Optional.empty());
+    assertThat(created.name()).isEqualTo("wm.checkpoints");
+    assertThat(created.numPartitions()).isEqualTo(1);
+    assertThat(created.replicationFactor()).isEqualTo((short) -1);
+    assertThat(created.configs()).isEqualTo(Topics.CHECKPOINTS.configs());
+  }
+}
