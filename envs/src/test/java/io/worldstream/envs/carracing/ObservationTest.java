@@ -1,0 +1,110 @@
+package io.worldstream.envs.carracing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.envs.Action;
+import io.worldstream.envs.Pixels;
+import org.junit.jupiter.api.Test;
+
+/** Observations against Gymnasium's exact frames (spec §13.4). */
+class ObservationTest {
+
+  static Pixels reset() {
+    try (CarRacing env = new CarRacing(CarRacing.Options.defaults())) {
+      return env.reset(0).observation();
+    }
+  }
+
+  static Pixels after(int steps, Action action) {
+    try (CarRacing env = new CarRacing(CarRacing.Options.defaults())) {
+      env.reset(0);
+      Pixels last = null;
+      for (int k = 0; k < steps; k++) {
+        last = env.step(action).observation();
+      }
+      return last;
+    }
+  }
+
+  /** Mean |Δ| per channel over all pixels, in grey levels. */
+  static double[] meanAbsDiff(Pixels actual, byte[] expected) {
+    double[] sum = new double[3];
+    byte[] a = actual.data();
+    for (int i = 0; i < a.length; i++) {
+      sum[i % 3] += Math.abs((a[i] & 0xFF) - (expected[i] & 0xFF));
+    }
+    int pixels = a.length / 3;
+    return new double[] {sum[0] / pixels, sum[1] / pixels, sum[2] / pixels};
+  }
+
+  private static void assertWithinOneGreyLevel(String name, Pixels actual) {
+    double[] diff = meanAbsDiff(actual, Reference.observation(name));
+    System.out.printf(
+        "%s: mean |Δ| per channel R %.3f G %.3f B %.3f%n", name, diff[0], diff[1], diff[2]);
+    for (double d : diff) {
+      assertThat(d).as(name).isLessThanOrEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void shouldMatchGymnasiumsResetFrame() {
+    assertWithinOneGreyLevel("seed0_reset_obs.npy", reset());
+  }
+
+  @Test
+  void shouldMatchGymnasiumsFirstFullZoomFrame() {
+    assertWithinOneGreyLevel("seed0_noop49_obs.npy", after(49, Action.of(0, 0, 0)));
+  }
+
+  @Test
+  void shouldMatchGymnasiumsFrameAfterDriving() {
+    assertWithinOneGreyLevel("seed0_drive_obs.npy", after(60, Action.of(0.3, 0.6, 0)));
+  }
+
+  @Test
+  void shouldShowTheFactsOfAFullZoomFrame() {
+    Pixels frame = after(49, Action.of(0, 0, 0));
+
+    // pygame's fixed-point downscale darkens flat areas by two levels: grass 204 → 202.
+    assertThat(rgbAt(frame, 10, 10)).isIn(rgb(100, 202, 100), rgb(100, 228, 100));
+    assertThat(countOf(frame, rgb(100, 202, 100))).isGreaterThan(1000);
+    assertThat(countOf(frame, rgb(100, 100, 100))).isGreaterThan(100);
+    // The HUD: rows 84–95 are black but for the bars and the score.
+    int black = 0;
+    for (int y = 84; y < 96; y++) {
+      for (int x = 0; x < 96; x++) {
+        black += rgbAt(frame, y, x) == 0 ? 1 : 0;
+      }
+    }
+    assertThat(black).isGreaterThan(12 * 96 * 3 / 4);
+    // The car: red hull pixels only within rows 67–76 and columns 46–49.
+    for (int y = 0; y < 84; y++) {
+      for (int x = 0; x < 96; x++) {
+        int p = rgbAt(frame, y, x);
+        boolean red = (p >> 16) > 150 && ((p >> 8) & 0xFF) < 60;
+        if (red) {
+          assertThat(y).isBetween(66, 77);
+          assertThat(x).isBetween(45, 50);
+        }
+      }
+    }
+  }
+
+  private static int rgbAt(Pixels p, int y, int x) {
+    return p.get(y, x, 0) << 16 | p.get(y, x, 1) << 8 | p.get(y, x, 2);
+  }
+
+  private static int rgb(int r, int g, int b) {
+    return r << 16 | g << 8 | b;
+  }
+
+  private static int countOf(Pixels p, int rgb) {
+    int n = 0;
+    for (int y = 0; y < p.height(); y++) {
+      for (int x = 0; x < p.width(); x++) {
+        n += rgbAt(p, y, x) == rgb ? 1 : 0;
+      }
+    }
+    return n;
+  }
+}
