@@ -32,10 +32,10 @@ import org.jbox2d.dynamics.Body;
 import org.jbox2d.dynamics.Fixture;
 
 /**
- * Draws CarRacing as pygame does (spec §8) with headless Java2D: world polygons as an aliased fill
- * plus a 1 px anti-aliased outline, car and HUD as aliased fills, the score in FreeSansBold, all on
- * a 1000×800 canvas that pygame's fixed-point area filter then shrinks. Owns its canvas; one per
- * environment.
+ * Draws CarRacing as pygame does (spec §8), headless: world polygons as an aliased fill plus a 1 px
+ * anti-aliased outline, car and HUD as aliased fills, the score in FreeSansBold, all on a 1000×800
+ * canvas that pygame's fixed-point area filter then shrinks. Polygons go straight into the raster;
+ * Java2D draws the text and the skid marks. Owns its canvas; one per environment.
  */
 final class CarRacingRenderer {
 
@@ -61,8 +61,8 @@ final class CarRacingRenderer {
   private final BufferedImage canvas =
       new BufferedImage(WINDOW_W, WINDOW_H, BufferedImage.TYPE_INT_RGB);
   private final int[] pixels = ((DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
-  private final Graphics2D fill = canvas.createGraphics();
-  private final Graphics2D outline = canvas.createGraphics();
+  private final Graphics2D images = canvas.createGraphics();
+  private final Graphics2D strokes = canvas.createGraphics();
   private final Path2D.Double path = new Path2D.Double();
   private final double[] xs = new double[8];
   private final double[] ys = new double[8];
@@ -75,10 +75,8 @@ final class CarRacingRenderer {
   private double transY;
 
   CarRacingRenderer() {
-    fill.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
-    outline.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    outline.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-    outline.setStroke(new BasicStroke(1f));
+    strokes.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+    strokes.setStroke(new BasicStroke(2f));
   }
 
   /** The 1000×800 canvas of the last {@link #draw}, packed 0xRRGGBB; live, do not keep. */
@@ -160,18 +158,14 @@ final class CarRacingRenderer {
     if (!visible) {
       return;
     }
-    flippedPath(n);
-    Color c = new Color(rgb(color));
-    fill.setColor(c);
-    fill.fill(path);
-    outline.setColor(c);
-    outline.draw(path);
+    flip(n);
+    int rgb = rgb(color);
+    ConvexFill.fill(pixels, WINDOW_W, WINDOW_H, xs, ys, n, rgb);
+    ConvexFill.outline(pixels, WINDOW_W, WINDOW_H, xs, ys, n, rgb);
   }
 
   private void drawCar(Car car, boolean drawParticles) {
     if (drawParticles) {
-      outline.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
-      outline.setStroke(new BasicStroke(2f));
       for (Car.Particle particle : car.particles) {
         path.reset();
         for (int i = 0; i < particle.points().size(); i++) {
@@ -184,11 +178,9 @@ final class CarRacingRenderer {
             path.lineTo(x, y);
           }
         }
-        outline.setColor(particle.grass() ? SKID_GRASS : SKID_ROAD);
-        outline.draw(path);
+        strokes.setColor(particle.grass() ? SKID_GRASS : SKID_ROAD);
+        strokes.draw(path);
       }
-      outline.setStroke(new BasicStroke(1f));
-      outline.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     }
     for (Car.Wheel wheel : car.wheels) {
       Transform xf = wheel.body.getTransform();
@@ -233,9 +225,8 @@ final class CarRacingRenderer {
       xs[i] = (wx * cos - wy * sin) * zoom + transX;
       ys[i] = (wx * sin + wy * cos) * zoom + transY;
     }
-    flippedPath(4);
-    fill.setColor(WHEEL_STRIPE);
-    fill.fill(path);
+    flip(4);
+    ConvexFill.fill(pixels, WINDOW_W, WINDOW_H, xs, ys, 4, WHEEL_STRIPE.getRGB() & 0xFFFFFF);
   }
 
   /** An aliased fill of a body's polygon fixture, like pygame.draw.polygon. */
@@ -249,9 +240,8 @@ final class CarRacingRenderer {
       xs[i] = (wx * cos - wy * sin) * zoom + transX;
       ys[i] = (wx * sin + wy * cos) * zoom + transY;
     }
-    flippedPath(n);
-    fill.setColor(color);
-    fill.fill(path);
+    flip(n);
+    ConvexFill.fill(pixels, WINDOW_W, WINDOW_H, xs, ys, n, color.getRGB() & 0xFFFFFF);
   }
 
   /** §8.5: the black panel and the bars, drawn after the flip in canvas coordinates. */
@@ -292,14 +282,15 @@ final class CarRacingRenderer {
   }
 
   private void hudQuad(double x0, double y0, double x1, double y1, Color color) {
-    path.reset();
-    path.moveTo(x0, y0);
-    path.lineTo(x1, y0);
-    path.lineTo(x1, y1);
-    path.lineTo(x0, y1);
-    path.closePath();
-    fill.setColor(color);
-    fill.fill(path);
+    xs[0] = x0;
+    ys[0] = y0;
+    xs[1] = x1;
+    ys[1] = y0;
+    xs[2] = x1;
+    ys[2] = y1;
+    xs[3] = x0;
+    ys[3] = y1;
+    ConvexFill.fill(pixels, WINDOW_W, WINDOW_H, xs, ys, 4, color.getRGB() & 0xFFFFFF);
   }
 
   /** §8.6: the truncated running reward, white on a black box centred at (60, 750). */
@@ -308,7 +299,7 @@ final class CarRacingRenderer {
     BufferedImage image = scoreImages.computeIfAbsent(text, CarRacingRenderer::renderText);
     int x = 60 - image.getWidth() / 2;
     int y = (int) (WINDOW_H - WINDOW_H * 2.5 / 40.0) - image.getHeight() / 2;
-    fill.drawImage(image, x, y, null);
+    images.drawImage(image, x, y, null);
   }
 
   private static BufferedImage renderText(String text) {
@@ -329,12 +320,19 @@ final class CarRacingRenderer {
     return image;
   }
 
-  /** Path of the first n transformed vertices, flipped vertically (pygame flips the canvas). */
+  /** Flips the first n transformed vertices vertically, as pygame flips the canvas. */
+  private void flip(int n) {
+    for (int i = 0; i < n; i++) {
+      ys[i] = WINDOW_H - ys[i];
+    }
+  }
+
+  /** Path of the first n (flipped) vertices, for strokes. */
   private void flippedPath(int n) {
     path.reset();
-    path.moveTo(xs[0], WINDOW_H - ys[0]);
+    path.moveTo(xs[0], ys[0]);
     for (int i = 1; i < n; i++) {
-      path.lineTo(xs[i], WINDOW_H - ys[i]);
+      path.lineTo(xs[i], ys[i]);
     }
     path.closePath();
   }

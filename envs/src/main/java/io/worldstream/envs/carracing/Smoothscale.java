@@ -1,23 +1,79 @@
 package io.worldstream.envs.carracing;
 
+import java.util.Arrays;
+
 /**
  * pygame's {@code transform.smoothscale} for shrinking, exactly (spec §8.7): an area average in
  * 16.16 fixed point, first along rows, then along columns. Its truncations darken flat areas by
  * about two grey levels, which a floating-point average would not, so the port copies it.
+ *
+ * <p>pygame walks each line with a running counter; since the counter's path depends only on the
+ * line lengths, it is walked once here and kept as a {@link Plan}: every output sample is a head
+ * sample weighted {@code (p * frac) >> 16}, a run of whole samples, and a tail sample weighted
+ * {@code (p * counter) >> 16}: the same integer operations, without the per-sample branch.
  */
 final class Smoothscale {
+
+  /** The counter walk of one line length n → m. */
+  private record Plan(
+      int[] head,
+      int[] headWeight,
+      int[] fullFrom,
+      int[] fullTo,
+      int[] tail,
+      int[] tailWeight,
+      int recip) {
+
+    static Plan of(int n, int m) {
+      long space = 0x10000L * n / m;
+      int recip = (int) (0x100000000L / space);
+      int[] head = new int[m];
+      int[] headWeight = new int[m];
+      int[] fullFrom = new int[m];
+      int[] fullTo = new int[m];
+      int[] tail = new int[m];
+      int[] tailWeight = new int[m];
+      long counter = space;
+      int o = 0;
+      fullFrom[0] = 0;
+      for (int i = 0; i < n && o < m; i++) {
+        if (counter > 0x10000) {
+          counter -= 0x10000;
+        } else {
+          fullTo[o] = i;
+          tail[o] = i;
+          tailWeight[o] = (int) counter;
+          long frac = 0x10000 - counter;
+          o++;
+          if (o < m) {
+            head[o] = i;
+            headWeight[o] = (int) frac;
+            fullFrom[o] = i + 1;
+          }
+          counter = space - frac;
+        }
+      }
+      if (o != m) {
+        throw new IllegalStateException("smoothscale plan emitted " + o + " of " + m + " samples");
+      }
+      return new Plan(head, headWeight, fullFrom, fullTo, tail, tailWeight, recip);
+    }
+  }
 
   private final int srcW;
   private final int srcH;
   private final int dstW;
   private final int dstH;
-  private final long xSpace;
-  private final long xRecip;
-  private final long ySpace;
-  private final long yRecip;
+  private final Plan across;
+  private final Plan down;
 
   /** The intermediate image after the horizontal pass: dstW × srcH, packed 0xRRGGBB. */
   private final int[] rows;
+
+  /** Column sums of the vertical pass. */
+  private final int[] redBlue;
+
+  private final int[] green;
 
   Smoothscale(int srcW, int srcH, int dstW, int dstH) {
     if (dstW > srcW || dstH > srcH) {
@@ -27,11 +83,11 @@ final class Smoothscale {
     this.srcH = srcH;
     this.dstW = dstW;
     this.dstH = dstH;
-    this.xSpace = 0x10000L * srcW / dstW;
-    this.xRecip = 0x100000000L / xSpace;
-    this.ySpace = 0x10000L * srcH / dstH;
-    this.yRecip = 0x100000000L / ySpace;
+    this.across = Plan.of(srcW, dstW);
+    this.down = Plan.of(srcH, dstH);
     this.rows = new int[dstW * srcH];
+    this.redBlue = new int[dstW];
+    this.green = new int[dstW];
   }
 
   /**
@@ -40,64 +96,91 @@ final class Smoothscale {
    */
   void scale(int[] src, byte[] dst) {
     for (int y = 0; y < srcH; y++) {
-      shrinkLine(src, y * srcW, 1, srcW, rows, y * dstW, 1, xSpace, xRecip);
+      int from = y * srcW;
+      if (y > 0 && Arrays.equals(src, from, from + srcW, src, from - srcW, from)) {
+        System.arraycopy(rows, (y - 1) * dstW, rows, y * dstW, dstW);
+      } else {
+        shrinkRow(src, from, rows, y * dstW);
+      }
     }
-    int[] column = new int[dstH];
-    for (int x = 0; x < dstW; x++) {
-      shrinkLine(rows, x, dstW, srcH, column, 0, 1, ySpace, yRecip);
-      for (int y = 0; y < dstH; y++) {
-        int p = column[y];
-        int o = (y * dstW + x) * 3;
-        dst[o] = (byte) (p >>> 16);
-        dst[o + 1] = (byte) (p >>> 8);
-        dst[o + 2] = (byte) p;
+    shrinkColumns(dst);
+  }
+
+  /**
+   * The horizontal pass over one row. Whole samples are summed with red and blue sharing one int
+   * (16 bits apart) and green in another; no lane can carry into the next.
+   */
+  private void shrinkRow(int[] in, int off, int[] out, int outOff) {
+    Plan plan = across;
+    for (int o = 0; o < dstW; o++) {
+      int redBlue = 0;
+      int green = 0;
+      for (int i = off + plan.fullFrom[o], end = off + plan.fullTo[o]; i < end; i++) {
+        int p = in[i];
+        redBlue += p & 0xFF00FF;
+        green += p & 0xFF00;
+      }
+      out[outOff + o] =
+          emit(
+              redBlue,
+              green,
+              in[off + plan.head[o]],
+              plan.headWeight[o],
+              in[off + plan.tail[o]],
+              plan.tailWeight[o],
+              plan.recip);
+    }
+  }
+
+  /** The vertical pass, a whole output row at a time so the inner loops run along memory. */
+  private void shrinkColumns(byte[] dst) {
+    Plan plan = down;
+    for (int o = 0; o < dstH; o++) {
+      Arrays.fill(redBlue, 0);
+      Arrays.fill(green, 0);
+      for (int y = plan.fullFrom[o]; y < plan.fullTo[o]; y++) {
+        int row = y * dstW;
+        for (int x = 0; x < dstW; x++) {
+          int p = rows[row + x];
+          redBlue[x] += p & 0xFF00FF;
+          green[x] += p & 0xFF00;
+        }
+      }
+      int head = plan.head[o] * dstW;
+      int tail = plan.tail[o] * dstW;
+      for (int x = 0; x < dstW; x++) {
+        int p =
+            emit(
+                redBlue[x],
+                green[x],
+                rows[head + x],
+                plan.headWeight[o],
+                rows[tail + x],
+                plan.tailWeight[o],
+                plan.recip);
+        int d = (o * dstW + x) * 3;
+        dst[d] = (byte) (p >>> 16);
+        dst[d + 1] = (byte) (p >>> 8);
+        dst[d + 2] = (byte) p;
       }
     }
   }
 
-  /**
-   * One line of packed RGB samples, {@code n} of them at {@code in[inOff + k * inStride]}, shrunk
-   * to the output positions {@code out[outOff + k * outStride]}. Each channel runs pygame's
-   * procedure; the three are interleaved in one loop.
-   */
-  private static void shrinkLine(
-      int[] in,
-      int inOff,
-      int inStride,
-      int n,
-      int[] out,
-      int outOff,
-      int outStride,
-      long space,
-      long recip) {
-    long accR = 0;
-    long accG = 0;
-    long accB = 0;
-    long counter = space;
-    int o = outOff;
-    int end = inOff + n * inStride;
-    for (int i = inOff; i < end; i += inStride) {
-      int p = in[i];
-      long r = (p >>> 16) & 0xFF;
-      long g = (p >>> 8) & 0xFF;
-      long b = p & 0xFF;
-      if (counter > 0x10000) {
-        accR += r;
-        accG += g;
-        accB += b;
-        counter -= 0x10000;
-      } else {
-        long outR = ((accR + ((r * counter) >> 16)) * recip >> 16) & 0xFF;
-        long outG = ((accG + ((g * counter) >> 16)) * recip >> 16) & 0xFF;
-        long outB = ((accB + ((b * counter) >> 16)) * recip >> 16) & 0xFF;
-        out[o] = (int) (outR << 16 | outG << 8 | outB);
-        o += outStride;
-        long frac = 0x10000 - counter;
-        accR = (r * frac) >> 16;
-        accG = (g * frac) >> 16;
-        accB = (b * frac) >> 16;
-        counter = space - frac;
-      }
-    }
+  /** One output sample from its lane sums and its weighted head and tail samples. */
+  private static int emit(int redBlue, int green, int h, int hw, int t, int tw, int recip) {
+    int r = channel(redBlue >>> 16, h >>> 16, hw, t >>> 16, tw, recip);
+    int g = channel(green >>> 8, (h >>> 8) & 0xFF, hw, (t >>> 8) & 0xFF, tw, recip);
+    int b = channel(redBlue & 0xFFFF, h & 0xFF, hw, t & 0xFF, tw, recip);
+    return r << 16 | g << 8 | b;
+  }
+
+  /** pygame's emit: ((head part + whole samples + tail part) * recip) >> 16, kept as 8 bits. */
+  private static int channel(
+      long whole, int head, int headWeight, int tail, int tailWeight, int recip) {
+    long acc =
+        ((head & 0xFF) * (long) headWeight >> 16)
+            + whole
+            + ((tail & 0xFF) * (long) tailWeight >> 16);
+    return (int) ((acc * recip) >> 16) & 0xFF;
   }
 }
