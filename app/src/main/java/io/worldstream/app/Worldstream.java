@@ -1,5 +1,6 @@
 package io.worldstream.app;
 
+import io.worldstream.app.env.EnvCommand;
 import io.worldstream.app.topics.TopicsCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -15,7 +16,12 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = Worldstream.Version.class,
     description = "Learns a world model continuously from live experience on Kafka and Flink.",
-    subcommands = {BrokerCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      BrokerCommand.class,
+      TopicsCommand.class,
+      EnvCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Worldstream {
 
   /** Exit code for a command line that does not parse (picocli's convention). */
@@ -25,6 +31,8 @@ public final class Worldstream {
   public static final int FAILED = 1;
 
   public static void main(String[] args) {
+    // Frames are drawn off-screen; no display is needed or wanted.
+    System.setProperty("java.awt.headless", "true");
     System.exit(commandLine().execute(args));
   }
 

@@ -107,6 +107,7 @@ public final class CarRacing implements Environment {
   private int tileVisitedCount;
   private double t;
   private boolean newLap;
+  private StepTimings timings = StepTimings.NONE;
 
   public CarRacing(Options options) {
     this.options = options;
@@ -265,6 +266,27 @@ public final class CarRacing implements Environment {
       double totalReward,
       double time) {}
 
+  /** Where the time of all steps so far went: physics, drawing the canvas, shrinking it. */
+  public StepTimings timings() {
+    return timings;
+  }
+
+  /** Cumulative nanoseconds over {@code steps} physics steps (including reset's internal ones). */
+  public record StepTimings(long steps, long physicsNanos, long drawNanos, long downscaleNanos) {
+    static final StepTimings NONE = new StepTimings(0, 0, 0, 0);
+
+    StepTimings plus(long physics, long draw, long downscale) {
+      return new StepTimings(
+          steps + 1, physicsNanos + physics, drawNanos + draw, downscaleNanos + downscale);
+    }
+
+    public StepTimings minus(StepTimings earlier) {
+      return new StepTimings(
+          steps - earlier.steps, physicsNanos - earlier.physicsNanos,
+          drawNanos - earlier.drawNanos, downscaleNanos - earlier.downscaleNanos);
+    }
+  }
+
   @Override
   public void close() {
     world = null;
@@ -313,10 +335,17 @@ public final class CarRacing implements Environment {
       car.gas(d.index() == 3 ? 0.2 : 0);
       car.brake(d.index() == 4 ? 0.8 : 0);
     }
+    long started = System.nanoTime();
     car.step(1.0 / FPS);
     world.step(DT, 6 * 30, 2 * 30);
     t += 1.0 / FPS;
-    Pixels observation = stateObservation();
+    long physicsDone = System.nanoTime();
+    draw(false);
+    long drawn = System.nanoTime();
+    byte[] rgb = new byte[STATE_W * STATE_H * 3];
+    toState.scale(renderer.canvasPixels(), rgb);
+    Pixels observation = new Pixels(STATE_H, STATE_W, 3, rgb);
+    timings = timings.plus(physicsDone - started, drawn - physicsDone, System.nanoTime() - drawn);
 
     double stepReward = 0;
     boolean terminated = false;
@@ -337,13 +366,6 @@ public final class CarRacing implements Environment {
       }
     }
     return new Step(observation, stepReward, terminated, false, info);
-  }
-
-  private Pixels stateObservation() {
-    draw(false);
-    byte[] rgb = new byte[STATE_W * STATE_H * 3];
-    toState.scale(renderer.canvasPixels(), rgb);
-    return new Pixels(STATE_H, STATE_W, 3, rgb);
   }
 
   private void draw(boolean particles) {

@@ -108,14 +108,20 @@ final class Smoothscale {
 
   /**
    * The horizontal pass over one row. Whole samples are summed with red and blue sharing one int
-   * (16 bits apart) and green in another; no lane can carry into the next.
+   * (16 bits apart) and green in another; no lane can carry into the next. All products fit an int.
    */
   private void shrinkRow(int[] in, int off, int[] out, int outOff) {
-    Plan plan = across;
+    final int[] fullFrom = across.fullFrom;
+    final int[] fullTo = across.fullTo;
+    final int[] head = across.head;
+    final int[] headWeight = across.headWeight;
+    final int[] tail = across.tail;
+    final int[] tailWeight = across.tailWeight;
+    final int recip = across.recip;
     for (int o = 0; o < dstW; o++) {
       int redBlue = 0;
       int green = 0;
-      for (int i = off + plan.fullFrom[o], end = off + plan.fullTo[o]; i < end; i++) {
+      for (int i = off + fullFrom[o], end = off + fullTo[o]; i < end; i++) {
         int p = in[i];
         redBlue += p & 0xFF00FF;
         green += p & 0xFF00;
@@ -124,11 +130,11 @@ final class Smoothscale {
           emit(
               redBlue,
               green,
-              in[off + plan.head[o]],
-              plan.headWeight[o],
-              in[off + plan.tail[o]],
-              plan.tailWeight[o],
-              plan.recip);
+              in[off + head[o]],
+              headWeight[o],
+              in[off + tail[o]],
+              tailWeight[o],
+              recip);
     }
   }
 
@@ -168,7 +174,7 @@ final class Smoothscale {
 
   /** One output sample from its lane sums and its weighted head and tail samples. */
   private static int emit(int redBlue, int green, int h, int hw, int t, int tw, int recip) {
-    int r = channel(redBlue >>> 16, h >>> 16, hw, t >>> 16, tw, recip);
+    int r = channel(redBlue >>> 16, (h >>> 16) & 0xFF, hw, (t >>> 16) & 0xFF, tw, recip);
     int g = channel(green >>> 8, (h >>> 8) & 0xFF, hw, (t >>> 8) & 0xFF, tw, recip);
     int b = channel(redBlue & 0xFFFF, h & 0xFF, hw, t & 0xFF, tw, recip);
     return r << 16 | g << 8 | b;
@@ -176,11 +182,8 @@ final class Smoothscale {
 
   /** pygame's emit: ((head part + whole samples + tail part) * recip) >> 16, kept as 8 bits. */
   private static int channel(
-      long whole, int head, int headWeight, int tail, int tailWeight, int recip) {
-    long acc =
-        ((head & 0xFF) * (long) headWeight >> 16)
-            + whole
-            + ((tail & 0xFF) * (long) tailWeight >> 16);
-    return (int) ((acc * recip) >> 16) & 0xFF;
+      int whole, int head, int headWeight, int tail, int tailWeight, int recip) {
+    int acc = (head * headWeight >>> 16) + whole + (tail * tailWeight >>> 16);
+    return (acc * recip >>> 16) & 0xFF;
   }
 }
