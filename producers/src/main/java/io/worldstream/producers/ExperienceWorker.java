@@ -1,0 +1,300 @@
+package io.worldstream.producers;
+
+import io.worldstream.envs.Action;
+import io.worldstream.envs.Environment;
+import io.worldstream.envs.Environments;
+import io.worldstream.envs.Pixels;
+import io.worldstream.envs.Step;
+import io.worldstream.envs.policy.BrownianPolicy;
+import io.worldstream.envs.policy.Policy;
+import io.worldstream.envs.policy.RandomPolicy;
+import io.worldstream.records.ExperienceStep;
+import io.worldstream.records.Frame;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.Consumer;
+
+/**
+ * An environment worker: N environments, one thread each, stepped under a policy, every step
+ * published to {@code wm.experience} as an {@link ExperienceStep} keyed by a globally unique
+ * episode id. {@link #stop()} ends every running episode with a step marked truncated, and {@link
+ * #run()} returns once everything sent is acknowledged.
+ */
+public final class ExperienceWorker {
+
+  /** What a run did. */
+  public record Summary(
+      long episodes, long steps, double seconds, long frameBytes, double meanReturn) {
+    public double stepsPerSecond() {
+      return steps / seconds;
+    }
+
+    public double megabytesPerSecond() {
+      return frameBytes / seconds / 1e6;
+    }
+  }
+
+  private final WorkerOptions options;
+  private final Map<String, Object> kafkaConfig;
+  private final Consumer<String> say;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicLong claimedEpisodes = new AtomicLong();
+  private final AtomicLong finishedEpisodes = new AtomicLong();
+  private final AtomicLong steps = new AtomicLong();
+  private final DoubleAdder returns = new DoubleAdder();
+  private volatile double lastReturn = Double.NaN;
+  private final long firstSeed;
+  private final SecureRandom seeds = new SecureRandom();
+
+  /**
+   * @param kafkaConfig client settings (bootstrap servers, security) for the producer and the
+   *     controller feed
+   * @param say where progress lines go
+   */
+  public ExperienceWorker(
+      WorkerOptions options, Map<String, Object> kafkaConfig, Consumer<String> say) {
+    this.options = options;
+    this.kafkaConfig = Map.copyOf(kafkaConfig);
+    this.say = say;
+    this.firstSeed = options.seed().orElse(-1);
+    // Fail now, not in a thread, if the environment is unknown.
+    Environments.maxEpisodeSteps(options.envId());
+  }
+
+  /** Asks every environment to end its episode (as truncated) and the run to finish. */
+  public void stop() {
+    stopping.set(true);
+  }
+
+  /**
+   * Runs until the episodes are done or {@link #stop()} is called, then flushes.
+   *
+   * @throws IllegalStateException if a step could not be delivered (data was lost)
+   */
+  public Summary run() throws InterruptedException {
+    long started = System.nanoTime();
+    try (ExperienceProducer producer = new ExperienceProducer(kafkaConfig, options.workerId());
+        ControllerFeed feed =
+            options.policy().equals(WorkerOptions.CONTROLLER)
+                ? new ControllerFeed(kafkaConfig, options.lineage())
+                : null) {
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < options.envs(); i++) {
+        int index = i;
+        Thread thread = new Thread(() -> runEnvironment(index, producer, feed), "env-" + i);
+        thread.setUncaughtExceptionHandler(
+            (t, e) -> {
+              say.accept("worker " + options.workerId() + ": " + t.getName() + " failed: " + e);
+              stopping.set(true);
+            });
+        threads.add(thread);
+        thread.start();
+      }
+      Progress progress = new Progress(producer, started);
+      progress.start();
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      producer.flush();
+      progress.interrupt();
+      progress.join();
+      if (producer.failure() != null) {
+        throw new IllegalStateException(
+            "Kafka did not accept some steps within "
+                + ExperienceProducer.DELIVERY_TIMEOUT.toMinutes()
+                + " min: "
+                + producer.failure().getMessage(),
+            producer.failure());
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      long episodes = finishedEpisodes.get();
+      return new Summary(
+          episodes,
+          steps.get(),
+          seconds,
+          producer.frameBytes(),
+          episodes == 0 ? Double.NaN : returns.sum() / episodes);
+    }
+  }
+
+  private void runEnvironment(int index, ExperienceProducer producer, ControllerFeed feed) {
+    try (Environment env =
+        Environments.make(options.envId(), true, false, options.maxEpisodeSteps())) {
+      Policy policy = policy(env, index, feed);
+      long pauseNanos =
+          options.maxFps().isPresent() ? (long) (1e9 / options.maxFps().getAsDouble()) : 0;
+      while (!stopping.get() && producer.failure() == null) {
+        long episode = claimedEpisodes.getAndIncrement();
+        if (options.episodes().isPresent() && episode >= options.episodes().getAsLong()) {
+          return;
+        }
+        long seed = firstSeed >= 0 ? firstSeed + episode : seeds.nextInt(Integer.MAX_VALUE);
+        String episodeId = options.workerId() + "-" + UUID.randomUUID();
+        policy.reset();
+        Pixels observation = env.reset(seed).observation();
+        Instant observedAt = Instant.now();
+        double episodeReturn = 0;
+        long nextStepAt = System.nanoTime();
+        for (int t = 0; ; t++) {
+          if (pauseNanos > 0) {
+            nextStepAt += pauseNanos;
+            long wait = nextStepAt - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+          }
+          String policyId = policy.id();
+          long policyVersion = policy.version();
+          Action action = policy.act(observation);
+          Step step = env.step(action);
+          boolean truncated = step.truncated() || (stopping.get() && !step.terminated());
+          producer.send(
+              record(
+                  episodeId,
+                  seed,
+                  t,
+                  observation,
+                  action,
+                  step,
+                  truncated,
+                  policyId,
+                  policyVersion,
+                  observedAt));
+          steps.incrementAndGet();
+          episodeReturn += step.reward();
+          if (step.terminated() || truncated) {
+            break;
+          }
+          observation = step.observation();
+          observedAt = Instant.now();
+        }
+        returns.add(episodeReturn);
+        lastReturn = episodeReturn;
+        finishedEpisodes.incrementAndGet();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Policy policy(Environment env, int index, ControllerFeed feed) {
+    long seed = firstSeed >= 0 ? firstSeed * 1_000 + index : seeds.nextLong();
+    return switch (options.policy()) {
+      case WorkerOptions.RANDOM -> new RandomPolicy(env.actionSpec(), seed);
+      case WorkerOptions.BROWNIAN -> new BrownianPolicy(env.actionSpec(), seed);
+      default ->
+          new ControllerPolicy(
+              feed::latest,
+              Optional.empty(),
+              new BrownianPolicy(env.actionSpec(), seed),
+              message -> {
+                if (index == 0) {
+                  say.accept("worker " + options.workerId() + ": " + message);
+                }
+              });
+    };
+  }
+
+  private ExperienceStep record(
+      String episodeId,
+      long seed,
+      int t,
+      Pixels observation,
+      Action action,
+      Step step,
+      boolean truncated,
+      String policyId,
+      long policyVersion,
+      Instant observedAt) {
+    Map<String, String> info = new HashMap<>();
+    step.info().forEach((k, v) -> info.put(k, String.valueOf(v)));
+    return ExperienceStep.newBuilder()
+        .setEpisodeId(episodeId)
+        .setWorkerId(options.workerId())
+        .setEnvId(options.envId())
+        .setEnvSeed(seed)
+        .setStep(t)
+        .setFrame(
+            new Frame(
+                observation.height(),
+                observation.width(),
+                observation.channels(),
+                ByteBuffer.wrap(observation.data())))
+        .setAction(floats(action))
+        .setReward(step.reward())
+        .setTerminated(step.terminated())
+        .setTruncated(truncated)
+        .setPolicyId(policyId)
+        .setPolicyVersion(policyVersion)
+        .setEventTime(observedAt)
+        .setInfo(info)
+        .build();
+  }
+
+  private static List<Float> floats(Action action) {
+    if (action instanceof Action.Continuous c) {
+      List<Float> values = new ArrayList<>(c.size());
+      for (double v : c.values()) {
+        values.add((float) v);
+      }
+      return values;
+    }
+    return List.of((float) ((Action.Discrete) action).index());
+  }
+
+  /** Prints a progress line every interval. */
+  private final class Progress extends Thread {
+    private final ExperienceProducer producer;
+    private final long started;
+
+    Progress(ExperienceProducer producer, long started) {
+      super("worker-progress");
+      setDaemon(true);
+      this.producer = producer;
+      this.started = started;
+    }
+
+    @Override
+    public void run() {
+      long lastSteps = 0;
+      long lastBytes = 0;
+      long lastTime = started;
+      try {
+        while (!isInterrupted()) {
+          Thread.sleep(options.progressInterval().toMillis());
+          long now = System.nanoTime();
+          long s = steps.get();
+          long b = producer.frameBytes();
+          double dt = (now - lastTime) / 1e9;
+          long episodes = finishedEpisodes.get();
+          say.accept(
+              String.format(
+                  "worker %s: %d episodes, %d steps, %.0f steps/s, %.1f MB/s, return mean %s last %s, backlog %d steps",
+                  options.workerId(),
+                  episodes,
+                  s,
+                  (s - lastSteps) / dt,
+                  (b - lastBytes) / dt / 1e6,
+                  episodes == 0 ? "-" : String.format("%.1f", returns.sum() / episodes),
+                  Double.isNaN(lastReturn) ? "-" : String.format("%.1f", lastReturn),
+                  producer.backlog()));
+          lastSteps = s;
+          lastBytes = b;
+          lastTime = now;
+        }
+      } catch (InterruptedException e) {
+        // done
+      }
+    }
+  }
+}
