@@ -19,6 +19,7 @@ import picocli.CommandLine.ParseResult;
     subcommands = {
       BrokerCommand.class,
       TopicsCommand.class,
+      WorkerCommand.class,
       EnvCommand.class,
       CommandLine.HelpCommand.class
     })
