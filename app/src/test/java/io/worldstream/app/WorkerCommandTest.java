@@ -1,0 +1,51 @@
+package io.worldstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class WorkerCommandTest {
+
+  private static String[] run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Worldstream.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    return new String[] {String.valueOf(cli.execute(args)), err.toString()};
+  }
+
+  @Test
+  void shouldRefuseAnUnknownPolicyWithOneLine() {
+    String[] result = run("worker", "--policy", "greedy", "--forever");
+    assertThat(result[0]).isEqualTo("2");
+    assertThat(result[1].strip().lines())
+        .singleElement()
+        .asString()
+        .contains("Unknown policy 'greedy'");
+  }
+
+  @Test
+  void shouldRefuseAnUnknownEnvironmentWithOneLine() {
+    String[] result = run("worker", "--env", "Pong-v5", "--episodes", "1");
+    assertThat(result[0]).isEqualTo("2");
+    assertThat(result[1]).contains("Unknown environment 'Pong-v5'").contains("CarRacing-v3");
+  }
+
+  @Test
+  void shouldAskForEitherEpisodesOrForever() {
+    assertThat(run("worker", "--envs", "2")[1]).contains("--episodes").contains("--forever");
+    assertThat(run("worker", "--episodes", "3", "--forever")[0]).isEqualTo("2");
+    assertThat(run("worker", "--episodes", "0")[1]).contains("--episodes must be at least 1");
+    assertThat(run("worker", "--envs", "0", "--forever")[1]).contains("--envs must be at least 1");
+  }
+
+  @Test
+  void shouldNotStartWithoutABroker() {
+    String[] result = run("worker", "--forever", "-b", "127.0.0.1:1", "--connect-timeout", "1s");
+    assertThat(result[0]).isEqualTo("1");
+    assertThat(result[1]).contains("Cannot reach Kafka at 127.0.0.1:1");
+  }
+}

@@ -1,0 +1,125 @@
+package io.worldstream.producers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.envs.Action;
+import io.worldstream.envs.ActionSpec;
+import io.worldstream.envs.Pixels;
+import io.worldstream.envs.policy.BrownianPolicy;
+import io.worldstream.envs.policy.FeatureExtractor;
+import io.worldstream.records.ControllerUpdate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class ControllerPolicyTest {
+
+  private static final ActionSpec CAR =
+      new ActionSpec.Box(
+          new double[] {-1, 0, 0}, new double[] {1, 1, 1}, new String[] {"steer", "gas", "brake"});
+
+  /** Two features: the mean of the red channel and a constant 1. */
+  private static final class RedFeatures implements FeatureExtractor {
+    final List<Action> actions = new ArrayList<>();
+
+    @Override
+    public int size() {
+      return 2;
+    }
+
+    @Override
+    public void reset() {
+      actions.clear();
+    }
+
+    @Override
+    public float[] features(Pixels observation) {
+      return new float[] {observation.get(0, 0, 0) / 255f, 1f};
+    }
+
+    @Override
+    public void observeAction(Action action) {
+      actions.add(action);
+    }
+  }
+
+  private static ControllerUpdate controller(long version, float steerBias) {
+    return ControllerUpdate.newBuilder()
+        .setLineage("default")
+        .setVersion(version)
+        .setCheckpointVersion(1)
+        .setVaeVersion("v")
+        .setInputSize(2)
+        .setOutputSize(3)
+        .setWeights(List.of(0f, 0f, 0f, 0f, 0f, 0f))
+        .setBias(List.of(steerBias, 1f, -1f))
+        .setDreamReturn(0)
+        .setGeneration(0)
+        .setCreatedTime(Instant.EPOCH)
+        .build();
+  }
+
+  private static final Pixels FRAME = new Pixels(1, 1, 3, new byte[] {(byte) 200, 0, 0});
+
+  @Test
+  void shouldActWithTheNewestControllerFromTheNextEpisodeOn() {
+    AtomicReference<ControllerUpdate> newest = new AtomicReference<>();
+    List<String> said = new ArrayList<>();
+    RedFeatures features = new RedFeatures();
+    ControllerPolicy policy =
+        new ControllerPolicy(
+            newest::get, Optional.of(features), new BrownianPolicy(CAR, 1), said::add);
+
+    policy.reset();
+    policy.act(FRAME);
+    assertThat(policy.id()).isEqualTo("brownian");
+    assertThat(said).singleElement().asString().contains("no controller published yet");
+
+    newest.set(controller(1, 0.5f));
+    Action.Continuous sameEpisode = (Action.Continuous) policy.act(FRAME);
+    assertThat(policy.id()).as("a new controller waits for the next episode").isEqualTo("brownian");
+
+    policy.reset();
+    Action.Continuous first = (Action.Continuous) policy.act(FRAME);
+    assertThat(policy.id()).isEqualTo("controller");
+    assertThat(policy.version()).isEqualTo(1);
+    assertThat(first.get(0))
+        .isCloseTo(Math.tanh(0.5), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(first.get(1))
+        .isCloseTo((Math.tanh(1) + 1) / 2, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(first.get(2)).isZero();
+    assertThat(features.actions).containsExactly(first);
+
+    newest.set(controller(2, -0.5f));
+    policy.reset();
+    Action.Continuous second = (Action.Continuous) policy.act(FRAME);
+    assertThat(policy.version()).isEqualTo(2);
+    assertThat(second.get(0))
+        .isCloseTo(Math.tanh(-0.5), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(said).anyMatch(s -> s.contains("controller v2"));
+    assertThat(sameEpisode).isNotNull();
+  }
+
+  @Test
+  void shouldFallBackWhenTheControllerDoesNotFitTheFeatures() {
+    AtomicReference<ControllerUpdate> newest =
+        new AtomicReference<>(
+            ControllerUpdate.newBuilder(controller(3, 0f))
+                .setInputSize(288)
+                .setWeights(new ArrayList<>(java.util.Collections.nCopies(864, 0f)))
+                .build());
+    List<String> said = new ArrayList<>();
+    ControllerPolicy policy =
+        new ControllerPolicy(
+            newest::get, Optional.of(new RedFeatures()), new BrownianPolicy(CAR, 1), said::add);
+
+    policy.reset();
+    policy.act(FRAME);
+
+    assertThat(policy.id()).isEqualTo("brownian");
+    assertThat(said).singleElement().asString().contains("takes 288 features").contains("gives 2");
+  }
+}
