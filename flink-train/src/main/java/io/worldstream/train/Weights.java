@@ -1,0 +1,86 @@
+package io.worldstream.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.worldstream.models.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A model's trainable weights as DJL arrays, by the names its ONNX graph uses, so that export is a
+ * copy and DJL ↔ ONNX Runtime parity is a matter of the forward passes alone.
+ */
+public final class Weights {
+
+  private final Map<String, NDArray> arrays = new LinkedHashMap<>();
+
+  private Weights() {}
+
+  /**
+   * PyTorch's default initialisation for conv and linear layers: weights and biases uniform in
+   * ±1/√fan_in, where fan_in is the weight's size divided by its first dimension (for transposed
+   * convolutions, PyTorch uses the second dimension times the kernel).
+   */
+  public static Weights initialise(NDManager manager, Map<String, long[]> shapes) {
+    Weights w = new Weights();
+    long lastFanIn = 1;
+    for (var entry : shapes.entrySet()) {
+      long[] shape = entry.getValue();
+      long fanIn;
+      if (shape.length == 1) {
+        fanIn = lastFanIn;
+      } else if (entry.getKey().contains("deconv")) {
+        fanIn = shape[1] * shape[2] * shape[3];
+      } else {
+        long size = 1;
+        for (long d : shape) {
+          size *= d;
+        }
+        fanIn = size / shape[0];
+      }
+      lastFanIn = fanIn;
+      float bound = (float) (1 / Math.sqrt(fanIn));
+      w.put(entry.getKey(), manager.randomUniform(-bound, bound, new Shape(shape)));
+    }
+    return w;
+  }
+
+  /** Weights copied from tensors (e.g. a shipped model, or another runtime's). */
+  public static Weights of(NDManager manager, Map<String, Tensor> tensors) {
+    Weights w = new Weights();
+    tensors.forEach((name, t) -> w.put(name, manager.create(t.data(), new Shape(t.shape()))));
+    return w;
+  }
+
+  private void put(String name, NDArray array) {
+    array.setName(name);
+    array.setRequiresGradient(true);
+    arrays.put(name, array);
+  }
+
+  public NDArray get(String name) {
+    NDArray a = arrays.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("no weight " + name);
+    }
+    return a;
+  }
+
+  public Map<String, NDArray> all() {
+    return arrays;
+  }
+
+  /** The current values as plain tensors, for ONNX graphs. */
+  public Map<String, Tensor> export() {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    arrays.forEach(
+        (name, a) ->
+            tensors.put(name, new Tensor(name, a.getShape().getShape(), a.toFloatArray())));
+    return tensors;
+  }
+
+  public long parameterCount() {
+    return arrays.values().stream().mapToLong(NDArray::size).sum();
+  }
+}
