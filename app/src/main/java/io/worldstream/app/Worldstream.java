@@ -20,6 +20,7 @@ import picocli.CommandLine.ParseResult;
       BrokerCommand.class,
       TopicsCommand.class,
       WorkerCommand.class,
+      io.worldstream.app.vae.VaeCommand.class,
       EnvCommand.class,
       CommandLine.HelpCommand.class
     })
