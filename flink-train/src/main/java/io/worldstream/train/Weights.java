@@ -80,6 +80,20 @@ public final class Weights {
     return tensors;
   }
 
+  /**
+   * Sets every weight's gradient to zero. DJL's PyTorch engine accumulates gradients across
+   * backward passes (as PyTorch does), so each training step must start from zero.
+   */
+  public void zeroGradients() {
+    for (NDArray w : arrays.values()) {
+      if (w.hasGradient()) {
+        try (NDArray g = w.getGradient()) {
+          g.muli(0);
+        }
+      }
+    }
+  }
+
   public long parameterCount() {
     return arrays.values().stream().mapToLong(NDArray::size).sum();
   }

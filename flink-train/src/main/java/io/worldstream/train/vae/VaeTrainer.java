@@ -171,6 +171,7 @@ public final class VaeTrainer {
       NDArray x =
           step.create(
               preprocess(frames, batch), new Shape(batch.size(), 3, VaeSpec.IMAGE, VaeSpec.IMAGE));
+      vae.weights().zeroGradients();
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray value = loss(x, step);
         collector.backward(value);

@@ -1,0 +1,116 @@
+package io.worldstream.train.mdn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.worldstream.models.Tensor;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.train.Weights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The MDN-RNN in DJL over {@link Weights} named as in {@link MdnSpec}. The LSTM is written out gate
+ * by gate in PyTorch's order (i, f, g, o):
+ *
+ * <pre>
+ *   [i f g o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh
+ *   c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g),   h' = σ(o) ⊙ tanh(c')
+ * </pre>
+ *
+ * so the layout that the ONNX exporter reorders is explicit here.
+ */
+public final class DjlMdnRnn {
+
+  private final Weights weights;
+
+  private DjlMdnRnn(Weights weights) {
+    this.weights = weights;
+  }
+
+  /** PyTorch's LSTM initialisation: every weight uniform in ±1/√hidden. */
+  public static DjlMdnRnn initialise(NDManager manager) {
+    float bound = (float) (1 / Math.sqrt(MdnSpec.HIDDEN));
+    var tensors = new java.util.LinkedHashMap<String, Tensor>();
+    try (NDManager scratch = manager.newSubManager()) {
+      MdnSpec.weightShapes()
+          .forEach(
+              (name, shape) ->
+                  tensors.put(
+                      name,
+                      new Tensor(
+                          name,
+                          shape,
+                          scratch.randomUniform(-bound, bound, new Shape(shape)).toFloatArray())));
+    }
+    return new DjlMdnRnn(Weights.of(manager, tensors));
+  }
+
+  public static DjlMdnRnn of(NDManager manager, Map<String, Tensor> tensors) {
+    return new DjlMdnRnn(Weights.of(manager, tensors));
+  }
+
+  public Weights weights() {
+    return weights;
+  }
+
+  /** One step for a batch: z [B, 32], a [B, 3], h, c [B, 256] → (head [B, 482], h', c'). */
+  public NDList step(NDArray z, NDArray a, NDArray h, NDArray c) {
+    NDArray x = z.concat(a, 1);
+    NDArray inputGates =
+        x.matMul(weights.get("lstm.weight_ih").transpose()).add(weights.get("lstm.bias_ih"));
+    NDList hc = cell(inputGates, h, c);
+    return new NDList(head(hc.get(0)), hc.get(0), hc.get(1));
+  }
+
+  /**
+   * Teacher-forced pass over sequences: z [B, T, 32], a [B, T, 3], from zero state → head outputs
+   * [B, T, 482] (at t, the prediction for step t + 1).
+   */
+  public NDArray sequence(NDArray z, NDArray a) {
+    Shape s = z.getShape();
+    long b = s.get(0);
+    long t = s.get(1);
+    // The input part of the gates for all steps at once: [B·T, 35] × [35, 1024].
+    NDArray inputGates =
+        z.concat(a, 2)
+            .reshape(b * t, MdnSpec.INPUT)
+            .matMul(weights.get("lstm.weight_ih").transpose())
+            .add(weights.get("lstm.bias_ih"))
+            .reshape(b, t, 4L * MdnSpec.HIDDEN);
+    NDArray h = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
+    NDArray c = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
+    List<NDArray> hs = new ArrayList<>();
+    for (long step = 0; step < t; step++) {
+      NDList hc = cell(inputGates.get(":, " + step + ", :"), h, c);
+      h = hc.get(0);
+      c = hc.get(1);
+      hs.add(h);
+    }
+    NDArray hidden = NDArrays.stack(new NDList(hs), 1);
+    return head(hidden.reshape(b * t, MdnSpec.HIDDEN)).reshape(b, t, MdnSpec.HEAD);
+  }
+
+  private NDList cell(NDArray inputGates, NDArray h, NDArray c) {
+    NDArray gates =
+        inputGates
+            .add(h.matMul(weights.get("lstm.weight_hh").transpose()))
+            .add(weights.get("lstm.bias_hh"));
+    NDList ifgo = gates.split(4, 1);
+    NDArray i = Activation.sigmoid(ifgo.get(0));
+    NDArray f = Activation.sigmoid(ifgo.get(1));
+    NDArray g = ifgo.get(2).tanh();
+    NDArray o = Activation.sigmoid(ifgo.get(3));
+    NDArray cNext = f.mul(c).add(i.mul(g));
+    NDArray hNext = o.mul(cNext.tanh());
+    return new NDList(hNext, cNext);
+  }
+
+  private NDArray head(NDArray h) {
+    return h.matMul(weights.get("head.weight").transpose()).add(weights.get("head.bias"));
+  }
+}
