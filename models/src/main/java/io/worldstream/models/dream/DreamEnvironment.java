@@ -1,0 +1,112 @@
+package io.worldstream.models.dream;
+
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.mdn.MdnSampler;
+import io.worldstream.models.mdn.MdnSpec;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * N dreams stepped together inside the world model: each starts from a real latent, and every
+ * {@link #step} feeds all N actions through the MDN-RNN in one ONNX Runtime call, samples each
+ * dream's next z at the temperature, and returns the predicted rewards and ends with the
+ * controller's next features [z, h]. A dream that ended keeps being stepped (its results are the
+ * caller's to ignore), so the batch stays rectangular. Not thread-safe.
+ */
+public final class DreamEnvironment {
+
+  /** Length of a controller's feature vector [z, h]. */
+  public static final int FEATURES = MdnSpec.LATENT + MdnSpec.HIDDEN;
+
+  /**
+   * One step of all dreams.
+   *
+   * @param features [N, 32 + 256] row-major: the next z, then h
+   * @param done whether each dream ended at this step or before
+   */
+  public record Step(float[] features, float[] rewards, boolean[] done) {}
+
+  private final MdnRnnStep model;
+  private final LatentPool pool;
+  private final int n;
+  private final double temperature;
+  private final double doneThreshold;
+  private final SplittableRandom random;
+  private final MdnSampler sampler;
+  private final float[] z;
+  private float[] h;
+  private float[] c;
+  private final boolean[] ended;
+
+  /**
+   * @param temperature MDN sampling temperature τ
+   * @param doneThreshold a dream ends when the predicted probability of done exceeds this
+   */
+  public DreamEnvironment(
+      MdnRnnStep model,
+      LatentPool pool,
+      int n,
+      double temperature,
+      double doneThreshold,
+      long seed) {
+    if (n < 1) {
+      throw new IllegalArgumentException("need at least one dream, not " + n);
+    }
+    this.model = model;
+    this.pool = pool;
+    this.n = n;
+    this.temperature = temperature;
+    this.doneThreshold = doneThreshold;
+    this.random = new SplittableRandom(seed);
+    this.sampler = new MdnSampler(random.nextLong());
+    this.z = new float[n * MdnSpec.LATENT];
+    this.h = new float[n * MdnSpec.HIDDEN];
+    this.c = new float[n * MdnSpec.HIDDEN];
+    this.ended = new boolean[n];
+  }
+
+  public int size() {
+    return n;
+  }
+
+  /**
+   * Starts every dream from a real latent with zero recurrent state; returns the first features.
+   */
+  public float[] reset() {
+    for (int i = 0; i < n; i++) {
+      pool.draw(random, z, i * MdnSpec.LATENT);
+    }
+    Arrays.fill(h, 0);
+    Arrays.fill(c, 0);
+    Arrays.fill(ended, false);
+    return features();
+  }
+
+  /** Advances all dreams by one step; {@code actions} is [N, 3]. */
+  public Step step(float[] actions) {
+    if (actions.length != n * MdnSpec.ACTIONS) {
+      throw new IllegalArgumentException(
+          "expected " + n * MdnSpec.ACTIONS + " action values, got " + actions.length);
+    }
+    MdnRnnStep.Output out = model.step(z, actions, h, c, n);
+    sampler.sample(out.logPi(), out.mu(), out.logSigma(), n * MdnSpec.LATENT, temperature, z);
+    h = out.h();
+    c = out.c();
+    boolean[] done = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      ended[i] |= out.done()[i] > doneThreshold;
+      done[i] = ended[i];
+    }
+    return new Step(features(), out.reward(), done);
+  }
+
+  private float[] features() {
+    float[] features = new float[n * FEATURES];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(z, i * MdnSpec.LATENT, features, i * FEATURES, MdnSpec.LATENT);
+      System.arraycopy(
+          h, i * MdnSpec.HIDDEN, features, i * FEATURES + MdnSpec.LATENT, MdnSpec.HIDDEN);
+    }
+    return features;
+  }
+}
