@@ -21,6 +21,7 @@ import picocli.CommandLine.ParseResult;
       TopicsCommand.class,
       WorkerCommand.class,
       io.worldstream.app.vae.VaeCommand.class,
+      io.worldstream.app.bench.BenchCommand.class,
       EnvCommand.class,
       CommandLine.HelpCommand.class
     })
