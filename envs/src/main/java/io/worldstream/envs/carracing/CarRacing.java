@@ -45,7 +45,8 @@ import org.jbox2d.dynamics.contacts.Contact;
  * their shading, and an episode ends only when every tile was visited, the car leaves the
  * playfield, or a time limit truncates it.
  *
- * <p>Use {@link #make} for the registered environment with its 1000-step time limit.
+ * <p>{@code Environments.make("CarRacing-v3", …)} gives it with the registered 1000-step time
+ * limit.
  */
 public final class CarRacing implements Environment {
 
@@ -120,11 +121,6 @@ public final class CarRacing implements Environment {
       bgColor = DEFAULT_BG.clone();
       grassColor = DEFAULT_GRASS.clone();
     }
-  }
-
-  /** CarRacing-v3 as Gymnasium registers it: with a 1000-step time limit. */
-  public static Environment make(Options options) {
-    return new io.worldstream.envs.TimeLimit(new CarRacing(options), MAX_EPISODE_STEPS);
   }
 
   @Override

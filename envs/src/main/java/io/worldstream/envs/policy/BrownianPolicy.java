@@ -61,22 +61,10 @@ public final class BrownianPolicy implements Policy {
       }
     } else {
       for (int i = 0; i < current.length; i++) {
-        double next = current[i] + scale * gaussian();
+        double next = current[i] + scale * random.nextGaussian();
         current[i] = Math.min(box.high()[i], Math.max(box.low()[i], next));
       }
     }
     return Action.of(current);
-  }
-
-  /** A standard normal draw (Marsaglia's polar method). */
-  private double gaussian() {
-    while (true) {
-      double u = 2 * random.nextDouble() - 1;
-      double v = 2 * random.nextDouble() - 1;
-      double s = u * u + v * v;
-      if (s > 0 && s < 1) {
-        return u * Math.sqrt(-2 * Math.log(s) / s);
-      }
-    }
   }
 }

@@ -87,7 +87,7 @@ class DynamicsTest {
 
   @Test
   void shouldTruncateAtTheTimeLimitAndNotBefore() {
-    try (Environment env = CarRacing.make(CarRacing.Options.defaults())) {
+    try (Environment env = io.worldstream.envs.Environments.make("CarRacing-v3", true, false)) {
       env.reset(3);
       Step step = null;
       for (int k = 1; k <= 1000; k++) {

@@ -63,7 +63,7 @@ public final class DjlMdnRnn {
     NDArray x = z.concat(a, 1);
     NDArray inputGates =
         x.matMul(weights.get("lstm.weight_ih").transpose()).add(weights.get("lstm.bias_ih"));
-    NDList hc = cell(inputGates, h, c);
+    NDList hc = cell(inputGates, weights.get("lstm.weight_hh").transpose(), h, c);
     return new NDList(head(hc.get(0)), hc.get(0), hc.get(1));
   }
 
@@ -84,9 +84,10 @@ public final class DjlMdnRnn {
             .reshape(b, t, 4L * MdnSpec.HIDDEN);
     NDArray h = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
     NDArray c = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
+    NDArray recurrent = weights.get("lstm.weight_hh").transpose();
     List<NDArray> hs = new ArrayList<>();
     for (long step = 0; step < t; step++) {
-      NDList hc = cell(inputGates.get(":, " + step + ", :"), h, c);
+      NDList hc = cell(inputGates.get(":, " + step + ", :"), recurrent, h, c);
       h = hc.get(0);
       c = hc.get(1);
       hs.add(h);
@@ -95,11 +96,9 @@ public final class DjlMdnRnn {
     return head(hidden.reshape(b * t, MdnSpec.HIDDEN)).reshape(b, t, MdnSpec.HEAD);
   }
 
-  private NDList cell(NDArray inputGates, NDArray h, NDArray c) {
-    NDArray gates =
-        inputGates
-            .add(h.matMul(weights.get("lstm.weight_hh").transpose()))
-            .add(weights.get("lstm.bias_hh"));
+  /** One LSTM step; {@code inputGates} is x W_ihᵀ + b_ih, {@code recurrent} is W_hhᵀ. */
+  private NDList cell(NDArray inputGates, NDArray recurrent, NDArray h, NDArray c) {
+    NDArray gates = inputGates.add(h.matMul(recurrent)).add(weights.get("lstm.bias_hh"));
     NDList ifgo = gates.split(4, 1);
     NDArray i = Activation.sigmoid(ifgo.get(0));
     NDArray f = Activation.sigmoid(ifgo.get(1));

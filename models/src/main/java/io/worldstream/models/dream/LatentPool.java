@@ -35,18 +35,7 @@ public record LatentPool(List<float[]> mu, List<float[]> logvar) {
     float[] m = mu.get(i);
     float[] lv = logvar.get(i);
     for (int d = 0; d < MdnSpec.LATENT; d++) {
-      out[offset + d] = (float) (m[d] + Math.exp(0.5 * lv[d]) * gaussian(random));
-    }
-  }
-
-  private static double gaussian(SplittableRandom random) {
-    while (true) {
-      double u = 2 * random.nextDouble() - 1;
-      double v = 2 * random.nextDouble() - 1;
-      double s = u * u + v * v;
-      if (s > 0 && s < 1) {
-        return u * Math.sqrt(-2 * Math.log(s) / s);
-      }
+      out[offset + d] = (float) (m[d] + Math.exp(0.5 * lv[d]) * random.nextGaussian());
     }
   }
 }

@@ -33,7 +33,7 @@ public final class MdnSampler {
       int chosen = temperature == 0 ? argmax(logPi, base) : pick(logPi, base, temperature);
       double z = mu[base + chosen];
       if (noise > 0) {
-        z += Math.exp(logSigma[base + chosen]) * noise * gaussian();
+        z += Math.exp(logSigma[base + chosen]) * noise * random.nextGaussian();
       }
       out[d] = (float) z;
     }
@@ -67,17 +67,5 @@ public final class MdnSampler {
       }
     }
     return best;
-  }
-
-  /** A standard normal draw (Marsaglia's polar method). */
-  private double gaussian() {
-    while (true) {
-      double u = 2 * random.nextDouble() - 1;
-      double v = 2 * random.nextDouble() - 1;
-      double s = u * u + v * v;
-      if (s > 0 && s < 1) {
-        return u * Math.sqrt(-2 * Math.log(s) / s);
-      }
-    }
   }
 }

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import io.worldstream.models.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -50,26 +51,20 @@ public final class OnnxGraph {
 
   /** A float constant (weights), stored as raw little-endian bytes. */
   public Value initializer(String name, float[] data, long... shape) {
-    long size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-    if (size != data.length) {
-      throw new IllegalArgumentException(
-          name
-              + ": shape "
-              + Arrays.toString(shape)
-              + " holds "
-              + size
-              + " values, got "
-              + data.length);
-    }
-    ByteBuffer bytes = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(data);
+    return initializer(new Tensor(name, shape, data));
+  }
+
+  /** A float constant from a named tensor. */
+  public Value initializer(Tensor tensor) {
+    ByteBuffer bytes = ByteBuffer.allocate(4 * tensor.size()).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(tensor.data());
     graph.addInitializer(
         TensorProto.newBuilder()
-            .setName(name)
+            .setName(tensor.name())
             .setDataType(TensorProto.DataType.FLOAT.getNumber())
-            .addAllDims(Arrays.stream(shape).boxed().toList())
+            .addAllDims(Arrays.stream(tensor.shape()).boxed().toList())
             .setRawData(ByteString.copyFrom(bytes.array())));
-    return new Value(name);
+    return new Value(tensor.name());
   }
 
   /** An int64 constant, e.g. a shape for Reshape or axes for Squeeze. */

@@ -27,7 +27,8 @@ public final class DefaultVae {
   private static byte[] read(String name) {
     try (InputStream in = DefaultVae.class.getResourceAsStream(DIR + name)) {
       if (in == null) {
-        throw new IllegalStateException("the default VAE's " + name + " is missing from this build");
+        throw new IllegalStateException(
+            "the default VAE's " + name + " is missing from this build");
       }
       return in.readAllBytes();
     } catch (IOException e) {

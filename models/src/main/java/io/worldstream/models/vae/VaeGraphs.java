@@ -69,8 +69,7 @@ public final class VaeGraphs {
   }
 
   private static Value weight(OnnxGraph g, Map<String, Tensor> weights, String name) {
-    Tensor t = weights.get(name);
-    return g.initializer(name, t.data(), t.shape());
+    return g.initializer(weights.get(name));
   }
 
   private static void check(Map<String, Tensor> weights, String prefix) {
