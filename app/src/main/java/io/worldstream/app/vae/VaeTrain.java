@@ -183,8 +183,8 @@ public final class VaeTrain implements Callable<Integer> {
   }
 
   private String commandLine() {
-    return "./worldstream vae train "
-        + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    // originalArgs() holds the whole command line, subcommand names included.
+    return "./worldstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 
   private VaeTrainer.Frames collectFromEnv(java.util.function.Consumer<String> say) {
