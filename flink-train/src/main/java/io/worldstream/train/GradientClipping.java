@@ -14,13 +14,13 @@ public final class GradientClipping {
 
   /** Clips in place and returns the norm before clipping. */
   public static double clipGlobalNorm(Collection<NDArray> weights, double max) {
-    double squares = 0;
+    // Sum the squares on the device and read one number, rather than one per weight.
+    NDArray total = null;
     for (NDArray w : weights) {
-      try (NDArray g = w.getGradient();
-          NDArray sq = g.square().sum()) {
-        squares += sq.getFloat();
-      }
+      NDArray squares = w.getGradient().square().sum();
+      total = total == null ? squares : total.add(squares);
     }
+    double squares = total == null ? 0 : total.getFloat();
     double norm = Math.sqrt(squares);
     if (norm > max && norm > 0) {
       float scale = (float) (max / norm);

@@ -62,7 +62,9 @@ public final class DjlMdnRnn {
   public NDList step(NDArray z, NDArray a, NDArray h, NDArray c) {
     NDArray x = z.concat(a, 1);
     NDArray inputGates =
-        x.matMul(weights.get("lstm.weight_ih").transpose()).add(weights.get("lstm.bias_ih"));
+        x.matMul(weights.get("lstm.weight_ih").transpose())
+            .add(weights.get("lstm.bias_ih"))
+            .add(weights.get("lstm.bias_hh"));
     NDList hc = cell(inputGates, weights.get("lstm.weight_hh").transpose(), h, c);
     return new NDList(head(hc.get(0)), hc.get(0), hc.get(1));
   }
@@ -75,19 +77,21 @@ public final class DjlMdnRnn {
     Shape s = z.getShape();
     long b = s.get(0);
     long t = s.get(1);
-    // The input part of the gates for all steps at once: [B·T, 35] × [35, 1024].
+    // Everything that does not depend on h, for all steps at once and time-major, so each step
+    // below reads one contiguous [B, 4H] slice: x W_ihᵀ + b_ih + b_hh.
     NDArray inputGates =
         z.concat(a, 2)
-            .reshape(b * t, MdnSpec.INPUT)
+            .transpose(1, 0, 2)
+            .reshape(t * b, MdnSpec.INPUT)
             .matMul(weights.get("lstm.weight_ih").transpose())
-            .add(weights.get("lstm.bias_ih"))
-            .reshape(b, t, 4L * MdnSpec.HIDDEN);
+            .add(weights.get("lstm.bias_ih").add(weights.get("lstm.bias_hh")))
+            .reshape(t, b, 4L * MdnSpec.HIDDEN);
     NDArray h = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
     NDArray c = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
     NDArray recurrent = weights.get("lstm.weight_hh").transpose();
     List<NDArray> hs = new ArrayList<>();
     for (long step = 0; step < t; step++) {
-      NDList hc = cell(inputGates.get(":, " + step + ", :"), recurrent, h, c);
+      NDList hc = cell(inputGates.get(step), recurrent, h, c);
       h = hc.get(0);
       c = hc.get(1);
       hs.add(h);
@@ -96,9 +100,9 @@ public final class DjlMdnRnn {
     return head(hidden.reshape(b * t, MdnSpec.HIDDEN)).reshape(b, t, MdnSpec.HEAD);
   }
 
-  /** One LSTM step; {@code inputGates} is x W_ihᵀ + b_ih, {@code recurrent} is W_hhᵀ. */
-  private NDList cell(NDArray inputGates, NDArray recurrent, NDArray h, NDArray c) {
-    NDArray gates = inputGates.add(h.matMul(recurrent)).add(weights.get("lstm.bias_hh"));
+  /** One LSTM step; {@code inputGates} is x W_ihᵀ + b_ih + b_hh, {@code recurrent} is W_hhᵀ. */
+  private static NDList cell(NDArray inputGates, NDArray recurrent, NDArray h, NDArray c) {
+    NDArray gates = inputGates.add(h.matMul(recurrent));
     NDList ifgo = gates.split(4, 1);
     NDArray i = Activation.sigmoid(ifgo.get(0));
     NDArray f = Activation.sigmoid(ifgo.get(1));
