@@ -1,34 +1,43 @@
 package io.worldstream.producers;
 
+import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The newest controller of one lineage, kept up to date from {@code wm.controllers} by a background
- * thread: it reads the topic from the start (it is small) and then follows it, so a worker picks up
- * a better controller as soon as the evaluator publishes one.
+ * The newest controller of one lineage and the checkpoints of that lineage, kept up to date from
+ * {@code wm.controllers} and {@code wm.checkpoints} by a background thread: it reads both topics
+ * from the start (they are small) and then follows them, so a worker picks up a better controller
+ * as soon as the evaluator publishes one. Records it cannot decode are logged and skipped.
  */
 final class ControllerFeed implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControllerFeed.class);
 
   private final String lineage;
-  private final KafkaConsumer<String, ControllerUpdate> consumer;
+  private final KafkaConsumer<String, byte[]> consumer;
   private final AtomicReference<ControllerUpdate> latest = new AtomicReference<>();
+  private final Map<Long, Checkpoint> checkpoints = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final java.util.concurrent.CountDownLatch caughtUp =
+      new java.util.concurrent.CountDownLatch(1);
   private final Thread thread;
 
   ControllerFeed(Map<String, Object> clientConfig, String lineage) {
@@ -36,11 +45,9 @@ final class ControllerFeed implements AutoCloseable {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
     this.consumer =
-        new KafkaConsumer<>(
-            config,
-            Topics.CONTROLLERS.keySerde().deserializer(),
-            Topics.CONTROLLERS.valueSerde().deserializer());
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::follow, "controller-feed");
     thread.setDaemon(true);
     thread.start();
@@ -51,37 +58,87 @@ final class ControllerFeed implements AutoCloseable {
     return latest.get();
   }
 
+  /**
+   * Waits until both topics have been read to the end offsets they had at start, so the first
+   * episode can already act with the newest controller.
+   *
+   * @return whether it caught up within the timeout
+   */
+  boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** A checkpoint of the lineage by version, or null if not seen (yet). */
+  Checkpoint checkpoint(long version) {
+    return checkpoints.get(version);
+  }
+
   private void follow() {
     try {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.CONTROLLERS.name()).stream()
+          Stream.of(Topics.CONTROLLERS.name(), Topics.CHECKPOINTS.name())
+              .flatMap(topic -> consumer.partitionsFor(topic).stream())
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       while (running.get()) {
-        for (ConsumerRecord<String, ControllerUpdate> record :
-            consumer.poll(Duration.ofMillis(500))) {
-          ControllerUpdate update = record.value();
-          if (update != null && lineage.equals(update.getLineage())) {
-            ControllerUpdate previous = latest.get();
-            if (previous == null || update.getVersion() > previous.getVersion()) {
-              latest.set(update);
-              log.info(
-                  "Controller {} v{} (dream return {}) is now the newest",
-                  lineage,
-                  update.getVersion(),
-                  update.getDreamReturn());
-            }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (lineage.equals(record.key())) {
+            accept(record);
           }
+        }
+        if (caughtUp.getCount() > 0
+            && partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p))) {
+          caughtUp.countDown();
         }
       }
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
-      log.warn("Stopped following {}: {}", Topics.CONTROLLERS.name(), e.getMessage());
+      log.warn(
+          "Stopped following {} and {}: {}",
+          Topics.CONTROLLERS.name(),
+          Topics.CHECKPOINTS.name(),
+          e.getMessage());
     } finally {
       consumer.close();
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    try {
+      if (record.topic().equals(Topics.CHECKPOINTS.name())) {
+        Checkpoint checkpoint =
+            Topics.CHECKPOINTS
+                .valueSerde()
+                .deserializer()
+                .deserialize(record.topic(), record.value());
+        checkpoints.put(checkpoint.getVersion(), checkpoint);
+      } else {
+        ControllerUpdate update =
+            Topics.CONTROLLERS
+                .valueSerde()
+                .deserializer()
+                .deserialize(record.topic(), record.value());
+        ControllerUpdate previous = latest.get();
+        if (previous == null || update.getVersion() > previous.getVersion()) {
+          latest.set(update);
+          log.info(
+              "Controller {} v{} (dream return {}) is now the newest",
+              lineage,
+              update.getVersion(),
+              update.getDreamReturn());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "Skipping {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
     }
   }
 

@@ -6,29 +6,30 @@ import io.worldstream.envs.policy.FeatureExtractor;
 import io.worldstream.envs.policy.LinearController;
 import io.worldstream.envs.policy.Policy;
 import io.worldstream.records.ControllerUpdate;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Acts with the newest published controller, switching to a newer one at the start of the next
- * episode. Until a controller exists, or while this process has no world model to compute the
- * controller's features, it acts with the fallback policy and says why, once per reason. Each step
- * records the policy that actually chose it ({@link #id()}, {@link #version()}).
+ * episode. Until a controller exists, or while its world model (the checkpoint it was trained in,
+ * and the VAE) is not available to compute its features, it acts with the fallback policy and says
+ * why, once per reason. Each step records the policy that actually chose it ({@link #id()}, {@link
+ * #version()}).
  */
 final class ControllerPolicy implements Policy {
 
   private final Supplier<ControllerUpdate> newest;
-  private final Optional<FeatureExtractor> features;
+  private final FeatureSource features;
   private final Policy fallback;
   private final Consumer<String> say;
   private ControllerUpdate inUse;
   private LinearController controller;
+  private FeatureExtractor extractor;
   private String lastReason;
 
   ControllerPolicy(
       Supplier<ControllerUpdate> newest,
-      Optional<FeatureExtractor> features,
+      FeatureSource features,
       Policy fallback,
       Consumer<String> say) {
     this.newest = newest;
@@ -50,42 +51,35 @@ final class ControllerPolicy implements Policy {
   @Override
   public void reset() {
     fallback.reset();
-    features.ifPresent(FeatureExtractor::reset);
     ControllerUpdate update = newest.get();
-    String reason = null;
     if (update == null) {
-      reason = "no controller published yet";
-    } else if (features.isEmpty()) {
-      reason =
-          "controller v"
-              + update.getVersion()
-              + " needs the world model's features [z, h], which this worker does not run";
-    } else if (update.getInputSize() != features.get().size() || update.getOutputSize() != 3) {
-      reason =
-          "controller v"
-              + update.getVersion()
-              + " takes "
-              + update.getInputSize()
-              + " features, the world model gives "
-              + features.get().size();
-    }
-    if (reason != null) {
-      controller = null;
-      inUse = null;
-      if (!reason.equals(lastReason)) {
-        say.accept(
-            "policy controller: " + reason + "; acting with " + fallback.id() + " meanwhile");
-        lastReason = reason;
-      }
+      fallBack("no controller published yet");
       return;
     }
     if (inUse == null || inUse.getVersion() != update.getVersion()) {
+      FeatureSource.Features found = features.forController(update);
+      if (found instanceof FeatureSource.Features.Missing missing) {
+        fallBack("controller v" + update.getVersion() + ": " + missing.reason());
+        return;
+      }
+      FeatureExtractor candidate = ((FeatureSource.Features.Ready) found).extractor();
+      if (update.getInputSize() != candidate.size() || update.getOutputSize() != 3) {
+        fallBack(
+            "controller v"
+                + update.getVersion()
+                + " takes "
+                + update.getInputSize()
+                + " features, the world model gives "
+                + candidate.size());
+        return;
+      }
       controller =
           new LinearController(
               update.getInputSize(),
               update.getOutputSize(),
               toArray(update.getWeights()),
               toArray(update.getBias()));
+      extractor = candidate;
       inUse = update;
       lastReason = null;
       say.accept(
@@ -94,6 +88,17 @@ final class ControllerPolicy implements Policy {
               + " of "
               + update.getLineage());
     }
+    extractor.reset();
+  }
+
+  private void fallBack(String reason) {
+    controller = null;
+    extractor = null;
+    inUse = null;
+    if (!reason.equals(lastReason)) {
+      say.accept("policy controller: " + reason + "; acting with " + fallback.id() + " meanwhile");
+      lastReason = reason;
+    }
   }
 
   @Override
@@ -101,7 +106,6 @@ final class ControllerPolicy implements Policy {
     if (controller == null) {
       return fallback.act(observation);
     }
-    FeatureExtractor extractor = features.orElseThrow();
     Action action = controller.carRacingAction(extractor.features(observation));
     extractor.observeAction(action);
     return action;

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,11 +86,18 @@ public final class ExperienceWorker {
         ControllerFeed feed =
             options.policy().equals(WorkerOptions.CONTROLLER)
                 ? new ControllerFeed(kafkaConfig, options.lineage())
-                : null) {
+                : null;
+        WorldModels models = feed == null ? null : new WorldModels(feed::checkpoint)) {
+      if (feed != null && !feed.awaitCaughtUp(java.time.Duration.ofSeconds(30))) {
+        say.accept(
+            "worker "
+                + options.workerId()
+                + ": wm.controllers is slow to read; starting without waiting");
+      }
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < options.envs(); i++) {
         int index = i;
-        Thread thread = new Thread(() -> runEnvironment(index, producer, feed), "env-" + i);
+        Thread thread = new Thread(() -> runEnvironment(index, producer, feed, models), "env-" + i);
         thread.setUncaughtExceptionHandler(
             (t, e) -> {
               say.accept("worker " + options.workerId() + ": " + t.getName() + " failed: " + e);
@@ -127,10 +133,11 @@ public final class ExperienceWorker {
     }
   }
 
-  private void runEnvironment(int index, ExperienceProducer producer, ControllerFeed feed) {
+  private void runEnvironment(
+      int index, ExperienceProducer producer, ControllerFeed feed, WorldModels models) {
     try (Environment env =
         Environments.make(options.envId(), true, false, options.maxEpisodeSteps())) {
-      Policy policy = policy(env, index, feed);
+      Policy policy = policy(env, index, feed, models);
       long pauseNanos =
           options.maxFps().isPresent() ? (long) (1e9 / options.maxFps().getAsDouble()) : 0;
       while (!stopping.get() && producer.failure() == null) {
@@ -187,7 +194,7 @@ public final class ExperienceWorker {
     }
   }
 
-  private Policy policy(Environment env, int index, ControllerFeed feed) {
+  private Policy policy(Environment env, int index, ControllerFeed feed, WorldModels models) {
     long seed = firstSeed >= 0 ? firstSeed * 1_000 + index : seeds.nextLong();
     return switch (options.policy()) {
       case WorkerOptions.RANDOM -> new RandomPolicy(env.actionSpec(), seed);
@@ -195,7 +202,7 @@ public final class ExperienceWorker {
       default ->
           new ControllerPolicy(
               feed::latest,
-              Optional.empty(),
+              models,
               new BrownianPolicy(env.actionSpec(), seed),
               message -> {
                 if (index == 0) {

@@ -11,7 +11,6 @@ import io.worldstream.records.ControllerUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +61,27 @@ class ControllerPolicyTest {
         .build();
   }
 
+  @Test
+  void shouldSayWhyAControllerCannotBeUsed() {
+    AtomicReference<ControllerUpdate> newest = new AtomicReference<>(controller(4, 0f));
+    List<String> said = new ArrayList<>();
+    ControllerPolicy policy =
+        new ControllerPolicy(
+            newest::get,
+            FeatureSource.none("its checkpoint v1 fails its sha256 check; refused"),
+            new BrownianPolicy(CAR, 1),
+            said::add);
+
+    policy.reset();
+    policy.act(FRAME);
+
+    assertThat(policy.id()).isEqualTo("brownian");
+    assertThat(said)
+        .singleElement()
+        .asString()
+        .contains("controller v4: its checkpoint v1 fails its sha256 check");
+  }
+
   private static final Pixels FRAME = new Pixels(1, 1, 3, new byte[] {(byte) 200, 0, 0});
 
   @Test
@@ -71,7 +91,10 @@ class ControllerPolicyTest {
     RedFeatures features = new RedFeatures();
     ControllerPolicy policy =
         new ControllerPolicy(
-            newest::get, Optional.of(features), new BrownianPolicy(CAR, 1), said::add);
+            newest::get,
+            c -> new FeatureSource.Features.Ready(features),
+            new BrownianPolicy(CAR, 1),
+            said::add);
 
     policy.reset();
     policy.act(FRAME);
@@ -114,7 +137,10 @@ class ControllerPolicyTest {
     List<String> said = new ArrayList<>();
     ControllerPolicy policy =
         new ControllerPolicy(
-            newest::get, Optional.of(new RedFeatures()), new BrownianPolicy(CAR, 1), said::add);
+            newest::get,
+            c -> new FeatureSource.Features.Ready(new RedFeatures()),
+            new BrownianPolicy(CAR, 1),
+            said::add);
 
     policy.reset();
     policy.act(FRAME);

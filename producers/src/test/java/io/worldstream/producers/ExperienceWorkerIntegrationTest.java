@@ -121,6 +121,115 @@ class ExperienceWorkerIntegrationTest {
             line -> line.contains("no controller published yet") && line.contains("brownian"));
   }
 
+  @Test
+  void shouldActWithThePublishedControllerInItsWorldModel() throws Exception {
+    byte[] checkpointModel = io.worldstream.models.mdn.MdnGraphs.step(randomMdnWeights(), "test");
+    String vae =
+        io.worldstream.models.ModelVersion.of(io.worldstream.models.vae.DefaultVae.encoder());
+    var checkpoint =
+        io.worldstream.records.Checkpoint.newBuilder()
+            .setLineage("default")
+            .setVersion(1)
+            .setParentVersion(null)
+            .setVaeVersion(vae)
+            .setStepsTrained(0)
+            .setEpisodesTrained(0)
+            .setTrainLoss(0)
+            .setHeldOutLoss(null)
+            .setCreatedTime(java.time.Instant.now())
+            .setSha256(io.worldstream.models.ModelVersion.of(checkpointModel))
+            .setOnnxModel(java.nio.ByteBuffer.wrap(checkpointModel))
+            .build();
+    // Full gas, no steering or brake, whatever the features: tanh(0·x + b).
+    var controller =
+        io.worldstream.records.ControllerUpdate.newBuilder()
+            .setLineage("default")
+            .setVersion(3)
+            .setCheckpointVersion(1)
+            .setVaeVersion(vae)
+            .setInputSize(288)
+            .setOutputSize(3)
+            .setWeights(new ArrayList<>(java.util.Collections.nCopies(3 * 288, 0f)))
+            .setBias(List.of(0f, 5f, -5f))
+            .setDreamReturn(1)
+            .setGeneration(0)
+            .setCreatedTime(java.time.Instant.now())
+            .build();
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+            Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.bootstrapServers(),
+                org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Topics.MODEL_MAX_MESSAGE_BYTES),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  Topics.CHECKPOINTS.name(),
+                  "default",
+                  Topics.CHECKPOINTS.valueSerde().serializer().serialize("", checkpoint)))
+          .get();
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  Topics.CONTROLLERS.name(),
+                  "default",
+                  Topics.CONTROLLERS.valueSerde().serializer().serialize("", controller)))
+          .get();
+    }
+    WorkerOptions options =
+        new WorkerOptions(
+            "CarRacing-v3",
+            1,
+            "controller",
+            OptionalLong.of(2),
+            OptionalDouble.empty(),
+            20,
+            OptionalLong.of(5),
+            "test-worker",
+            "default",
+            Duration.ofSeconds(10));
+    ExperienceWorker worker = new ExperienceWorker(options, kafka(), said::add);
+    ExperienceWorker.Summary summary = worker.run();
+
+    List<ExperienceStep> steps = new ArrayList<>();
+    readEpisodes(summary.steps()).values().forEach(steps::addAll);
+    List<ExperienceStep> byController =
+        steps.stream().filter(s -> s.getPolicyId().equals("controller")).toList();
+    assertThat(byController)
+        .as("steps chosen by the controller, after the feed caught up")
+        .isNotEmpty();
+    assertThat(byController)
+        .allSatisfy(
+            s -> {
+              assertThat(s.getPolicyVersion()).isEqualTo(3);
+              assertThat(s.getAction().get(1)).isGreaterThan(0.99f);
+              assertThat(s.getAction().get(2)).isZero();
+            });
+    assertThat(said).anyMatch(line -> line.contains("acting with controller v3"));
+  }
+
+  private static Map<String, io.worldstream.models.Tensor> randomMdnWeights() {
+    java.util.Random random = new java.util.Random(1);
+    Map<String, io.worldstream.models.Tensor> weights = new java.util.LinkedHashMap<>();
+    io.worldstream.models.mdn.MdnSpec.weightShapes()
+        .forEach(
+            (name, shape) -> {
+              int size = 1;
+              for (long d : shape) {
+                size *= (int) d;
+              }
+              float[] data = new float[size];
+              for (int i = 0; i < size; i++) {
+                data[i] = (float) ((random.nextDouble() * 2 - 1) / 16);
+              }
+              weights.put(name, new io.worldstream.models.Tensor(name, shape, data));
+            });
+    return weights;
+  }
+
   private static void assertContiguousAndEnded(List<ExperienceStep> steps) {
     for (int t = 0; t < steps.size(); t++) {
       assertThat(steps.get(t).getStep())
