@@ -1,5 +1,6 @@
 package io.worldstream.broker;
 
+import io.worldstream.schemas.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -182,12 +183,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // one.
             Map.entry("auto.create.topics.enable", "false"),
             // Model records (checkpoints, a VAE) reach tens of MB; topics raise their own limit.
-            Map.entry(
-                "message.max.bytes",
-                String.valueOf(io.worldstream.schemas.Topics.MODEL_MAX_MESSAGE_BYTES)),
-            Map.entry(
-                "replica.fetch.max.bytes",
-                String.valueOf(io.worldstream.schemas.Topics.MODEL_MAX_MESSAGE_BYTES)),
+            Map.entry("message.max.bytes", String.valueOf(Topics.MODEL_MAX_MESSAGE_BYTES)),
+            Map.entry("replica.fetch.max.bytes", String.valueOf(Topics.MODEL_MAX_MESSAGE_BYTES)),
             Map.entry("num.network.threads", "2"),
             Map.entry("num.io.threads", "4"),
             Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024))));

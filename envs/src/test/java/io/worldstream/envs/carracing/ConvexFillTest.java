@@ -31,7 +31,7 @@ class ConvexFillTest {
       for (int i = 0; i < ours.length; i++) {
         if (ours[i] != java2d[i]) {
           differing++;
-          // Only a pixel whose centre lies on an edge, to Java2D's fixed-point precision, may
+          // Java2D snaps the path to a sub-pixel grid, so only pixels within 1/8 px of an edge
           // differ.
           double distance = distanceToEdges(poly, i % W + 0.5, i / W + 0.5);
           assertThat(distance).as("polygon %d, pixel %d", k, i).isLessThan(0.125);
