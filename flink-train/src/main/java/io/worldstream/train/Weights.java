@@ -46,6 +46,14 @@ public final class Weights {
     return w;
   }
 
+  /** Every weight uniform in ±bound (PyTorch's LSTM initialisation uses ±1/√hidden). */
+  public static Weights uniform(NDManager manager, Map<String, long[]> shapes, float bound) {
+    Weights w = new Weights();
+    shapes.forEach(
+        (name, shape) -> w.put(name, manager.randomUniform(-bound, bound, new Shape(shape))));
+    return w;
+  }
+
   /** Weights copied from tensors (e.g. a shipped model, or another runtime's). */
   public static Weights of(NDManager manager, Map<String, Tensor> tensors) {
     Weights w = new Weights();

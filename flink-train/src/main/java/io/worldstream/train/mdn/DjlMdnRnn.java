@@ -34,20 +34,8 @@ public final class DjlMdnRnn {
 
   /** PyTorch's LSTM initialisation: every weight uniform in ±1/√hidden. */
   public static DjlMdnRnn initialise(NDManager manager) {
-    float bound = (float) (1 / Math.sqrt(MdnSpec.HIDDEN));
-    var tensors = new java.util.LinkedHashMap<String, Tensor>();
-    try (NDManager scratch = manager.newSubManager()) {
-      MdnSpec.weightShapes()
-          .forEach(
-              (name, shape) ->
-                  tensors.put(
-                      name,
-                      new Tensor(
-                          name,
-                          shape,
-                          scratch.randomUniform(-bound, bound, new Shape(shape)).toFloatArray())));
-    }
-    return new DjlMdnRnn(Weights.of(manager, tensors));
+    return new DjlMdnRnn(
+        Weights.uniform(manager, MdnSpec.weightShapes(), (float) (1 / Math.sqrt(MdnSpec.HIDDEN))));
   }
 
   public static DjlMdnRnn of(NDManager manager, Map<String, Tensor> tensors) {
