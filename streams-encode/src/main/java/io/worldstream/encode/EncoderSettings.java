@@ -1,0 +1,107 @@
+package io.worldstream.encode;
+
+import io.worldstream.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * How an encoder instance runs. Instances with the same {@code applicationId} share the work: the
+ * partitions of {@code wm.experience} spread across them.
+ *
+ * @param streamThreads Kafka Streams threads; each runs its tasks' batches through the one shared
+ *     ONNX Runtime session
+ * @param ortThreads ONNX Runtime intra-op threads for that session
+ * @param vaeFile an encoder .onnx watched for replacements, or empty for the bundled default VAE
+ * @param commitInterval how often offsets, latents and waiting frames commit; latents become
+ *     visible to read_committed readers only then
+ */
+public record EncoderSettings(
+    String applicationId,
+    Batching batching,
+    int streamThreads,
+    int ortThreads,
+    Optional<Path> vaeFile,
+    Path stateDir,
+    Duration commitInterval,
+    Duration progressInterval) {
+
+  public static final String DEFAULT_APPLICATION_ID = "worldstream-encode";
+
+  /** Chosen by measurement: see docs/BENCHMARKS.md, "Encoder". */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
+
+  public EncoderSettings {
+    if (streamThreads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1, not " + streamThreads);
+    }
+    if (ortThreads < 1) {
+      throw new IllegalArgumentException("--ort-threads must be at least 1, not " + ortThreads);
+    }
+    if (commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "--commit-interval must be positive, not " + commitInterval);
+    }
+  }
+
+  /** Defaults that run on one laptop, keeping state under {@code stateDir}. */
+  public static EncoderSettings defaults(Path stateDir) {
+    return new EncoderSettings(
+        DEFAULT_APPLICATION_ID,
+        Batching.DEFAULT,
+        1,
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        Optional.empty(),
+        stateDir,
+        DEFAULT_COMMIT_INTERVAL,
+        Duration.ofSeconds(5));
+  }
+
+  public EncoderSettings withApplicationId(String id) {
+    return new EncoderSettings(
+        id,
+        batching,
+        streamThreads,
+        ortThreads,
+        vaeFile,
+        stateDir,
+        commitInterval,
+        progressInterval);
+  }
+
+  /**
+   * The Kafka Streams configuration: {@code client} (bootstrap servers, security settings) plus
+   * exactly-once processing, the dead-letter handlers and the tuning above.
+   */
+  public Properties streamsConfig(Map<String, Object> client, EncoderMetrics metrics) {
+    Properties config = new Properties();
+    config.putAll(client);
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    // The thread waits for input at most this long, so a waiting batch is seen in time.
+    config.put(StreamsConfig.POLL_MS_CONFIG, batching.tick().toMillis());
+    config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+    config.put(
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.EXPERIENCE_DLQ.name());
+    config.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetters.UndecodableRecords.class);
+    config.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.InvalidSteps.class);
+    config.put(DeadLetters.METRICS_CONFIG, metrics);
+    // Frames compress about 10× (measured on worker output); latents hardly, but cost little.
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    config.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        8 * 1024 * 1024);
+    return config;
+  }
+}
