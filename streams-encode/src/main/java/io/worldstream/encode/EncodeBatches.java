@@ -69,7 +69,8 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
           context.taskId(),
           batch.size());
     }
-    oldestWaitingSince = Long.MIN_VALUE;
+    // Restored frames have waited long enough: the first tick encodes them.
+    oldestWaitingSince = 0;
     context.schedule(batching.tick(), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaitedEnough);
   }
 

@@ -124,6 +124,7 @@ class EncoderIntegrationTest {
     try {
       assertThat(frames).isEqualTo(10_000);
       assertExactlyOneLatentPerFrame(frames);
+      assertThat(Files.readString(log)).contains("were left waiting by an earlier run");
     } finally {
       second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       System.out.println("encoder killed after " + atKill + " latents; its log:");
@@ -163,7 +164,10 @@ class EncoderIntegrationTest {
             EncoderProcess.class.getName(),
             cluster.bootstrapServers(),
             applicationId,
-            state.toString());
+            state.toString(),
+            // Big, slow batches: whenever the kill comes, frames are waiting in the buffer.
+            "64",
+            "2000");
     // The classpath goes in the environment: ONNX Runtime crashes on command lines over ~4 KB.
     builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
     builder
