@@ -20,6 +20,7 @@ import picocli.CommandLine.ParseResult;
       BrokerCommand.class,
       TopicsCommand.class,
       WorkerCommand.class,
+      EncodeCommand.class,
       io.worldstream.app.vae.VaeCommand.class,
       io.worldstream.app.bench.BenchCommand.class,
       EnvCommand.class,

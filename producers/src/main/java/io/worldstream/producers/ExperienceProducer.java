@@ -45,7 +45,7 @@ final class ExperienceProducer implements AutoCloseable {
         Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
         Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
         Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 20),
+        Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
         Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024),
         Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024),
         Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis()),

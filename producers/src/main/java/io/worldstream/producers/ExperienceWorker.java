@@ -153,13 +153,6 @@ public final class ExperienceWorker {
         double episodeReturn = 0;
         long nextStepAt = System.nanoTime();
         for (int t = 0; ; t++) {
-          if (pauseNanos > 0) {
-            nextStepAt += pauseNanos;
-            long wait = nextStepAt - System.nanoTime();
-            if (wait > 0) {
-              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
-          }
           String policyId = policy.id();
           long policyVersion = policy.version();
           Action action = policy.act(observation);
@@ -183,6 +176,15 @@ public final class ExperienceWorker {
             break;
           }
           observation = step.observation();
+          // Real time: the next frame becomes visible at the next tick, and is acted on and
+          // published at once, so event time measures what the pipeline adds.
+          if (pauseNanos > 0) {
+            nextStepAt += pauseNanos;
+            long wait = nextStepAt - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+          }
           observedAt = Instant.now();
         }
         returns.add(episodeReturn);

@@ -9,7 +9,7 @@ import java.time.Duration;
 public record Batching(int maxFrames, Duration maxDelay) {
 
   /** Chosen by measurement: see docs/BENCHMARKS.md, "Encoder". */
-  public static final Batching DEFAULT = new Batching(32, Duration.ofMillis(20));
+  public static final Batching DEFAULT = new Batching(32, Duration.ofMillis(10));
 
   public Batching {
     if (maxFrames < 1) {

@@ -1,14 +1,19 @@
 package io.worldstream.encode;
 
+import io.worldstream.models.vae.FramePreprocessor;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.LatentStep;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,30 +28,63 @@ import org.slf4j.LoggerFactory;
  * Gathers one stream task's frames into batches and encodes each batch with one VAE call.
  *
  * <p>A frame waiting in a batch has had its input offset consumed, and Kafka Streams may commit
- * that offset at any moment. So every waiting frame is also in the logged store {@link
- * EncoderTopology#BUFFER}: a commit writes the waiting frames to the store's changelog in the same
- * transaction as the offsets, and a task that restarts after a crash finds them there and encodes
- * them first. Frames encoded before the next commit are put and deleted within the store's cache
- * and never reach the changelog.
+ * that offset at any moment. So every frame stays in the logged store {@link
+ * EncoderTopology#BUFFER} until its latent is forwarded: a commit writes the waiting frames to the
+ * store's changelog in the same transaction as the offsets, and a task that restarts after a crash
+ * finds them there and encodes them first. Frames encoded before the next commit are put and
+ * deleted within the store's cache and never reach the changelog.
+ *
+ * <p>The VAE runs on the {@code encoding} executor, a few batches per task at a time, so the stream
+ * thread fetches, commits and gathers the next batch while the current one is encoded. Latents are
+ * forwarded on the stream thread, in batch order, as Kafka Streams requires.
  */
 final class EncodeBatches implements Processor<String, ExperienceStep, String, LatentStep> {
 
-  /** A frame in the batch: its position in the buffer store and the step itself. */
-  private record Waiting(long sequence, ExperienceStep step) {}
-
   private static final Logger log = LoggerFactory.getLogger(EncodeBatches.class);
 
+  /**
+   * Batches a task may have at the encoder at once. Kafka Streams works through one task's records
+   * at a time, so with a single batch in flight the stream thread would wait for each batch it had
+   * just sent, and the encoder would wait for the next (measured: docs/BENCHMARKS.md).
+   */
+  private static final int MAX_IN_FLIGHT = 2;
+
+  /** A frame in a batch: its position in the buffer store and the step itself. */
+  private record Waiting(long sequence, ExperienceStep step) {}
+
+  /** Latents, the version that made them and the time it took, read under one hold of the VAE. */
+  private record Encoded(String version, VaeEncoder.Latents latents, long nanos) {
+    static Encoded of(VaeEncoder encoder, float[] frames, int batch) {
+      long started = System.nanoTime();
+      VaeEncoder.Latents latents = encoder.encode(frames, batch);
+      return new Encoded(encoder.version(), latents, System.nanoTime() - started);
+    }
+  }
+
+  /** A batch handed to the encoder and not yet forwarded. */
+  private record InFlight(List<Waiting> batch, CompletableFuture<Encoded> result) {}
+
   private final VaeInService vae;
+  private final Executor encoding;
   private final EncoderMetrics metrics;
   private final Batching batching;
-  private final List<Waiting> batch = new ArrayList<>();
+  private final FramePreprocessor preprocessor = FramePreprocessor.carRacing();
+  private List<Waiting> batch = new ArrayList<>();
+
+  /** The batch's frames as VAE input, [B, 3, 64, 64], filled as frames arrive. */
+  private float[] inputs;
+
+  /** Batches handed to the encoder, oldest first; forwarded in this order. */
+  private final Deque<InFlight> inFlight = new ArrayDeque<>();
+
   private ProcessorContext<String, LatentStep> context;
   private KeyValueStore<Long, ExperienceStep> buffer;
   private long nextSequence;
   private long oldestWaitingSince;
 
-  EncodeBatches(VaeInService vae, EncoderMetrics metrics, Batching batching) {
+  EncodeBatches(VaeInService vae, Executor encoding, EncoderMetrics metrics, Batching batching) {
     this.vae = vae;
+    this.encoding = encoding;
     this.metrics = metrics;
     this.batching = batching;
   }
@@ -59,7 +97,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
     try (KeyValueIterator<Long, ExperienceStep> restored = buffer.all()) {
       while (restored.hasNext()) {
         KeyValue<Long, ExperienceStep> entry = restored.next();
-        batch.add(new Waiting(entry.key, entry.value));
+        add(new Waiting(entry.key, entry.value));
         nextSequence = entry.key + 1;
       }
     }
@@ -71,7 +109,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
     }
     // Restored frames have waited long enough: the first tick encodes them.
     oldestWaitingSince = 0;
-    context.schedule(batching.tick(), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaitedEnough);
+    context.schedule(batching.tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
   }
 
   @Override
@@ -81,34 +119,74 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
     if (batch.isEmpty()) {
       oldestWaitingSince = context.currentSystemTimeMs();
     }
-    batch.add(new Waiting(sequence, record.value()));
+    add(new Waiting(sequence, record.value()));
     metrics.frameIn();
+    forwardIfEncoded();
     if (batch.size() >= batching.maxFrames()) {
-      flush();
+      send();
     }
   }
 
-  private void flushIfWaitedEnough(long now) {
+  /**
+   * Preprocessing happens here, on the stream thread, so that the encoder thread only runs the
+   * network.
+   */
+  private void add(Waiting waiting) {
+    if (inputs == null || inputs.length < (batch.size() + 1) * VaeSpec.PIXELS) {
+      int capacity = Math.max(batching.maxFrames(), batch.size() + 1);
+      inputs =
+          inputs == null
+              ? new float[capacity * VaeSpec.PIXELS]
+              : Arrays.copyOf(inputs, capacity * VaeSpec.PIXELS);
+    }
+    preprocessor.preprocess(pixels(waiting.step()), inputs, batch.size() * VaeSpec.PIXELS);
+    batch.add(waiting);
+  }
+
+  private void tick(long now) {
+    forwardIfEncoded();
     if (!batch.isEmpty() && now - oldestWaitingSince >= batching.maxDelay().toMillis()) {
-      flush();
+      send();
     }
   }
 
-  private void flush() {
-    int size = batch.size();
-    List<byte[]> frames = new ArrayList<>(size);
-    for (Waiting waiting : batch) {
-      frames.add(pixels(waiting.step()));
+  /** Hands the gathered batch to the encoder, first waiting for room in the pipeline. */
+  private void send() {
+    while (inFlight.size() >= MAX_IN_FLIGHT) {
+      forward(inFlight.poll());
     }
-    long started = System.nanoTime();
-    Encoded encoded = vae.apply(encoder -> Encoded.of(encoder, frames));
-    long nanos = System.nanoTime() - started;
+    List<Waiting> sending = batch;
+    float[] frames = inputs;
+    batch = new ArrayList<>(batching.maxFrames());
+    inputs = null;
+    inFlight.add(
+        new InFlight(
+            sending,
+            CompletableFuture.supplyAsync(
+                () -> vae.apply(encoder -> Encoded.of(encoder, frames, sending.size())),
+                encoding)));
+    forwardIfEncoded();
+  }
+
+  private void forwardIfEncoded() {
+    while (!inFlight.isEmpty() && inFlight.peek().result().isDone()) {
+      forward(inFlight.poll());
+    }
+  }
+
+  /**
+   * Forwards a batch's latents in order and forgets its frames; waits for the encoder if need be.
+   */
+  private void forward(InFlight done) {
+    Encoded encoded = done.result().join();
+    List<Waiting> frames = done.batch();
+    int size = frames.size();
     long emitted = context.currentSystemTimeMs();
     Instant encodeTime = Instant.ofEpochMilli(emitted);
     long[] eventTimes = new long[size];
     int d = VaeSpec.LATENT;
     for (int i = 0; i < size; i++) {
-      ExperienceStep step = batch.get(i).step();
+      ExperienceStep step = frames.get(i).step();
       eventTimes[i] = step.getEventTime().toEpochMilli();
       LatentStep latent =
           LatentStep.newBuilder()
@@ -126,18 +204,23 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
               .build();
       context.forward(new Record<>(step.getEpisodeId(), latent, eventTimes[i]));
     }
-    for (Waiting waiting : batch) {
+    for (Waiting waiting : frames) {
       buffer.delete(waiting.sequence());
     }
-    batch.clear();
-    metrics.batch(eventTimes, size, emitted, nanos);
+    metrics.batch(eventTimes, size, emitted, encoded.nanos());
   }
 
-  /** Latents and the version that made them, read under one hold of the model. */
-  private record Encoded(String version, VaeEncoder.Latents latents) {
-    static Encoded of(VaeEncoder encoder, List<byte[]> frames) {
-      return new Encoded(encoder.version(), encoder.encodeObservations(frames));
+  /**
+   * A batch still being encoded is not forwarded: its frames are still in the buffer store, and
+   * whichever instance takes the task next encodes them. Waiting here only keeps the encoder from
+   * working for a task that is gone.
+   */
+  @Override
+  public void close() {
+    for (InFlight batch : inFlight) {
+      batch.result().exceptionally(e -> null).join();
     }
+    inFlight.clear();
   }
 
   /** The frame's bytes, without a copy when Avro decoded them into an array of their own. */

@@ -3,12 +3,14 @@ package io.worldstream.encode;
 import io.worldstream.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -28,6 +30,7 @@ public final class Encoder implements AutoCloseable {
   private final EncoderMetrics metrics = new EncoderMetrics();
   private final KafkaStreams streams;
   private final ScheduledExecutorService chores;
+  private final ExecutorService encoding;
   private final Consumer<String> progress;
   private volatile Throwable failure;
 
@@ -44,7 +47,14 @@ public final class Encoder implements AutoCloseable {
     this.vae = vae;
     this.progress = progress;
     StreamsBuilder builder = new StreamsBuilder();
-    EncoderTopology.build(builder, vae, metrics, settings.batching());
+    this.encoding =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread thread = new Thread(r, "vae-encoder");
+              thread.setDaemon(true);
+              return thread;
+            });
+    EncoderTopology.build(builder, vae, encoding, metrics, settings.batching());
     var config = settings.streamsConfig(client, metrics);
     this.streams = new KafkaStreams(builder.build(config), config);
     streams.setUncaughtExceptionHandler(
@@ -103,6 +113,23 @@ public final class Encoder implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Kafka Streams' own metric of this instance, summed over its threads (e.g. stream-thread-metrics
+   * commit-latency-avg), or NaN when absent.
+   */
+  public double streamsMetric(String group, String name) {
+    double sum = Double.NaN;
+    for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+      if (entry.getKey().group().equals(group)
+          && entry.getKey().name().equals(name)
+          && entry.getValue().metricValue() instanceof Double value
+          && Double.isFinite(value)) {
+        sum = Double.isNaN(sum) ? value : sum + value;
+      }
+    }
+    return sum;
+  }
+
   /** Records of wm.experience not yet read by this instance's assigned partitions. */
   public long consumerLag() {
     String topic = Topics.EXPERIENCE.name().replace('.', '_');
@@ -151,10 +178,16 @@ public final class Encoder implements AutoCloseable {
     return value < 0 ? "-" : value + " ms";
   }
 
-  /** Stops processing; waiting frames stay in the changelog for whichever instance goes on. */
+  /**
+   * Stops processing and leaves the group, so the other instances take the partitions over at once
+   * rather than after the session timeout; waiting frames stay in the changelog for them.
+   */
   @Override
   public void close() {
     chores.shutdownNow();
-    streams.close(Duration.ofSeconds(30));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
+    encoding.shutdown();
   }
 }

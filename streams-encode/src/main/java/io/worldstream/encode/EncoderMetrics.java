@@ -59,6 +59,15 @@ public final class EncoderMetrics {
     return latentsOut.sum();
   }
 
+  public long batches() {
+    return batches.sum();
+  }
+
+  /** Time spent in the VAE encoder (preprocessing and ONNX Runtime) since start. */
+  public double encodeMillis() {
+    return encodeNanos.sum() / 1e6;
+  }
+
   public long rejectedTotal() {
     long total = 0;
     for (int i = 0; i < rejected.length(); i++) {

@@ -99,6 +99,8 @@ public record EncoderSettings(
     config.put(DeadLetters.METRICS_CONFIG, metrics);
     // Frames compress about 10× (measured on worker output); latents hardly, but cost little.
     config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // Streams lingers 100 ms by default; latents sent as they come leave the commit less to do.
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     config.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
         8 * 1024 * 1024);

@@ -3,6 +3,7 @@ package io.worldstream.encode;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.Topics;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -21,9 +22,18 @@ public final class EncoderTopology {
 
   private EncoderTopology() {}
 
-  /** Adds the encoder to {@code builder}; the app and the tests build the same topology. */
+  /**
+   * Adds the encoder to {@code builder}; the app and the tests build the same topology.
+   *
+   * @param encoding where VAE calls run: one thread shared by all tasks in the app, the calling
+   *     thread in tests (so each batch is forwarded as soon as it is sent)
+   */
   public static void build(
-      StreamsBuilder builder, VaeInService vae, EncoderMetrics metrics, Batching batching) {
+      StreamsBuilder builder,
+      VaeInService vae,
+      Executor encoding,
+      EncoderMetrics metrics,
+      Batching batching) {
     StepValidator validator = StepValidator.carRacing();
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -34,7 +44,8 @@ public final class EncoderTopology {
             Consumed.with(Topics.EXPERIENCE.keySerde(), Topics.EXPERIENCE.valueSerde())
                 .withName("experience"))
         .mapValues(validator::check, Named.as("validate"))
-        .process(() -> new EncodeBatches(vae, metrics, batching), Named.as("encode"), BUFFER)
+        .process(
+            () -> new EncodeBatches(vae, encoding, metrics, batching), Named.as("encode"), BUFFER)
         .to(
             Topics.LATENTS.name(),
             Produced.<String, LatentStep>with(

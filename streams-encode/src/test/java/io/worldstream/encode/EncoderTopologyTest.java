@@ -69,7 +69,7 @@ class EncoderTopologyTest {
 
   private void start(Batching batching) {
     StreamsBuilder builder = new StreamsBuilder();
-    EncoderTopology.build(builder, vae, metrics, batching);
+    EncoderTopology.build(builder, vae, Runnable::run, metrics, batching);
     EncoderSettings settings =
         new EncoderSettings(
             "encoder-test",

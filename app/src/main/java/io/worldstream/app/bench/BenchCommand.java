@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures the figures the issues set goals for (see docs/BENCHMARKS.md).",
-    subcommands = {BenchModels.class})
+    subcommands = {BenchModels.class, BenchEncode.class})
 public final class BenchCommand {}

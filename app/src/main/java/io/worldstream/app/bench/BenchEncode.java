@@ -1,0 +1,644 @@
+package io.worldstream.app.bench;
+
+import io.worldstream.app.CommandFailure;
+import io.worldstream.app.Worldstream;
+import io.worldstream.broker.EmbeddedKafkaBroker;
+import io.worldstream.encode.Batching;
+import io.worldstream.encode.Encoder;
+import io.worldstream.encode.EncoderMetrics;
+import io.worldstream.encode.EncoderSettings;
+import io.worldstream.encode.VaeInService;
+import io.worldstream.envs.Environment;
+import io.worldstream.envs.Environments;
+import io.worldstream.envs.Pixels;
+import io.worldstream.envs.policy.BrownianPolicy;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.FramePreprocessor;
+import io.worldstream.models.vae.VaeEncoder;
+import io.worldstream.models.vae.VaeSpec;
+import io.worldstream.producers.ExperienceWorker;
+import io.worldstream.producers.WorkerOptions;
+import io.worldstream.records.ExperienceStep;
+import io.worldstream.records.Frame;
+import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.TopicAdmin;
+import io.worldstream.schemas.Topics;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "encode",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures the encoder (worldstream encode) against a real broker, in one run:",
+      "1. the standalone VaeEncoder on the same frames (the baseline);",
+      "2. throughput draining a pre-filled wm.experience backlog, with a CPU profile;",
+      "3. latency from frame event time to latent committed under real CarRacing workers",
+      "   at a steady offered load (default 4 environments at real-time 50 fps = 200 frames/s).",
+      "Starts an in-process broker in a temporary directory unless --bootstrap-servers is given."
+    })
+public final class BenchEncode implements Callable<Integer> {
+
+  /** The standalone encoder gets every core: the baseline is the best this machine does. */
+  private static final int BASELINE_THREADS = Runtime.getRuntime().availableProcessors();
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-b", "--bootstrap-servers"},
+      paramLabel = "HOST:PORT",
+      description = "Use this Kafka instead of an in-process broker (its topics get new data).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--frames",
+      defaultValue = "20000",
+      description = "Backlog size (default: ${DEFAULT-VALUE}).")
+  int frames;
+
+  @Option(
+      names = "--warmup-frames",
+      defaultValue = "20000",
+      description = "Backlog drained first, unmeasured (default: ${DEFAULT-VALUE}).")
+  int warmupFrames;
+
+  @Option(names = "--batch-size", description = "Encoder batch size (default: the encoder's).")
+  Integer batchSize;
+
+  @Option(
+      names = "--max-batch-delay-ms",
+      description = "Encoder batch delay in ms (default: the encoder's).")
+  Integer maxBatchDelayMs;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Stream threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--ort-threads", description = "ONNX Runtime threads (default: the cores).")
+  Integer ortThreads;
+
+  @Option(names = "--commit-interval-ms", description = "Commit interval (default: the encoder's).")
+  Integer commitIntervalMs;
+
+  @Option(
+      names = "--baseline-seconds",
+      defaultValue = "6",
+      description = "Time for the standalone encoder figure (default: ${DEFAULT-VALUE}).")
+  double baselineSeconds;
+
+  @Option(
+      names = "--latency-seconds",
+      defaultValue = "30",
+      description =
+          "Time under steady load; 0 skips the latency phase (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(
+      names = "--latency-envs",
+      defaultValue = "4",
+      description = "Environments at 50 fps each in the latency phase (default: ${DEFAULT-VALUE}).")
+  int latencyEnvs;
+
+  @Override
+  public Integer call() throws Exception {
+    if (frames < 1 || threads < 1 || baselineSeconds <= 0 || latencySeconds < 0) {
+      throw new CommandFailure(
+          "--frames, --threads and --baseline-seconds must be positive", Worldstream.USAGE, null);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Path scratch = Files.createTempDirectory("worldstream-bench-encode");
+    EmbeddedKafkaBroker broker = null;
+    if (bootstrapServers == null) {
+      broker =
+          EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(scratch.resolve("kafka"), 0));
+      bootstrapServers = broker.bootstrapServers();
+    }
+    try {
+      return run(out, scratch);
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+
+  private int run(PrintWriter out, Path scratch) throws Exception {
+    Map<String, Object> client =
+        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(client)) {
+      new TopicAdmin(admin, Duration.ofSeconds(30)).createMissing(Optional.empty());
+    }
+    EncoderSettings defaults = EncoderSettings.defaults(scratch.resolve("state"));
+    EncoderSettings settings =
+        new EncoderSettings(
+            "bench-encode-" + UUID.randomUUID(),
+            new Batching(
+                batchSize == null ? defaults.batching().maxFrames() : batchSize,
+                maxBatchDelayMs == null
+                    ? defaults.batching().maxDelay()
+                    : Duration.ofMillis(maxBatchDelayMs)),
+            threads,
+            ortThreads == null ? defaults.ortThreads() : ortThreads,
+            Optional.empty(),
+            defaults.stateDir(),
+            commitIntervalMs == null
+                ? defaults.commitInterval()
+                : Duration.ofMillis(commitIntervalMs),
+            Duration.ofSeconds(5));
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf(
+        "Encoder benchmark: %d cores, broker %s, batches of %d or %d ms, %d stream thread(s), %d ONNX Runtime thread(s), commit every %d ms%n",
+        cores,
+        bootstrapServers,
+        settings.batching().maxFrames(),
+        settings.batching().maxDelay().toMillis(),
+        settings.streamThreads(),
+        settings.ortThreads(),
+        settings.commitInterval().toMillis());
+    out.flush();
+    List<byte[]> pool = carRacingFrames(256);
+
+    double before = standalone(out, pool, settings);
+    try (VaeInService vae =
+        VaeInService.load(DefaultVae.encoder(), "the default VAE", settings.ortThreads())) {
+      warmUp(out, pool, client, settings, vae);
+      prefill(out, pool, client, frames);
+      try (Encoder encoder = new Encoder(client, settings, vae, line -> {})) {
+        run(out, pool, client, settings, scratch, before, encoder);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Drains a first backlog with the same application id and closes that instance, so the measured
+   * drain runs on compiled code (JIT compilation takes a core for the first ~20 s here) and resumes
+   * from the committed offsets.
+   */
+  private void warmUp(
+      PrintWriter out,
+      List<byte[]> pool,
+      Map<String, Object> client,
+      EncoderSettings settings,
+      VaeInService vae)
+      throws Exception {
+    if (warmupFrames == 0) {
+      return;
+    }
+    prefill(out, pool, client, warmupFrames);
+    long started = System.nanoTime();
+    try (Encoder warm = new Encoder(client, settings, vae, line -> {})) {
+      warm.start();
+      while (warm.metrics().latentsOut() < warmupFrames) {
+        Thread.sleep(20);
+      }
+    }
+    out.printf(
+        "warm-up: %,d frames drained and the instance closed in %.1f s%n",
+        warmupFrames, (System.nanoTime() - started) / 1e9);
+    out.flush();
+  }
+
+  private void run(
+      PrintWriter out,
+      List<byte[]> pool,
+      Map<String, Object> client,
+      EncoderSettings settings,
+      Path scratch,
+      double before,
+      Encoder encoder)
+      throws Exception {
+    {
+      double drained = drain(out, encoder, client, scratch);
+      double after = standalone(out, pool, settings);
+      double baseline = (before + after) / 2;
+      out.printf(
+          "RESULT throughput: app %.0f frames/s = %.0f %% of the standalone encoder's %.0f frames/s (goal ≥ 70 %% and ≥ 1,000)%n",
+          drained, 100 * drained / baseline, baseline);
+      out.flush();
+      if (latencySeconds > 0) {
+        latency(out, client);
+      }
+    }
+  }
+
+  /** The standalone VaeEncoder on raw frames at the encoder's batch size: preprocessing + ORT. */
+  private double standalone(PrintWriter out, List<byte[]> pool, EncoderSettings settings) {
+    int batch = settings.batching().maxFrames();
+    try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), BASELINE_THREADS)) {
+      List<byte[]> frames = pool.subList(0, Math.min(batch, pool.size()));
+      FramePreprocessor preprocessor = FramePreprocessor.carRacing();
+      float[] input = new float[batch * VaeSpec.PIXELS];
+      double both = rate(() -> encoder.encodeObservations(frames), frames.size());
+      double prep =
+          rate(
+              () -> {
+                for (int i = 0; i < frames.size(); i++) {
+                  preprocessor.preprocess(frames.get(i), input, i * VaeSpec.PIXELS);
+                }
+              },
+              frames.size());
+      double ort = rate(() -> encoder.encode(input, frames.size()), frames.size());
+      out.printf(
+          "standalone VaeEncoder, batch %d, %d ONNX Runtime threads: %.0f frames/s (preprocessing alone %.0f, ONNX Runtime alone %.0f)%n",
+          frames.size(), BASELINE_THREADS, both, prep, ort);
+      out.flush();
+      return both;
+    }
+  }
+
+  private double rate(Runnable call, int framesPerCall) {
+    long warm = System.nanoTime() + 1_000_000_000L;
+    while (System.nanoTime() < warm) {
+      call.run();
+    }
+    long calls = 0;
+    long start = System.nanoTime();
+    long end = start + (long) (baselineSeconds * 1e9);
+    long now;
+    do {
+      call.run();
+      calls++;
+      now = System.nanoTime();
+    } while (now < end);
+    return calls * framesPerCall / ((now - start) / 1e9);
+  }
+
+  /** Writes the backlog the way workers do: lz4, idempotent, episodes of 1,000 steps. */
+  private void prefill(PrintWriter out, List<byte[]> pool, Map<String, Object> client, int frames)
+      throws Exception {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    long started = System.nanoTime();
+    try (var producer =
+        new KafkaProducer<>(
+            config,
+            Topics.EXPERIENCE.keySerde().serializer(),
+            Topics.EXPERIENCE.valueSerde().serializer())) {
+      String episode = null;
+      Random random = new Random(5);
+      for (int i = 0; i < frames; i++) {
+        int t = i % 1000;
+        if (t == 0) {
+          episode = "bench-" + UUID.randomUUID();
+        }
+        ExperienceStep step =
+            ExperienceStep.newBuilder()
+                .setEpisodeId(episode)
+                .setWorkerId("bench")
+                .setEnvId("CarRacing-v3")
+                .setEnvSeed(i / 1000)
+                .setStep(t)
+                .setFrame(
+                    new Frame(96, 96, 3, ByteBuffer.wrap(pool.get(random.nextInt(pool.size())))))
+                .setAction(List.of(0f, 0.5f, 0f))
+                .setReward(-0.1)
+                .setTerminated(false)
+                .setTruncated(t == 999)
+                .setPolicyId("brownian")
+                .setPolicyVersion(0)
+                .setEventTime(Instant.now())
+                .build();
+        producer.send(new ProducerRecord<>(Topics.EXPERIENCE.name(), episode, step));
+      }
+      producer.flush();
+    }
+    out.printf(
+        "backlog: %,d frames written in %.1f s%n", frames, (System.nanoTime() - started) / 1e9);
+    out.flush();
+  }
+
+  /** Starts the encoder on the backlog and times it from its first latent to its last. */
+  private double drain(PrintWriter out, Encoder encoder, Map<String, Object> client, Path scratch)
+      throws Exception {
+    Path jfr = scratch.resolve("drain.jfr");
+    long started = System.nanoTime();
+    encoder.start();
+    while (encoder.metrics().latentsOut() == 0) {
+      Thread.sleep(5);
+    }
+    long first = System.nanoTime();
+    long cpuBefore = processCpuNanos();
+    Map<String, Long> threadsBefore = threadCpuNanos();
+    EncoderMetrics metrics = encoder.metrics();
+    long encodedBefore = metrics.latentsOut();
+    long batchesBefore = metrics.batches();
+    double encodeMillisBefore = metrics.encodeMillis();
+    try (Recording recording = new Recording()) {
+      recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+      recording.start();
+      long lastReport = first;
+      while (encoder.metrics().latentsOut() < frames) {
+        Thread.sleep(20);
+        if (System.nanoTime() - lastReport > 5e9) {
+          lastReport = System.nanoTime();
+          out.printf("  draining: %,d of %,d latents%n", encoder.metrics().latentsOut(), frames);
+          out.flush();
+        }
+      }
+      recording.stop();
+      recording.dump(jfr);
+    }
+    long last = System.nanoTime();
+    double seconds = (last - first) / 1e9;
+    double rate = (frames - encodedBefore) / seconds;
+    double cpu = (processCpuNanos() - cpuBefore) / 1e9 / seconds;
+    double meanBatch = (frames - encodedBefore) / (double) (metrics.batches() - batchesBefore);
+    double inEncoder = (metrics.encodeMillis() - encodeMillisBefore) / 1e3 / seconds;
+    long committed = awaitCommitted(client, Topics.LATENTS.name(), warmupFrames + frames);
+    out.printf(
+        "drain: %,d frames in %.1f s after a %.1f s start → %.0f frames/s; mean batch %.1f; stream thread in VaeEncoder %.0f %% of the time; process CPU %.2f of %d cores; %,d latents committed%n",
+        frames - encodedBefore,
+        seconds,
+        (first - started) / 1e9,
+        rate,
+        meanBatch,
+        100 * inEncoder,
+        cpu,
+        Runtime.getRuntime().availableProcessors(),
+        committed);
+    out.printf(
+        "Kafka Streams: commit latency avg %.1f ms, max %.1f ms, %.1f commits/s; poll latency avg %.1f ms; process latency avg %.3f ms%n",
+        encoder.streamsMetric("stream-thread-metrics", "commit-latency-avg"),
+        encoder.streamsMetric("stream-thread-metrics", "commit-latency-max"),
+        encoder.streamsMetric("stream-thread-metrics", "commit-rate"),
+        encoder.streamsMetric("stream-thread-metrics", "poll-latency-avg"),
+        encoder.streamsMetric("stream-thread-metrics", "process-latency-avg"));
+    threadProfile(out, threadsBefore, threadCpuNanos(), processCpuNanos() - cpuBefore, seconds);
+    profile(out, jfr);
+    return rate;
+  }
+
+  /** CPU time of every live Java thread, by thread name with numbers folded. */
+  private static Map<String, Long> threadCpuNanos() {
+    var threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> cpu = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      var info = threads.getThreadInfo(id);
+      long nanos = threads.getThreadCpuTime(id);
+      if (info != null && nanos > 0) {
+        cpu.merge(
+            info.getThreadName()
+                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*")
+                .replaceAll("\\d+", "N"),
+            nanos,
+            Long::sum);
+      }
+    }
+    return cpu;
+  }
+
+  /** Cores used per thread group during the drain; what no Java thread used is native or GC. */
+  private static void threadProfile(
+      PrintWriter out,
+      Map<String, Long> before,
+      Map<String, Long> after,
+      long processNanos,
+      double seconds) {
+    Map<String, Long> used = new HashMap<>();
+    after.forEach((name, nanos) -> used.put(name, nanos - before.getOrDefault(name, 0L)));
+    long java = used.values().stream().mapToLong(Long::longValue).sum();
+    out.printf("CPU by thread during the drain (cores):%n");
+    used.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(8)
+        .forEach(e -> out.printf("  %.2f  %s%n", e.getValue() / 1e9 / seconds, e.getKey()));
+    out.printf(
+        "  %.2f  no Java thread: ONNX Runtime's own threads, GC, JIT%n",
+        (processNanos - java) / 1e9 / seconds);
+    out.flush();
+  }
+
+  /**
+   * Java CPU samples by component, from JFR's execution samples (native ORT time is not in them).
+   */
+  private static void profile(PrintWriter out, Path jfr) throws Exception {
+    Map<String, Integer> samples = new TreeMap<>();
+    int total = 0;
+    for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
+      if (event.getStackTrace() == null) {
+        continue;
+      }
+      RecordedThread sampled = event.getThread("sampledThread");
+      String thread = sampled == null || sampled.getJavaName() == null ? "" : sampled.getJavaName();
+      samples.merge(component(thread, event.getStackTrace().getFrames()), 1, Integer::sum);
+      total++;
+    }
+    out.printf("profile (%d JFR samples of Java code on CPU, all threads):%n", total);
+    int all = total;
+    samples.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(e -> out.printf("  %5.1f %%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
+    out.flush();
+  }
+
+  private static String component(String thread, List<RecordedFrame> frames) {
+    boolean streams = thread.contains("StreamThread");
+    for (RecordedFrame frame : frames) {
+      String type = frame.getMethod().getType().getName();
+      if (type.startsWith("io.worldstream.models.vae.FramePreprocessor")) {
+        return "encoder: frame preprocessing (FramePreprocessor)";
+      }
+      if (type.startsWith("ai.onnxruntime")) {
+        return "encoder: ONNX Runtime Java side (tensor copies)";
+      }
+      if (type.startsWith("net.jpountz") || type.contains(".compress.")) {
+        return (streams ? "encoder" : "other") + ": lz4 (de)compression";
+      }
+      if (type.startsWith("org.apache.avro") || type.startsWith("io.worldstream.records")) {
+        return (streams ? "encoder" : "other") + ": Avro (de)serialisation";
+      }
+    }
+    if (streams) {
+      return "encoder: Kafka Streams and clients (fetch, state store, produce, commit)";
+    }
+    if (thread.contains("kafka-producer") || thread.contains("StreamThread")) {
+      return "encoder: producer I/O";
+    }
+    if (thread.startsWith("data-plane")
+        || thread.contains("kafka-")
+        || thread.contains("broker")
+        || thread.contains("raft")
+        || thread.contains("controller")) {
+      return "broker (in-process)";
+    }
+    return "other threads (" + (thread.isEmpty() ? "JVM" : thread.replaceAll("[-0-9]+$", "")) + ")";
+  }
+
+  /** Real CarRacing workers at real time; latency = committed-visible time − frame event time. */
+  private void latency(PrintWriter out, Map<String, Object> client) throws Exception {
+    String workerId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    WorkerOptions options =
+        new WorkerOptions(
+            "CarRacing-v3",
+            latencyEnvs,
+            WorkerOptions.BROWNIAN,
+            OptionalLong.empty(),
+            OptionalDouble.of(50),
+            1000,
+            OptionalLong.of(500),
+            workerId,
+            "default",
+            Duration.ofSeconds(10));
+    ExperienceWorker worker = new ExperienceWorker(options, client, line -> {});
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+    List<long[]> seen = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = partitions(consumer, Topics.LATENTS.name());
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      CompletableFuture<ExperienceWorker.Summary> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return worker.run();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+              });
+      long warmEnd = System.currentTimeMillis() + 3_000;
+      long end = warmEnd + latencySeconds * 1000L;
+      while (System.currentTimeMillis() < end) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+          long now = System.currentTimeMillis();
+          LatentStep latent =
+              Topics.LATENTS.valueSerde().deserializer().deserialize("", record.value());
+          long event = latent.getEventTime().toEpochMilli();
+          if (event >= warmEnd && latent.getEpisodeId().startsWith(workerId)) {
+            seen.add(new long[] {now - event, latent.getEncodeTime().toEpochMilli() - event});
+          }
+        }
+      }
+      worker.stop();
+      run.join();
+    }
+    long[] total = seen.stream().mapToLong(s -> s[0]).sorted().toArray();
+    long[] toEmit = seen.stream().mapToLong(s -> s[1]).sorted().toArray();
+    out.printf(
+        "RESULT latency at %d frames/s offered (%d environments × 50 fps), %,d latents over %d s: event time → committed p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (goal p99 ≤ 150 ms); event time → emitted p50 %d ms, p99 %d ms%n",
+        latencyEnvs * 50,
+        latencyEnvs,
+        total.length,
+        latencySeconds,
+        quantile(total, 0.5),
+        quantile(total, 0.9),
+        quantile(total, 0.99),
+        total.length == 0 ? -1 : total[total.length - 1],
+        quantile(toEmit, 0.5),
+        quantile(toEmit, 0.99));
+    out.flush();
+  }
+
+  private static long quantile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  private static long awaitCommitted(Map<String, Object> client, String topic, long expected)
+      throws InterruptedException {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (var consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      consumer.assign(partitions);
+      long deadline = System.currentTimeMillis() + 60_000;
+      long count = 0;
+      while (System.currentTimeMillis() < deadline) {
+        var beginning = consumer.beginningOffsets(partitions);
+        var end = consumer.endOffsets(partitions);
+        count = 0;
+        for (TopicPartition p : partitions) {
+          count += end.get(p) - beginning.get(p);
+        }
+        // End offsets under read_committed stop at the last stable offset; commit markers count
+        // too.
+        if (count >= expected) {
+          return count;
+        }
+        Thread.sleep(100);
+      }
+      return count;
+    }
+  }
+
+  private static List<TopicPartition> partitions(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream()
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .toList();
+  }
+
+  private static long processCpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  /** Distinct observations of a brownian drive on seed 3. */
+  private static List<byte[]> carRacingFrames(int n) {
+    List<byte[]> frames = new ArrayList<>();
+    try (Environment env = Environments.make("CarRacing-v3", true, false)) {
+      var policy = new BrownianPolicy(env.actionSpec(), 3);
+      Pixels observation = env.reset(3).observation();
+      while (frames.size() < n) {
+        var step = env.step(policy.act(observation));
+        observation = step.observation();
+        frames.add(observation.data());
+        if (step.done()) {
+          observation = env.reset(frames.size()).observation();
+        }
+      }
+    }
+    return frames;
+  }
+}
