@@ -107,10 +107,10 @@ public final class EncodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EncoderSettings settings = settings();
     PrintWriter out = spec.commandLine().getOut();
-    try (Admin admin = kafka.connectedAdmin()) {
-      new TopicAdmin(admin, kafka.connectTimeout()).createMissing(Optional.empty());
-    }
     try (VaeInService vae = loadVae(settings)) {
+      try (Admin admin = kafka.connectedAdmin()) {
+        new TopicAdmin(admin, kafka.connectTimeout()).createMissing(Optional.empty());
+      }
       Encoder encoder =
           new Encoder(
               kafka.clientConfig(),
