@@ -93,6 +93,15 @@ public final class BenchEncode implements Callable<Integer> {
   int frames;
 
   @Option(
+      names = "--java-profile",
+      description = {
+        "Also sample Java stacks with JFR during the drain. Starting a recording makes the JVM",
+        "re-instrument its socket and file classes and recompile what depends on them, which",
+        "costs throughput: use it to see where Java time goes, not for the figure."
+      })
+  boolean javaProfile;
+
+  @Option(
       names = "--warmup-frames",
       defaultValue = "20000",
       description = "Backlog drained first, unmeasured (default: ${DEFAULT-VALUE}).")
@@ -367,8 +376,10 @@ public final class BenchEncode implements Callable<Integer> {
     long batchesBefore = metrics.batches();
     double encodeMillisBefore = metrics.encodeMillis();
     try (Recording recording = new Recording()) {
-      recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-      recording.start();
+      if (javaProfile) {
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+        recording.start();
+      }
       long lastReport = first;
       while (encoder.metrics().latentsOut() < frames) {
         Thread.sleep(20);
@@ -378,8 +389,10 @@ public final class BenchEncode implements Callable<Integer> {
           out.flush();
         }
       }
-      recording.stop();
-      recording.dump(jfr);
+      if (javaProfile) {
+        recording.stop();
+        recording.dump(jfr);
+      }
     }
     long last = System.nanoTime();
     double seconds = (last - first) / 1e9;
@@ -407,7 +420,9 @@ public final class BenchEncode implements Callable<Integer> {
         encoder.streamsMetric("stream-thread-metrics", "poll-latency-avg"),
         encoder.streamsMetric("stream-thread-metrics", "process-latency-avg"));
     threadProfile(out, threadsBefore, threadCpuNanos(), processCpuNanos() - cpuBefore, seconds);
-    profile(out, jfr);
+    if (javaProfile) {
+      profile(out, jfr);
+    }
     return rate;
   }
 
