@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -150,7 +151,7 @@ public final class EncodeCommand implements Callable<Integer> {
             "encode-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     encoder.start();
-    while (!stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
       KafkaStreams.State state = encoder.state();
       if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
         Runtime.getRuntime().removeShutdownHook(hook);

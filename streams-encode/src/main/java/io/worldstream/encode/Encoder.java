@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.common.Metric;
@@ -47,13 +48,7 @@ public final class Encoder implements AutoCloseable {
     this.vae = vae;
     this.progress = progress;
     StreamsBuilder builder = new StreamsBuilder();
-    this.encoding =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread thread = new Thread(r, "vae-encoder");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.encoding = Executors.newSingleThreadExecutor(daemon("vae-encoder"));
     EncoderTopology.build(builder, vae, encoding, metrics, settings.batching());
     var config = settings.streamsConfig(client, metrics);
     this.streams = new KafkaStreams(builder.build(config), config);
@@ -63,13 +58,15 @@ public final class Encoder implements AutoCloseable {
           log.error("Encoder stopped by an unexpected failure; restart it to resume", e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-    this.chores =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "encoder-chores");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.chores = Executors.newSingleThreadScheduledExecutor(daemon("encoder-chores"));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   public void start() {
