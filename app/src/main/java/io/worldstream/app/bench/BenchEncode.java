@@ -375,8 +375,9 @@ public final class BenchEncode implements Callable<Integer> {
     long encodedBefore = metrics.latentsOut();
     long batchesBefore = metrics.batches();
     double encodeMillisBefore = metrics.encodeMillis();
-    try (Recording recording = new Recording()) {
-      if (javaProfile) {
+    // Even an unstarted Recording initialises JFR, so none is made unless asked for.
+    try (Recording recording = javaProfile ? new Recording() : null) {
+      if (recording != null) {
         recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
         recording.start();
       }
@@ -389,7 +390,7 @@ public final class BenchEncode implements Callable<Integer> {
           out.flush();
         }
       }
-      if (javaProfile) {
+      if (recording != null) {
         recording.stop();
         recording.dump(jfr);
       }
