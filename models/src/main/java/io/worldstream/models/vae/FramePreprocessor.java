@@ -11,10 +11,15 @@ public final class FramePreprocessor {
   /** Observation rows kept: CarRacing's HUD starts at row 84. */
   public static final int CROP_ROWS = 84;
 
-  private final int width;
-  private final int channels;
-  private final Axis rows;
-  private final Axis columns;
+  /**
+   * The area filter flattened: output pixel {@code o} (row-major over 64×64) is the sum over taps
+   * {@code k} in {@code [tapStart[o], tapStart[o + 1])} of {@code tapWeight[k]} times the source
+   * pixel at byte offset {@code tapOffset[k]}; the weights include the 1/255 scaling.
+   */
+  private final int[] tapStart;
+
+  private final int[] tapOffset;
+  private final float[] tapWeight;
 
   /** For frames of {@code height × width × channels} bytes, HWC. */
   public FramePreprocessor(int height, int width, int channels) {
@@ -33,10 +38,36 @@ public final class FramePreprocessor {
               + "x"
               + width);
     }
-    this.width = width;
-    this.channels = channels;
-    this.rows = new Axis(CROP_ROWS, VaeSpec.IMAGE);
-    this.columns = new Axis(width, VaeSpec.IMAGE);
+    Axis rows = new Axis(CROP_ROWS, VaeSpec.IMAGE);
+    Axis columns = new Axis(width, VaeSpec.IMAGE);
+    int outputs = VaeSpec.IMAGE * VaeSpec.IMAGE;
+    tapStart = new int[outputs + 1];
+    int taps = 0;
+    for (int oy = 0; oy < VaeSpec.IMAGE; oy++) {
+      for (int ox = 0; ox < VaeSpec.IMAGE; ox++) {
+        taps += (rows.end[oy] - rows.start[oy]) * (columns.end[ox] - columns.start[ox]);
+      }
+    }
+    tapOffset = new int[taps];
+    tapWeight = new float[taps];
+    int k = 0;
+    for (int oy = 0; oy < VaeSpec.IMAGE; oy++) {
+      for (int ox = 0; ox < VaeSpec.IMAGE; ox++) {
+        tapStart[oy * VaeSpec.IMAGE + ox] = k;
+        for (int i = rows.start[oy]; i < rows.end[oy]; i++) {
+          for (int j = columns.start[ox]; j < columns.end[ox]; j++) {
+            tapOffset[k] = (i * width + j) * channels;
+            tapWeight[k] =
+                (float)
+                    (rows.weight[oy][i - rows.start[oy]]
+                        * columns.weight[ox][j - columns.start[ox]]
+                        / 255.0);
+            k++;
+          }
+        }
+      }
+    }
+    tapStart[outputs] = k;
   }
 
   /** CarRacing's 96×96×3 observations. */
@@ -47,27 +78,20 @@ public final class FramePreprocessor {
   /** Writes one frame's [3, 64, 64] floats at {@code out[offset]}. */
   public void preprocess(byte[] hwc, float[] out, int offset) {
     int plane = VaeSpec.IMAGE * VaeSpec.IMAGE;
-    for (int oy = 0; oy < VaeSpec.IMAGE; oy++) {
-      for (int ox = 0; ox < VaeSpec.IMAGE; ox++) {
-        double r = 0;
-        double g = 0;
-        double b = 0;
-        for (int i = rows.start[oy]; i < rows.end[oy]; i++) {
-          double wy = rows.weight[oy][i - rows.start[oy]];
-          int rowBase = i * width * channels;
-          for (int j = columns.start[ox]; j < columns.end[ox]; j++) {
-            double w = wy * columns.weight[ox][j - columns.start[ox]];
-            int p = rowBase + j * channels;
-            r += w * (hwc[p] & 0xFF);
-            g += w * (hwc[p + 1] & 0xFF);
-            b += w * (hwc[p + 2] & 0xFF);
-          }
-        }
-        int o = offset + oy * VaeSpec.IMAGE + ox;
-        out[o] = (float) (r / 255.0);
-        out[o + plane] = (float) (g / 255.0);
-        out[o + 2 * plane] = (float) (b / 255.0);
+    for (int o = 0; o < plane; o++) {
+      float r = 0;
+      float g = 0;
+      float b = 0;
+      for (int k = tapStart[o]; k < tapStart[o + 1]; k++) {
+        int p = tapOffset[k];
+        float w = tapWeight[k];
+        r += w * (hwc[p] & 0xFF);
+        g += w * (hwc[p + 1] & 0xFF);
+        b += w * (hwc[p + 2] & 0xFF);
       }
+      out[offset + o] = r;
+      out[offset + o + plane] = g;
+      out[offset + o + 2 * plane] = b;
     }
   }
 
