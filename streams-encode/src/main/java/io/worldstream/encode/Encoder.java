@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
@@ -94,56 +95,40 @@ public final class Encoder implements AutoCloseable {
     return failure;
   }
 
-  /** Waits until the instance has joined its group and is processing. */
-  public boolean awaitRunning(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      KafkaStreams.State state = streams.state();
-      if (state == KafkaStreams.State.RUNNING) {
-        return true;
-      }
-      if (!state.isRunningOrRebalancing() && state != KafkaStreams.State.CREATED) {
-        return false;
-      }
-      Thread.sleep(50);
-    }
-    return false;
-  }
-
   /**
    * Kafka Streams' own metric of this instance, summed over its threads (e.g. stream-thread-metrics
    * commit-latency-avg), or NaN when absent.
    */
   public double streamsMetric(String group, String name) {
+    return sum(m -> m.group().equals(group) && m.name().equals(name));
+  }
+
+  /** Records of wm.experience not yet read by this instance's assigned partitions. */
+  public long consumerLag() {
+    String topic = Topics.EXPERIENCE.name().replace('.', '_');
+    double lag =
+        sum(
+            m ->
+                m.group().equals("consumer-fetch-manager-metrics")
+                    && m.name().equals("records-lag")
+                    && m.tags().containsKey("topic")
+                    && m.tags().get("topic").replace('.', '_').equals(topic));
+    return Double.isNaN(lag) ? 0 : (long) lag;
+  }
+
+  /**
+   * The sum of the finite values of the metrics {@code which} picks, or NaN when there are none.
+   */
+  private double sum(Predicate<MetricName> which) {
     double sum = Double.NaN;
     for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
-      if (entry.getKey().group().equals(group)
-          && entry.getKey().name().equals(name)
+      if (which.test(entry.getKey())
           && entry.getValue().metricValue() instanceof Double value
           && Double.isFinite(value)) {
         sum = Double.isNaN(sum) ? value : sum + value;
       }
     }
     return sum;
-  }
-
-  /** Records of wm.experience not yet read by this instance's assigned partitions. */
-  public long consumerLag() {
-    String topic = Topics.EXPERIENCE.name().replace('.', '_');
-    double lag = 0;
-    for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
-      MetricName name = entry.getKey();
-      String tagged = name.tags().get("topic");
-      if (name.name().equals("records-lag")
-          && name.group().equals("consumer-fetch-manager-metrics")
-          && tagged != null
-          && tagged.replace('.', '_').equals(topic)
-          && entry.getValue().metricValue() instanceof Double value
-          && Double.isFinite(value)) {
-        lag += value;
-      }
-    }
-    return (long) lag;
   }
 
   /** The progress line for the interval since the previous one. */
