@@ -5,15 +5,19 @@ import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.Topics;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,11 +32,13 @@ import org.slf4j.LoggerFactory;
  * Gathers one stream task's frames into batches and encodes each batch with one VAE call.
  *
  * <p>A frame waiting in a batch has had its input offset consumed, and Kafka Streams may commit
- * that offset at any moment. So every frame stays in the logged store {@link
- * EncoderTopology#BUFFER} until its latent is forwarded: a commit writes the waiting frames to the
- * store's changelog in the same transaction as the offsets, and a task that restarts after a crash
- * finds them there and encodes them first. Frames encoded before the next commit are put and
- * deleted within the store's cache and never reach the changelog.
+ * that offset at any moment. So every waiting frame's input offset stays in the logged store {@link
+ * EncoderTopology#BUFFER} until its latent is forwarded: a commit logs the waiting frames' offsets
+ * in the same transaction as the input offsets, and a task that restarts after a crash reads those
+ * frames again from the input topic ({@link WaitingFrames}) and encodes them first. The store keeps
+ * offsets, not frames, because under load a commit finds a few hundred frames waiting, and logging
+ * 27 KB for each cost a sixth of the throughput (docs/BENCHMARKS.md). Frames encoded before the
+ * next commit are put and deleted within the store's cache and never reach the changelog.
  *
  * <p>The VAE runs on the {@code encoding} executor, a few batches per task at a time, so the stream
  * thread fetches, commits and gathers the next batch while the current one is encoded. Latents are
@@ -48,6 +54,9 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
    * just sent while the encoder waited for the next. More than two made no difference measurable on
    * 2 cores, and every batch in flight is frames the next commit writes to the changelog.
    */
+  /** How long a restarting task may take to read its waiting frames again. */
+  private static final Duration REREAD_TIMEOUT = Duration.ofSeconds(60);
+
   private static final int MAX_IN_FLIGHT = 2;
 
   /** A frame in a batch: its position in the buffer store and the step itself. */
@@ -79,7 +88,10 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
 
   private ProcessorContext<String, LatentStep> context;
-  private KeyValueStore<Long, ExperienceStep> buffer;
+
+  /** Waiting frames by arrival: sequence number → input offset. */
+  private KeyValueStore<Long, Long> buffer;
+
   private long nextSequence;
   private long oldestWaitingSince;
 
@@ -95,18 +107,26 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
     this.context = context;
     this.buffer = context.getStateStore(EncoderTopology.BUFFER);
     // Frames left waiting by a crashed or moved task, restored from the changelog, in order.
-    try (KeyValueIterator<Long, ExperienceStep> restored = buffer.all()) {
-      while (restored.hasNext()) {
-        KeyValue<Long, ExperienceStep> entry = restored.next();
-        add(new Waiting(entry.key, entry.value));
+    List<KeyValue<Long, Long>> restored = new ArrayList<>();
+    try (KeyValueIterator<Long, Long> entries = buffer.all()) {
+      entries.forEachRemaining(restored::add);
+    }
+    if (!restored.isEmpty()) {
+      log.info(
+          "Task {}: {} frames were left waiting by an earlier run; reading them again and encoding them first",
+          context.taskId(),
+          restored.size());
+      Map<Long, ExperienceStep> frames =
+          WaitingFrames.read(
+              context.appConfigs(),
+              context.applicationId() + "-" + context.taskId() + "-waiting-frames",
+              new TopicPartition(Topics.EXPERIENCE.name(), context.taskId().partition()),
+              restored.stream().map(entry -> entry.value).sorted().toList(),
+              REREAD_TIMEOUT);
+      for (KeyValue<Long, Long> entry : restored) {
+        add(new Waiting(entry.key, frames.get(entry.value)));
         nextSequence = entry.key + 1;
       }
-    }
-    if (!batch.isEmpty()) {
-      log.info(
-          "Task {}: {} frames were left waiting by an earlier run; encoding them first",
-          context.taskId(),
-          batch.size());
     }
     // Restored frames have waited long enough: the first tick encodes them.
     oldestWaitingSince = 0;
@@ -116,7 +136,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
   @Override
   public void process(Record<String, ExperienceStep> record) {
     long sequence = nextSequence++;
-    buffer.put(sequence, record.value());
+    buffer.put(sequence, context.recordMetadata().orElseThrow().offset());
     if (batch.isEmpty()) {
       oldestWaitingSince = context.currentSystemTimeMs();
     }

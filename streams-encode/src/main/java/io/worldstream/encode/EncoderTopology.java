@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class EncoderTopology {
 
-  /** The logged store holding each task's waiting frames; see {@link EncodeBatches}. */
+  /** The logged store of each task's waiting frames' input offsets; see {@link EncodeBatches}. */
   public static final String BUFFER = "frame-buffer";
 
   private EncoderTopology() {}
@@ -37,7 +37,7 @@ public final class EncoderTopology {
     StepValidator validator = StepValidator.carRacing();
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(BUFFER), Serdes.Long(), Topics.EXPERIENCE.valueSerde())
+                Stores.inMemoryKeyValueStore(BUFFER), Serdes.Long(), Serdes.Long())
             .withCachingEnabled());
     builder.<String, ExperienceStep>stream(
             Topics.EXPERIENCE.name(),

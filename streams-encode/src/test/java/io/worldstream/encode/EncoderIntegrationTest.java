@@ -124,7 +124,8 @@ class EncoderIntegrationTest {
     try {
       assertThat(frames).isEqualTo(10_000);
       assertExactlyOneLatentPerFrame(frames);
-      assertThat(Files.readString(log)).contains("were left waiting by an earlier run");
+      assertThat(Files.readString(log))
+          .contains("were left waiting by an earlier run; reading them again");
     } finally {
       second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       System.out.println("encoder killed after " + atKill + " latents; its log:");

@@ -264,7 +264,7 @@ public final class BenchEncode implements Callable<Integer> {
           drained, 100 * drained / baseline, baseline);
       out.flush();
       if (latencySeconds > 0) {
-        latency(out, client);
+        latency(out, client, encoder);
       }
     }
   }
@@ -413,6 +413,16 @@ public final class BenchEncode implements Callable<Integer> {
         cpu,
         Runtime.getRuntime().availableProcessors(),
         committed);
+    streamsMetrics(out, encoder);
+    threadProfile(out, threadsBefore, threadCpuNanos(), processCpuNanos() - cpuBefore, seconds);
+    if (javaProfile) {
+      profile(out, jfr);
+    }
+    return rate;
+  }
+
+  /** Kafka Streams' own figures over its last ~30 s. */
+  private static void streamsMetrics(PrintWriter out, Encoder encoder) {
     out.printf(
         "Kafka Streams: commit latency avg %.1f ms, max %.1f ms, %.1f commits/s; poll latency avg %.1f ms; process latency avg %.3f ms%n",
         encoder.streamsMetric("stream-thread-metrics", "commit-latency-avg"),
@@ -420,11 +430,7 @@ public final class BenchEncode implements Callable<Integer> {
         encoder.streamsMetric("stream-thread-metrics", "commit-rate"),
         encoder.streamsMetric("stream-thread-metrics", "poll-latency-avg"),
         encoder.streamsMetric("stream-thread-metrics", "process-latency-avg"));
-    threadProfile(out, threadsBefore, threadCpuNanos(), processCpuNanos() - cpuBefore, seconds);
-    if (javaProfile) {
-      profile(out, jfr);
-    }
-    return rate;
+    out.flush();
   }
 
   /** CPU time of every live Java thread, by thread name with numbers folded. */
@@ -524,7 +530,8 @@ public final class BenchEncode implements Callable<Integer> {
   }
 
   /** Real CarRacing workers at real time; latency = committed-visible time − frame event time. */
-  private void latency(PrintWriter out, Map<String, Object> client) throws Exception {
+  private void latency(PrintWriter out, Map<String, Object> client, Encoder encoder)
+      throws Exception {
     String workerId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     WorkerOptions options =
         new WorkerOptions(
@@ -589,7 +596,7 @@ public final class BenchEncode implements Callable<Integer> {
         total.length == 0 ? -1 : total[total.length - 1],
         quantile(toEmit, 0.5),
         quantile(toEmit, 0.99));
-    out.flush();
+    streamsMetrics(out, encoder);
   }
 
   private static long quantile(long[] sorted, double q) {
