@@ -82,6 +82,18 @@ public final class Encoder implements AutoCloseable {
                     new VaeFileWatcher(file, vae), 2, 2, TimeUnit.SECONDS));
   }
 
+  /**
+   * Stops taking input (Kafka Streams' pause); batches already at the VAE finish, and their latents
+   * leave after {@link #resume}.
+   */
+  public void pause() {
+    streams.pause();
+  }
+
+  public void resume() {
+    streams.resume();
+  }
+
   public EncoderMetrics metrics() {
     return metrics;
   }
