@@ -395,7 +395,7 @@ public final class BenchEncode implements Callable<Integer> {
       throws Exception {
     List<byte[]> batch = pool.subList(0, Math.min(settings.batching().maxFrames(), pool.size()));
     try (VaeEncoder standalone = VaeEncoder.load(DefaultVae.encoder(), BASELINE_THREADS)) {
-      rate(() -> standalone.encodeObservations(batch), batch.size());
+      rate(() -> standalone.encodeObservations(batch), batch.size()); // warms it up
       Path jfr = scratch.resolve("drain.jfr");
       long started = System.nanoTime();
       encoder.start();
@@ -407,12 +407,13 @@ public final class BenchEncode implements Callable<Integer> {
       long encodedBefore = metrics.latentsOut();
       long batchesBefore = metrics.batches();
       double encodeMillisBefore = metrics.encodeMillis();
+      String self = Thread.currentThread().getName();
       Map<String, Long> threadNanos = new HashMap<>();
+      Map<String, Long> pausedThreadNanos = new HashMap<>();
       long processNanos = 0;
       long appNanos = 0;
       long standaloneFrames = 0;
       long standaloneNanos = 0;
-      long[] pausedNanos = {0};
       int turn = 0;
       // Even an unstarted Recording initialises JFR, so none is made unless asked for.
       try (Recording recording = javaProfile ? new Recording() : null) {
@@ -433,11 +434,7 @@ public final class BenchEncode implements Callable<Integer> {
           long now = System.nanoTime();
           appNanos += now - turnStart;
           processNanos += processCpuNanos() - cpuAtStart;
-          threadCpuNanos()
-              .forEach(
-                  (name, nanos) ->
-                      threadNanos.merge(
-                          name, nanos - threadsAtStart.getOrDefault(name, 0L), Long::sum));
+          addThreadCpu(threadNanos, threadsAtStart, "");
           double appRate = (metrics.latentsOut() - latentsAtStart) / ((now - turnStart) / 1e9);
           if (metrics.latentsOut() >= frames) {
             out.printf("  turn %d: encoder %,.0f frames/s; backlog drained%n", turn, appRate);
@@ -457,14 +454,7 @@ public final class BenchEncode implements Callable<Integer> {
           } while (now < standaloneEnd);
           standaloneFrames += calls * batch.size();
           standaloneNanos += now - standaloneStart;
-          String self = Thread.currentThread().getName();
-          threadCpuNanos()
-              .forEach(
-                  (name, nanos) -> {
-                    if (!name.equals(self)) {
-                      pausedNanos[0] += nanos - othersAtStart.getOrDefault(name, 0L);
-                    }
-                  });
+          addThreadCpu(pausedThreadNanos, othersAtStart, fold(self));
           encoder.resume();
           out.printf(
               "  turn %d: encoder %,.0f frames/s, then standalone %,.0f frames/s (%,d of %,d latents)%n",
@@ -501,11 +491,12 @@ public final class BenchEncode implements Callable<Integer> {
           "standalone turns: %,.0f frames/s over %.1f s; meanwhile the paused encoder, the broker and the rest of the JVM's threads used %.2f cores%n",
           standaloneFrames / (standaloneNanos / 1e9),
           standaloneNanos / 1e9,
-          pausedNanos[0] / (double) standaloneNanos);
+          pausedThreadNanos.values().stream().mapToLong(Long::longValue).sum()
+              / (double) standaloneNanos);
       streamsMetrics(out, encoder);
       threadProfile(out, threadNanos, processNanos, seconds);
       if (javaProfile) {
-        profile(out, jfr, Thread.currentThread().getName());
+        profile(out, jfr, self);
       }
       return new Turns(rate, standaloneFrames / (standaloneNanos / 1e9));
     }
@@ -531,15 +522,26 @@ public final class BenchEncode implements Callable<Integer> {
       var info = threads.getThreadInfo(id);
       long nanos = threads.getThreadCpuTime(id);
       if (info != null && nanos > 0) {
-        cpu.merge(
-            info.getThreadName()
-                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*")
-                .replaceAll("\\d+", "N"),
-            nanos,
-            Long::sum);
+        cpu.merge(fold(info.getThreadName()), nanos, Long::sum);
       }
     }
     return cpu;
+  }
+
+  /** A thread's name with ids and numbers folded, so that its kind's threads add up. */
+  private static String fold(String threadName) {
+    return threadName.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "N");
+  }
+
+  /** Adds each Java thread's CPU time since {@code since} to {@code into}, but {@code except}'s. */
+  private static void addThreadCpu(Map<String, Long> into, Map<String, Long> since, String except) {
+    threadCpuNanos()
+        .forEach(
+            (name, nanos) -> {
+              if (!name.equals(except)) {
+                into.merge(name, nanos - since.getOrDefault(name, 0L), Long::sum);
+              }
+            });
   }
 
   /** Cores used per thread group during the drain; what no Java thread used is native or GC. */
