@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -43,6 +44,7 @@ final class WaitingFrames {
     Map<String, Object> config =
         new StreamsConfig(streamsConfig).getRestoreConsumerConfigs(clientId);
     Map<Long, ExperienceStep> found = new HashMap<>();
+    OffsetOutOfRangeException deleted = null;
     var values = Topics.EXPERIENCE.valueSerde().deserializer();
     try (var consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -58,13 +60,16 @@ final class WaitingFrames {
           }
         }
       }
+    } catch (OffsetOutOfRangeException e) {
+      deleted = e; // the restore consumer never resets: the first offset is below the log's start
     }
     if (found.size() < wanted.size()) {
       throw new IllegalStateException(
           String.format(
               "%d of %d waiting frames (offsets %d to %d of %s) could not be read again within %s;"
                   + " has retention deleted them?",
-              wanted.size() - found.size(), wanted.size(), first, last, partition, timeout));
+              wanted.size() - found.size(), wanted.size(), first, last, partition, timeout),
+          deleted);
     }
     return found;
   }

@@ -14,6 +14,8 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -91,5 +93,22 @@ class WaitingFramesTest {
                     streamsConfig, "t", PARTITION, List.of(5L, 9L), Duration.ofSeconds(2)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("1 of 2 waiting frames (offsets 5 to 9 of wm.experience-0)");
+  }
+
+  @Test
+  void saysWhenRetentionDeletedThem() throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+      admin.deleteRecords(Map.of(PARTITION, RecordsToDelete.beforeOffset(3))).all().get();
+    }
+
+    assertThatThrownBy(
+            () ->
+                WaitingFrames.read(
+                    streamsConfig, "t", PARTITION, List.of(1L, 3L), Duration.ofSeconds(30)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("2 of 2 waiting frames (offsets 1 to 3 of wm.experience-0)")
+        .hasCauseInstanceOf(OffsetOutOfRangeException.class);
   }
 }
