@@ -57,8 +57,35 @@ public final class Weights {
   /** Weights copied from tensors (e.g. a shipped model, or another runtime's). */
   public static Weights of(NDManager manager, Map<String, Tensor> tensors) {
     Weights w = new Weights();
-    tensors.forEach((name, t) -> w.put(name, manager.create(t.data(), new Shape(t.shape()))));
+    tensors.forEach((name, t) -> w.put(name, array(manager, t)));
     return w;
+  }
+
+  /** A tensor as a DJL array in {@code manager}. */
+  static NDArray array(NDManager manager, Tensor tensor) {
+    return manager.create(tensor.data(), new Shape(tensor.shape()));
+  }
+
+  /**
+   * Sets every weight to the value of the tensor of the same name, in place (e.g. from a Flink
+   * checkpoint).
+   *
+   * @throws IllegalArgumentException unless the tensors name exactly these weights, in their shapes
+   */
+  public void restore(Map<String, Tensor> tensors) {
+    if (!tensors.keySet().equals(arrays.keySet())) {
+      throw new IllegalArgumentException(
+          "the tensors name " + tensors.keySet() + ", the model's weights are " + arrays.keySet());
+    }
+    tensors.forEach(
+        (name, t) -> {
+          NDArray w = arrays.get(name);
+          if (!w.getShape().equals(new Shape(t.shape()))) {
+            throw new IllegalArgumentException(
+                name + ": shape " + new Shape(t.shape()) + ", the model's is " + w.getShape());
+          }
+          w.set(java.nio.FloatBuffer.wrap(t.data()));
+        });
   }
 
   private void put(String name, NDArray array) {

@@ -1,23 +1,16 @@
 package io.worldstream.train.mdn;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.worldstream.models.mdn.MdnSpec;
-import io.worldstream.train.GradientClipping;
-import java.util.Map;
+import io.worldstream.train.TrainingStep;
 
 /**
- * One reusable MDN-RNN training step (batch of sequences in, losses out), as the Flink learner
- * calls it: z is drawn afresh from each step's (μ, log σ²) as the paper does, the model is
- * teacher-forced over the sequence, and Adam updates the weights after global-norm clipping. Each
- * step runs in its own sub-manager and scope, so memory stays flat over any number of steps.
+ * MDN-RNN training (batch of sequences in, losses out), as the Flink learner calls it: z is drawn
+ * afresh from each step's (μ, log σ²) as the paper does and the model is teacher-forced over the
+ * sequence, in a {@link TrainingStep} whose state can be checkpointed and restored.
  */
 public final class MdnRnnTrainer {
 
@@ -55,16 +48,21 @@ public final class MdnRnnTrainer {
   /** Mean losses of a batch; total = nll + rewardMse + doneBce. */
   public record Losses(double total, double nll, double rewardMse, double doneBce) {}
 
-  private final NDManager manager;
   private final DjlMdnRnn model;
-  private final Optimizer optimizer;
-  private final double maxGradNorm;
+  private final TrainingStep<Batch> training;
 
   public MdnRnnTrainer(NDManager manager, DjlMdnRnn model, float learningRate, double maxGradNorm) {
-    this.manager = manager;
+    this(manager, model, learningRate, maxGradNorm, 0);
+  }
+
+  /**
+   * @param seed seeds the noise that z is drawn with
+   */
+  public MdnRnnTrainer(
+      NDManager manager, DjlMdnRnn model, float learningRate, double maxGradNorm, long seed) {
     this.model = model;
-    this.optimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
-    this.maxGradNorm = maxGradNorm;
+    this.training =
+        new TrainingStep<>(manager, model.weights(), this::losses, learningRate, maxGradNorm, seed);
   }
 
   public DjlMdnRnn model() {
@@ -73,40 +71,34 @@ public final class MdnRnnTrainer {
 
   /** One optimisation step. */
   public Losses step(Batch batch) {
-    Losses losses;
-    try (NDScope scope = new NDScope();
-        NDManager step = manager.newSubManager()) {
-      model.weights().zeroGradients();
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDList values = losses(batch, step);
-        collector.backward(values.get(0));
-        losses = read(values);
-      }
-      GradientClipping.clipGlobalNorm(model.weights().all().values(), maxGradNorm);
-    }
-    // Outside the scope: Adam keeps its moment estimates between steps.
-    for (Map.Entry<String, NDArray> w : model.weights().all().entrySet()) {
-      try (NDArray gradient = w.getValue().getGradient()) {
-        optimizer.update(w.getKey(), w.getValue(), gradient);
-      }
-    }
-    return losses;
+    return read(training.step(batch));
   }
 
   /** The losses without updating (held-out evaluation). */
   public Losses evaluate(Batch batch) {
-    try (NDScope scope = new NDScope();
-        NDManager step = manager.newSubManager()) {
-      return read(losses(batch, step));
-    }
+    return read(training.evaluate(batch));
   }
 
-  private NDList losses(Batch batch, NDManager step) {
+  /** Gradient steps taken so far. */
+  public long steps() {
+    return training.steps();
+  }
+
+  /** Weights, optimizer and noise position: what a Flink checkpoint keeps. */
+  public TrainingStep.State state() {
+    return training.state();
+  }
+
+  public void restore(TrainingStep.State state) {
+    training.restore(state);
+  }
+
+  private NDList losses(Batch batch, NDManager step, TrainingStep.Noise noise) {
     int b = batch.batch();
     int t = batch.steps();
     NDArray mu = step.create(batch.mu(), new Shape(b, t + 1, MdnSpec.LATENT));
     NDArray logvar = step.create(batch.logvar(), new Shape(b, t + 1, MdnSpec.LATENT));
-    NDArray z = mu.add(logvar.mul(0.5).exp().mul(step.randomNormal(mu.getShape())));
+    NDArray z = mu.add(logvar.mul(0.5).exp().mul(noise.normal(step, mu.getShape())));
     NDArray head =
         model.sequence(
             z.get(":, 0:" + t + ", :"),
@@ -119,11 +111,7 @@ public final class MdnRnnTrainer {
         step.create(batch.mask(), new Shape(b, t)));
   }
 
-  private static Losses read(NDList values) {
-    return new Losses(
-        values.get(0).getFloat(),
-        values.get(1).getFloat(),
-        values.get(2).getFloat(),
-        values.get(3).getFloat());
+  private static Losses read(float[] values) {
+    return new Losses(values[0], values[1], values[2], values[3]);
   }
 }

@@ -6,18 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.worldstream.models.vae.FramePreprocessor;
 import io.worldstream.models.vae.VaeSpec;
-import io.worldstream.train.GradientClipping;
+import io.worldstream.train.TrainingStep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -25,9 +21,9 @@ import java.util.function.Consumer;
 /**
  * Trains the VAE on observations with the World Models loss: summed squared error per frame plus
  * the KL divergence to N(0, I), the KL floored at 0.5 nat per latent dimension so the latents keep
- * information (Ha & Schmidhuber's kl_tolerance). Adam, global-norm clipping, one sub-manager and
- * scope per step so memory stays flat. A share of the episodes (not of the frames: neighbouring
- * frames are nearly equal) is held out to measure reconstruction on unseen play.
+ * information (Ha & Schmidhuber's kl_tolerance), in a {@link TrainingStep} (Adam, global-norm
+ * clipping, flat memory). A share of the episodes (not of the frames: neighbouring frames are
+ * nearly equal) is held out to measure reconstruction on unseen play.
  */
 public final class VaeTrainer {
 
@@ -108,8 +104,8 @@ public final class VaeTrainer {
             heldOutEpisodes.size(),
             options.epochs(),
             options.batchSize()));
-    Optimizer adam =
-        Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).build();
+    TrainingStep<float[]> training =
+        trainingStep(options.learningRate(), options.maxGradNorm(), options.seed());
     List<EpochReport> reports = new ArrayList<>();
     long started = System.nanoTime();
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
@@ -119,12 +115,7 @@ public final class VaeTrainer {
       double lossSum = 0;
       int batches = 0;
       for (int from = 0; from + options.batchSize() <= train.size(); from += options.batchSize()) {
-        lossSum +=
-            step(
-                frames,
-                train.subList(from, from + options.batchSize()),
-                adam,
-                options.maxGradNorm());
+        lossSum += step(training, frames, train.subList(from, from + options.batchSize()));
         batches++;
         if (System.nanoTime() - lastReport > 10e9) {
           lastReport = System.nanoTime();
@@ -163,37 +154,33 @@ public final class VaeTrainer {
         Duration.ofNanos(System.nanoTime() - started));
   }
 
-  /** One optimisation step on a batch; returns its loss. */
-  public double step(Frames frames, List<Integer> batch, Optimizer optimizer, double maxGradNorm) {
-    double loss;
-    try (NDScope scope = new NDScope();
-        NDManager step = manager.newSubManager()) {
-      NDArray x =
-          step.create(
-              preprocess(frames, batch), new Shape(batch.size(), 3, VaeSpec.IMAGE, VaeSpec.IMAGE));
-      vae.weights().zeroGradients();
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray value = loss(x, step);
-        collector.backward(value);
-        loss = value.getFloat();
-      }
-      GradientClipping.clipGlobalNorm(vae.weights().all().values(), maxGradNorm);
-    }
-    // Outside the scope: the optimizer keeps its moment estimates between steps.
-    for (Map.Entry<String, NDArray> w : vae.weights().all().entrySet()) {
-      try (NDArray gradient = w.getValue().getGradient()) {
-        optimizer.update(w.getKey(), w.getValue(), gradient);
-      }
-    }
-    return loss;
+  /**
+   * The VAE's training step: Adam at {@code learningRate}, gradients clipped to {@code
+   * maxGradNorm}.
+   */
+  public TrainingStep<float[]> trainingStep(float learningRate, double maxGradNorm, long seed) {
+    return new TrainingStep<>(
+        manager, vae.weights(), this::losses, learningRate, maxGradNorm, seed);
+  }
+
+  /** One optimisation step on the frames at {@code batch}; returns its loss. */
+  public double step(TrainingStep<float[]> training, Frames frames, List<Integer> batch) {
+    return training.step(preprocess(frames, batch))[0];
+  }
+
+  /** The loss of preprocessed frames ([B, 3, 64, 64] flattened). */
+  private NDList losses(float[] pixels, NDManager step, TrainingStep.Noise noise) {
+    int b = pixels.length / VaeSpec.PIXELS;
+    NDArray x = step.create(pixels, new Shape(b, 3, VaeSpec.IMAGE, VaeSpec.IMAGE));
+    return new NDList(loss(x, step, noise));
   }
 
   /** Σ (x̂ − x)² per frame + max(mean KL, 0.5 · 32), averaged over the batch. */
-  NDArray loss(NDArray x, NDManager step) {
+  NDArray loss(NDArray x, NDManager step, TrainingStep.Noise noise) {
     NDList latent = vae.encode(x);
     NDArray mu = latent.get(0);
     NDArray logvar = latent.get(1);
-    NDArray eps = step.randomNormal(mu.getShape());
+    NDArray eps = noise.normal(step, mu.getShape());
     NDArray z = mu.add(logvar.mul(0.5).exp().mul(eps));
     NDArray reconstruction = vae.decode(z);
     NDArray squared = reconstruction.sub(x).square().sum(new int[] {1, 2, 3}).mean();

@@ -1,10 +1,16 @@
 package io.worldstream.train.mdn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.worldstream.models.Tensor;
 import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.train.TrainingStep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +75,58 @@ class MdnRnnTrainerTest {
       assertThat(last.rewardMse()).isLessThan(first.rewardMse());
       assertThat(last.doneBce()).isLessThan(first.doneBce());
       assertThat(trainer.evaluate(batch).total()).isLessThan(first.total());
+    }
+  }
+
+  @Test
+  void shouldContinueIdenticallyWhenRestoredIntoAFreshTrainer() {
+    int n = 5;
+    int m = 5;
+    List<MdnRnnTrainer.Batch> batches = new ArrayList<>();
+    for (int i = 0; i < n + m; i++) {
+      batches.add(randomWalks(4, 8, 100 + i));
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(11);
+      MdnRnnTrainer uninterrupted =
+          new MdnRnnTrainer(manager, DjlMdnRnn.initialise(manager), 1e-3f, 1.0, 7);
+      batches.forEach(uninterrupted::step);
+
+      Engine.getInstance().setRandomSeed(11);
+      MdnRnnTrainer first =
+          new MdnRnnTrainer(manager, DjlMdnRnn.initialise(manager), 1e-3f, 1.0, 7);
+      batches.subList(0, n).forEach(first::step);
+      TrainingStep.State saved = first.state();
+
+      // A fresh trainer with other initial weights and another seed: everything must come from the
+      // state.
+      MdnRnnTrainer resumed =
+          new MdnRnnTrainer(manager, DjlMdnRnn.initialise(manager), 1e-3f, 1.0, 99);
+      resumed.restore(saved);
+      batches.subList(n, n + m).forEach(resumed::step);
+
+      // The control: the same weights, but Adam starting over.
+      MdnRnnTrainer weightsOnly =
+          new MdnRnnTrainer(manager, DjlMdnRnn.initialise(manager), 1e-3f, 1.0, 7);
+      weightsOnly.model().weights().restore(saved.weights());
+      batches.subList(n, n + m).forEach(weightsOnly::step);
+
+      assertThat(resumed.steps()).isEqualTo(n + m);
+      Map<String, Tensor> expected = uninterrupted.model().weights().export();
+      Map<String, Tensor> got = resumed.model().weights().export();
+      double differenceFromControl = 0;
+      Map<String, Tensor> control = weightsOnly.model().weights().export();
+      for (String name : expected.keySet()) {
+        assertThat(got.get(name).data())
+            .as(name)
+            .containsExactly(expected.get(name).data(), within(1e-6f));
+        float[] e = expected.get(name).data();
+        float[] c = control.get(name).data();
+        for (int i = 0; i < e.length; i++) {
+          differenceFromControl = Math.max(differenceFromControl, Math.abs(e[i] - c[i]));
+        }
+      }
+      assertThat(differenceFromControl).isGreaterThan(1e-4);
     }
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -47,14 +45,14 @@ class VaeTrainerTest {
       VaeTrainer trainer = new VaeTrainer(manager, DjlVae.initialise(manager));
       VaeTrainer.Frames frames = syntheticFrames(16, 2);
       List<Integer> batch = IntStream.range(0, 16).boxed().toList();
-      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
+      var training = trainer.trainingStep(1e-3f, 100, 1);
 
       double before = trainer.reconstructionMse(frames, batch);
-      double first = trainer.step(frames, batch, adam, 100);
+      double first = trainer.step(training, frames, batch);
       long started = System.nanoTime();
       double last = first;
       for (int i = 0; i < 40; i++) {
-        last = trainer.step(frames, batch, adam, 100);
+        last = trainer.step(training, frames, batch);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       double after = trainer.reconstructionMse(frames, batch);

@@ -1,0 +1,143 @@
+package io.worldstream.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.worldstream.models.Tensor;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The training step every model here takes: zero the gradients, compute the losses, back-propagate
+ * the first, clip all gradients to a global norm, and let {@link Adam} update the weights. Each
+ * step runs in its own sub-manager and scope, so memory stays flat over any number of steps.
+ *
+ * <p>The state that a later step depends on — weights, Adam's moments and step count, and where the
+ * noise stream stands — is {@link #state()}: a trainer restored from it continues exactly as the
+ * one it was taken from. Noise (the VAE's and the MDN-RNN's z ~ N(μ, σ²)) is drawn from a stream
+ * seeded by the seed and the step number, not from the engine's global generator.
+ *
+ * @param <B> a batch
+ */
+public final class TrainingStep<B> {
+
+  /** The model's losses on a batch; the first is the one minimised. */
+  @FunctionalInterface
+  public interface Objective<B> {
+    NDList losses(B batch, NDManager step, Noise noise);
+  }
+
+  /** Standard normal noise for one step, reproducible from the seed and the step number. */
+  public static final class Noise {
+    private final SplittableRandom random;
+
+    private Noise(SplittableRandom random) {
+      this.random = random;
+    }
+
+    /** The stream for step {@code step}: the same draws for the same (seed, step). */
+    static Noise of(long seed, long step) {
+      return new Noise(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step));
+    }
+
+    /** An array of independent N(0, 1) draws. */
+    public NDArray normal(NDManager manager, Shape shape) {
+      float[] values = new float[Math.toIntExact(shape.size())];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) random.nextGaussian();
+      }
+      return manager.create(values, shape);
+    }
+  }
+
+  /**
+   * Everything a trainer carries from one step to the next.
+   *
+   * @param weights the model's weights by name
+   * @param optimizer Adam's step count and moments
+   * @param seed the noise stream's seed
+   */
+  public record State(Map<String, Tensor> weights, Adam.State optimizer, long seed) {
+    public State {
+      weights = Map.copyOf(weights);
+    }
+  }
+
+  private final NDManager manager;
+  private final Weights weights;
+  private final Objective<B> objective;
+  private final Adam adam;
+  private final double maxGradNorm;
+  private long seed;
+
+  public TrainingStep(
+      NDManager manager,
+      Weights weights,
+      Objective<B> objective,
+      float learningRate,
+      double maxGradNorm,
+      long seed) {
+    this.manager = manager;
+    this.weights = weights;
+    this.objective = objective;
+    this.adam = new Adam(manager, learningRate);
+    this.maxGradNorm = maxGradNorm;
+    this.seed = seed;
+  }
+
+  /** One optimisation step; returns the losses as computed before the update. */
+  public float[] step(B batch) {
+    float[] losses;
+    try (NDScope scope = new NDScope();
+        NDManager step = manager.newSubManager()) {
+      weights.zeroGradients();
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDList values = objective.losses(batch, step, Noise.of(seed, adam.step()));
+        collector.backward(values.get(0));
+        losses = read(values);
+      }
+      GradientClipping.clipGlobalNorm(weights.all().values(), maxGradNorm);
+    }
+    // Outside the scope: Adam keeps its moment estimates between steps.
+    adam.update(weights);
+    return losses;
+  }
+
+  /**
+   * The losses without updating (held-out evaluation), with noise that does not move the stream.
+   */
+  public float[] evaluate(B batch) {
+    try (NDScope scope = new NDScope();
+        NDManager step = manager.newSubManager()) {
+      return read(objective.losses(batch, step, Noise.of(~seed, adam.step())));
+    }
+  }
+
+  /** Updates made so far. */
+  public long steps() {
+    return adam.step();
+  }
+
+  public State state() {
+    return new State(weights.export(), adam.export(), seed);
+  }
+
+  /** Continues from {@code state}: the next step is the one that would have followed it. */
+  public void restore(State state) {
+    weights.restore(state.weights());
+    adam.restore(state.optimizer());
+    seed = state.seed();
+  }
+
+  private static float[] read(NDList values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i).getFloat();
+    }
+    return out;
+  }
+}
