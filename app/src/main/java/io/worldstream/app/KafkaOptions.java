@@ -1,32 +1,32 @@
 package io.worldstream.app;
 
+import io.worldstream.schemas.KafkaSettings;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * How a command reaches Kafka. Client settings beyond the bootstrap servers (security, SASL, TLS)
- * pass through from {@code -k key=value} or from environment variables {@code
- * WORLDSTREAM_KAFKA_<KEY>} with dots written as underscores (WORLDSTREAM_KAFKA_SECURITY_PROTOCOL).
+ * How a command reaches Kafka, as {@link KafkaSettings}. Client settings beyond the bootstrap
+ * servers (security, SASL, TLS) pass through from {@code -k key=value}, from environment variables
+ * {@code WORLDSTREAM_KAFKA_<KEY>} with dots written as underscores
+ * (WORLDSTREAM_KAFKA_SECURITY_PROTOCOL), or from {@code kafka.<key>} in the {@code --config} file,
+ * in that order of precedence.
  */
 public final class KafkaOptions {
 
-  public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
-  private static final String ENV_PREFIX = "WORLDSTREAM_KAFKA_";
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   @Option(
       names = {"-b", "--bootstrap-servers"},
       paramLabel = "HOST:PORT[,…]",
-      defaultValue = "${env:WORLDSTREAM_BOOTSTRAP_SERVERS:-" + DEFAULT_BOOTSTRAP + "}",
-      description =
-          "Kafka brokers to connect to (default: ${DEFAULT-VALUE}; env WORLDSTREAM_BOOTSTRAP_SERVERS).")
+      defaultValue = KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS,
+      description = "Kafka brokers to connect to (default: ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
   @Option(
@@ -38,10 +38,21 @@ public final class KafkaOptions {
   @Option(
       names = "--connect-timeout",
       paramLabel = "DURATION",
-      defaultValue = "PT10S",
+      defaultValue = "10s",
       converter = DurationConverter.class,
-      description = "How long to wait for the brokers before giving up (default: 10s).")
+      description =
+          "How long to wait for the brokers before giving up (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
+
+  public KafkaSettings settings() {
+    Map<String, Object> client = new LinkedHashMap<>();
+    if (command.commandLine().getDefaultValueProvider() instanceof LayeredSettings layered) {
+      client.putAll(layered.kafkaClientSettings(command));
+    }
+    client.putAll(extra);
+    return Commands.settings(
+        command, () -> new KafkaSettings(bootstrapServers, client, connectTimeout));
+  }
 
   public String bootstrapServers() {
     return bootstrapServers;
@@ -53,18 +64,7 @@ public final class KafkaOptions {
 
   /** Client settings common to producers, consumers and admin clients. */
   public Map<String, Object> clientConfig() {
-    Map<String, Object> config = new HashMap<>();
-    System.getenv()
-        .forEach(
-            (name, value) -> {
-              if (name.startsWith(ENV_PREFIX)) {
-                config.put(
-                    name.substring(ENV_PREFIX.length()).toLowerCase().replace('_', '.'), value);
-              }
-            });
-    config.putAll(extra);
-    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return config;
+    return settings().clientConfig();
   }
 
   /**
@@ -72,32 +72,10 @@ public final class KafkaOptions {
    * of reach.
    */
   public Admin connectedAdmin() {
-    Map<String, Object> config = clientConfig();
-    int timeoutMs = (int) connectTimeout.toMillis();
-    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 5_000));
-    Admin admin = Admin.create(config);
     try {
-      admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
-      return admin;
-    } catch (TimeoutException | ExecutionException e) {
-      admin.close(Duration.ZERO);
-      throw unreachable(e);
-    } catch (InterruptedException e) {
-      admin.close(Duration.ZERO);
-      Thread.currentThread().interrupt();
-      throw new CommandFailure("Interrupted while connecting to Kafka", e);
+      return settings().connectedAdmin();
+    } catch (IllegalStateException e) {
+      throw new CommandFailure(e.getMessage(), e.getCause());
     }
-  }
-
-  /** The failure to report when the brokers do not answer. */
-  public CommandFailure unreachable(Throwable cause) {
-    return new CommandFailure(
-        "Cannot reach Kafka at "
-            + bootstrapServers
-            + " within "
-            + connectTimeout.toSeconds()
-            + " s; start one with './worldstream broker' or pass --bootstrap-servers",
-        cause);
   }
 }

@@ -3,12 +3,17 @@ package io.worldstream.app;
 import io.worldstream.app.env.EnvCommand;
 import io.worldstream.app.topics.TopicsCommand;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code worldstream} command: one subcommand per service. */
 @Command(
@@ -28,6 +33,15 @@ import picocli.CommandLine.ParseResult;
     })
 public final class Worldstream {
 
+  @Option(
+      names = LayeredSettings.CONFIG_OPTION,
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description =
+          "Settings file (properties: flag names without '--' as keys, kafka.* for Kafka client"
+              + " settings); flags and WORLDSTREAM_* environment variables override it.")
+  Path config;
+
   /** Exit code for a command line that does not parse (picocli's convention). */
   public static final int USAGE = 2;
 
@@ -42,20 +56,38 @@ public final class Worldstream {
 
   /** The command line with Worldstream's error handling: one line per error, no stack traces. */
   public static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  /** The command line reading its settings from {@code env} rather than this process's. */
+  public static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new Worldstream());
-    cli.setParameterExceptionHandler(new OneLineUsageError());
+    LayeredSettings settings = new LayeredSettings(env);
+    cli.setDefaultValueProvider(settings);
+    cli.setParameterExceptionHandler(new OneLineUsageError(settings));
     cli.setExecutionExceptionHandler(new OneLineFailure());
     return cli;
   }
 
   /** A bad flag or argument: say what, and where help is. */
   static final class OneLineUsageError implements IParameterExceptionHandler {
+    private final LayeredSettings settings;
+
+    OneLineUsageError(LayeredSettings settings) {
+      this.settings = settings;
+    }
+
     @Override
     public int handleParseException(ParameterException e, String[] args) {
       CommandLine cmd = e.getCommandLine();
       PrintWriter err = cmd.getErr();
       String name = cmd.getCommandSpec().qualifiedName();
-      err.println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+      String source =
+          Optional.ofNullable(e.getArgSpec())
+              .flatMap(settings::sourceOf)
+              .map(s -> " (from the " + s + ")")
+              .orElse("");
+      err.println(name + ": " + e.getMessage() + source + " (see '" + name + " --help')");
       err.flush();
       return USAGE;
     }

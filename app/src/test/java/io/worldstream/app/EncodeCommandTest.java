@@ -29,7 +29,7 @@ class EncodeCommandTest {
     assertThat(result[1].strip().lines())
         .singleElement()
         .asString()
-        .contains("batch size must be at least 1");
+        .contains("the batch size must be at least 1");
     assertThat(run("encode", "--max-batch-delay", "0s")[1])
         .contains("batch delay must be positive");
   }

@@ -35,11 +35,13 @@ class WorkerCommandTest {
   }
 
   @Test
-  void shouldAskForEitherEpisodesOrForever() {
-    assertThat(run("worker", "--envs", "2")[1]).contains("--episodes").contains("--forever");
-    assertThat(run("worker", "--episodes", "3", "--forever")[0]).isEqualTo("2");
-    assertThat(run("worker", "--episodes", "0")[1]).contains("--episodes must be at least 1");
-    assertThat(run("worker", "--envs", "0", "--forever")[1]).contains("--envs must be at least 1");
+  void shouldRefuseImpossibleLengthsAndCounts() {
+    assertThat(run("worker", "--episodes", "3", "--forever")[1])
+        .contains("choose --episodes or --forever, not both");
+    assertThat(run("worker", "--episodes", "0")[1])
+        .contains("the number of episodes must be at least 1, not 0");
+    assertThat(run("worker", "--envs", "0")[1])
+        .contains("the number of environments must be at least 1, not 0");
   }
 
   @Test

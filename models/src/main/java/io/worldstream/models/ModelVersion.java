@@ -16,4 +16,9 @@ public final class ModelVersion {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
+
+  /** The first 12 hex digits, as logs and progress lines show a version. */
+  public static String shortForm(String version) {
+    return version.substring(0, Math.min(12, version.length()));
+  }
 }

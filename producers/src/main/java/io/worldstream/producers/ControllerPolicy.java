@@ -40,7 +40,7 @@ final class ControllerPolicy implements Policy {
 
   @Override
   public String id() {
-    return controller != null ? WorkerOptions.CONTROLLER : fallback.id();
+    return controller != null ? WorkerSettings.Policy.CONTROLLER.id() : fallback.id();
   }
 
   @Override

@@ -10,13 +10,19 @@ import io.worldstream.envs.policy.Policy;
 import io.worldstream.envs.policy.RandomPolicy;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.service.EffectiveConfiguration;
+import io.worldstream.service.Service;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,9 +33,10 @@ import java.util.function.Consumer;
  * An environment worker: N environments, one thread each, stepped under a policy, every step
  * published to {@code wm.experience} as an {@link ExperienceStep} keyed by a globally unique
  * episode id. {@link #stop()} ends every running episode with a step marked truncated, and {@link
- * #run()} returns once everything sent is acknowledged.
+ * #run()} returns once everything sent is acknowledged. As a {@link Service} it runs on a thread of
+ * its own and is done when its episodes are.
  */
-public final class ExperienceWorker {
+public final class ExperienceWorker implements Service {
 
   /** What a run did. */
   public record Summary(
@@ -43,7 +50,8 @@ public final class ExperienceWorker {
     }
   }
 
-  private final WorkerOptions options;
+  private final WorkerSettings options;
+  private final KafkaSettings kafka;
   private final Map<String, Object> kafkaConfig;
   private final Consumer<String> say;
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -54,25 +62,122 @@ public final class ExperienceWorker {
   private volatile double lastReturn = Double.NaN;
   private final long firstSeed;
   private final SecureRandom seeds = new SecureRandom();
+  private Thread running;
+  private volatile Summary summary;
+  private volatile Throwable failure;
 
   /**
-   * @param kafkaConfig client settings (bootstrap servers, security) for the producer and the
-   *     controller feed
+   * @param kafka how the producer and the controller feed reach Kafka
    * @param say where progress lines go
    */
-  public ExperienceWorker(
-      WorkerOptions options, Map<String, Object> kafkaConfig, Consumer<String> say) {
+  public ExperienceWorker(WorkerSettings options, KafkaSettings kafka, Consumer<String> say) {
     this.options = options;
-    this.kafkaConfig = Map.copyOf(kafkaConfig);
+    this.kafka = kafka;
+    this.kafkaConfig = kafka.clientConfig();
     this.say = say;
     this.firstSeed = options.seed().orElse(-1);
     // Fail now, not in a thread, if the environment is unknown.
-    Environments.maxEpisodeSteps(options.envId());
+    Environments.maxEpisodeSteps(options.env());
   }
 
   /** Asks every environment to end its episode (as truncated) and the run to finish. */
   public void stop() {
     stopping.set(true);
+  }
+
+  @Override
+  public String name() {
+    return "worker";
+  }
+
+  @Override
+  public Map<String, ?> configuration() {
+    Map<String, Object> shown = new LinkedHashMap<>(EffectiveConfiguration.of(options));
+    shown.putAll(EffectiveConfiguration.of(kafka));
+    return shown;
+  }
+
+  /** Creates the topics that are missing, then runs on a thread of its own. */
+  @Override
+  public synchronized void start() {
+    kafka.createMissingTopics();
+    say.accept(
+        String.format(
+            "worker %s: %d × %s, policy %s, %s, publishing to %s",
+            options.workerId(),
+            options.envs(),
+            options.env(),
+            options.policy().id(),
+            options.episodes().isEmpty()
+                ? "until stopped"
+                : options.episodes().getAsLong() + " episodes",
+            kafka.bootstrapServers()));
+    running =
+        new Thread(
+            () -> {
+              try {
+                Summary done = run();
+                say.accept(
+                    String.format(
+                        "worker %s: done: %d episodes, %d steps in %.1f s (%.0f steps/s, %.1f MB/s"
+                            + " of frames), mean return %.1f",
+                        options.workerId(),
+                        done.episodes(),
+                        done.steps(),
+                        done.seconds(),
+                        done.stepsPerSecond(),
+                        done.megabytesPerSecond(),
+                        done.meanReturn()));
+                summary = done;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException | Error e) {
+                failure = e;
+              }
+            },
+            "worker-" + options.workerId());
+    running.start();
+  }
+
+  @Override
+  public boolean isReady() {
+    return running != null;
+  }
+
+  @Override
+  public boolean isDone() {
+    return summary != null;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /**
+   * Ends running episodes as truncated and waits (up to {@code timeout}) until all is delivered.
+   */
+  @Override
+  public void stop(Duration timeout) {
+    Thread thread;
+    synchronized (this) {
+      thread = running;
+    }
+    if (thread == null || summary != null) {
+      return;
+    }
+    say.accept("worker " + options.workerId() + ": ending episodes as truncated and flushing…");
+    stop();
+    try {
+      thread.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What the run did, once it is done. */
+  public Optional<Summary> summary() {
+    return Optional.ofNullable(summary);
   }
 
   /**
@@ -84,7 +189,7 @@ public final class ExperienceWorker {
     long started = System.nanoTime();
     try (ExperienceProducer producer = new ExperienceProducer(kafkaConfig, options.workerId());
         ControllerFeed feed =
-            options.policy().equals(WorkerOptions.CONTROLLER)
+            options.policy() == WorkerSettings.Policy.CONTROLLER
                 ? new ControllerFeed(kafkaConfig, options.lineage())
                 : null;
         WorldModels models = feed == null ? null : new WorldModels(feed::checkpoint)) {
@@ -136,7 +241,7 @@ public final class ExperienceWorker {
   private void runEnvironment(
       int index, ExperienceProducer producer, ControllerFeed feed, WorldModels models) {
     try (Environment env =
-        Environments.make(options.envId(), true, false, options.maxEpisodeSteps())) {
+        Environments.make(options.env(), true, false, options.maxEpisodeSteps())) {
       Policy policy = policy(env, index, feed, models);
       long pauseNanos =
           options.maxFps().isPresent() ? (long) (1e9 / options.maxFps().getAsDouble()) : 0;
@@ -199,9 +304,9 @@ public final class ExperienceWorker {
   private Policy policy(Environment env, int index, ControllerFeed feed, WorldModels models) {
     long seed = firstSeed >= 0 ? firstSeed * 1_000 + index : seeds.nextLong();
     return switch (options.policy()) {
-      case WorkerOptions.RANDOM -> new RandomPolicy(env.actionSpec(), seed);
-      case WorkerOptions.BROWNIAN -> new BrownianPolicy(env.actionSpec(), seed);
-      default ->
+      case RANDOM -> new RandomPolicy(env.actionSpec(), seed);
+      case BROWNIAN -> new BrownianPolicy(env.actionSpec(), seed);
+      case CONTROLLER ->
           new ControllerPolicy(
               feed::latest,
               models,
@@ -230,7 +335,7 @@ public final class ExperienceWorker {
     return ExperienceStep.newBuilder()
         .setEpisodeId(episodeId)
         .setWorkerId(options.workerId())
-        .setEnvId(options.envId())
+        .setEnvId(options.env())
         .setEnvSeed(seed)
         .setStep(t)
         .setFrame(

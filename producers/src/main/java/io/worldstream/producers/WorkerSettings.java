@@ -1,25 +1,33 @@
 package io.worldstream.producers;
 
+import io.worldstream.envs.Environments;
+import io.worldstream.service.InvalidSettingException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a worker runs.
  *
  * @param envs environments stepped in parallel, one thread each
- * @param policy random, brownian or controller
  * @param episodes episodes to run in all, or empty to run until stopped
  * @param maxFps per-environment step rate limit, or empty for as fast as possible
  * @param maxEpisodeSteps the time limit: episodes are truncated after this many steps
  * @param seed the first episode's seed (later episodes count up), or empty for random seeds
+ * @param workerId unique across processes and machines; every step records it
  * @param lineage the model lineage whose controllers the controller policy follows
  */
-public record WorkerOptions(
-    String envId,
+public record WorkerSettings(
+    String env,
     int envs,
-    String policy,
+    Policy policy,
     OptionalLong episodes,
     OptionalDouble maxFps,
     int maxEpisodeSteps,
@@ -28,33 +36,85 @@ public record WorkerOptions(
     String lineage,
     Duration progressInterval) {
 
-  public static final String RANDOM = "random";
-  public static final String BROWNIAN = "brownian";
-  public static final String CONTROLLER = "controller";
+  /** How a worker's environments choose their actions. */
+  public enum Policy {
+    /** Uniformly random actions. */
+    RANDOM,
+    /** Random actions that drift smoothly, as the World Models paper collected its data. */
+    BROWNIAN,
+    /** The newest controller on wm.controllers, brownian until there is one. */
+    CONTROLLER;
 
-  public WorkerOptions {
-    Objects.requireNonNull(envId);
+    /** The policy a person names: random, brownian or controller. */
+    public static Policy named(String name) {
+      try {
+        return valueOf(name.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingException(
+            "policy", "Unknown policy '" + name + "'; choose random, brownian or controller");
+      }
+    }
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public static final String DEFAULT_ENV = "CarRacing-v3";
+  public static final String DEFAULT_LINEAGE = "default";
+
+  public WorkerSettings {
+    Objects.requireNonNull(env);
+    Objects.requireNonNull(policy);
     Objects.requireNonNull(workerId);
-    if (envs < 1) {
-      throw new IllegalArgumentException("--envs must be at least 1, not " + envs);
-    }
-    if (!policy.equals(RANDOM) && !policy.equals(BROWNIAN) && !policy.equals(CONTROLLER)) {
-      throw new IllegalArgumentException(
-          "Unknown policy '" + policy + "'; choose random, brownian or controller");
-    }
+    InvalidSettingException.atLeast("envs", "the number of environments", envs, 1);
     if (episodes.isPresent() && episodes.getAsLong() < 1) {
-      throw new IllegalArgumentException(
-          "--episodes must be at least 1, not " + episodes.getAsLong());
+      throw new InvalidSettingException(
+          "episodes", "the number of episodes must be at least 1, not " + episodes.getAsLong());
     }
     if (maxFps.isPresent() && !(maxFps.getAsDouble() > 0)) {
-      throw new IllegalArgumentException("--max-fps must be positive, not " + maxFps.getAsDouble());
+      throw new InvalidSettingException(
+          "max-fps", "the step rate limit must be positive, not " + maxFps.getAsDouble());
     }
-    if (maxEpisodeSteps < 1) {
-      throw new IllegalArgumentException(
-          "--max-episode-steps must be at least 1, not " + maxEpisodeSteps);
-    }
+    InvalidSettingException.atLeast("max-episode-steps", "the time limit", maxEpisodeSteps, 1);
     if (seed.isPresent() && seed.getAsLong() < 0) {
-      throw new IllegalArgumentException("--seed must be non-negative, not " + seed.getAsLong());
+      throw new InvalidSettingException(
+          "seed", "the seed must be non-negative, not " + seed.getAsLong());
     }
+    InvalidSettingException.positive(
+        "progress-interval", "the progress interval", progressInterval);
+  }
+
+  /** Defaults that run on one laptop: one CarRacing environment, brownian, until stopped. */
+  public static WorkerSettings defaults() {
+    return new WorkerSettings(
+        DEFAULT_ENV,
+        1,
+        Policy.BROWNIAN,
+        OptionalLong.empty(),
+        OptionalDouble.empty(),
+        Environments.maxEpisodeSteps(DEFAULT_ENV),
+        OptionalLong.empty(),
+        newWorkerId(),
+        DEFAULT_LINEAGE,
+        Duration.ofSeconds(5));
+  }
+
+  /** Host, process id and a random suffix: unique across processes and machines. */
+  public static String newWorkerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "host";
+    }
+    long pid = ManagementFactory.getRuntimeMXBean().getPid();
+    byte[] suffix = new byte[2];
+    ThreadLocalRandom.current().nextBytes(suffix);
+    return host.replaceAll("[^A-Za-z0-9.-]", "")
+        + "-"
+        + pid
+        + "-"
+        + HexFormat.of().formatHex(suffix);
   }
 }

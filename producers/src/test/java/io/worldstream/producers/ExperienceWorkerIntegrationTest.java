@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.worldstream.broker.KafkaTestCluster;
 import io.worldstream.records.ExperienceStep;
+import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicAdmin;
 import io.worldstream.schemas.Topics;
 import java.nio.file.Path;
@@ -100,11 +101,11 @@ class ExperienceWorkerIntegrationTest {
 
   @Test
   void shouldFallBackToBrownianAndSaySoWithoutAController() throws Exception {
-    WorkerOptions options =
-        new WorkerOptions(
+    WorkerSettings options =
+        new WorkerSettings(
             "CarRacing-v3",
             1,
-            "controller",
+            WorkerSettings.Policy.CONTROLLER,
             OptionalLong.of(1),
             OptionalDouble.empty(),
             20,
@@ -179,11 +180,11 @@ class ExperienceWorkerIntegrationTest {
                   Topics.CONTROLLERS.valueSerde().serializer().serialize("", controller)))
           .get();
     }
-    WorkerOptions options =
-        new WorkerOptions(
+    WorkerSettings options =
+        new WorkerSettings(
             "CarRacing-v3",
             1,
-            "controller",
+            WorkerSettings.Policy.CONTROLLER,
             OptionalLong.of(2),
             OptionalDouble.empty(),
             20,
@@ -243,11 +244,11 @@ class ExperienceWorkerIntegrationTest {
         .containsOnly(steps.get(0).getEnvSeed());
   }
 
-  private WorkerOptions options(OptionalLong episodes, int maxSteps, double fps) {
-    return new WorkerOptions(
+  private WorkerSettings options(OptionalLong episodes, int maxSteps, double fps) {
+    return new WorkerSettings(
         "CarRacing-v3",
         2,
-        "brownian",
+        WorkerSettings.Policy.BROWNIAN,
         episodes,
         OptionalDouble.of(fps),
         maxSteps,
@@ -257,8 +258,8 @@ class ExperienceWorkerIntegrationTest {
         Duration.ofMillis(500));
   }
 
-  private Map<String, Object> kafka() {
-    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+  private KafkaSettings kafka() {
+    return KafkaSettings.at(cluster.bootstrapServers());
   }
 
   private static CompletableFuture<ExperienceWorker.Summary> runAsync(ExperienceWorker worker) {

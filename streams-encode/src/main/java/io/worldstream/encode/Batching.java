@@ -1,27 +1,24 @@
 package io.worldstream.encode;
 
+import io.worldstream.service.InvalidSettingException;
 import java.time.Duration;
 
 /**
- * How frames are gathered for the VAE: a batch is encoded when it holds {@code maxFrames} frames or
- * its oldest frame has waited {@code maxDelay}, whichever comes first.
+ * How frames are gathered for the VAE: a batch is encoded when it holds {@code batchSize} frames or
+ * its oldest frame has waited {@code maxBatchDelay}, whichever comes first.
  */
-public record Batching(int maxFrames, Duration maxDelay) {
+public record Batching(int batchSize, Duration maxBatchDelay) {
 
   /** Chosen by measurement: see docs/BENCHMARKS.md, "Encoder". */
   public static final Batching DEFAULT = new Batching(32, Duration.ofMillis(10));
 
   public Batching {
-    if (maxFrames < 1) {
-      throw new IllegalArgumentException("batch size must be at least 1, not " + maxFrames);
-    }
-    if (maxDelay.isNegative() || maxDelay.isZero()) {
-      throw new IllegalArgumentException("batch delay must be positive, not " + maxDelay);
-    }
+    InvalidSettingException.atLeast("batch-size", "the batch size", batchSize, 1);
+    InvalidSettingException.positive("max-batch-delay", "the batch delay", maxBatchDelay);
   }
 
   /** How often to check the age of a waiting batch: a quarter of the delay, at least 1 ms. */
   Duration tick() {
-    return Duration.ofMillis(Math.max(1, maxDelay.toMillis() / 4));
+    return Duration.ofMillis(Math.max(1, maxBatchDelay.toMillis() / 4));
   }
 }

@@ -1,5 +1,6 @@
 package io.worldstream.encode;
 
+import io.worldstream.models.ModelInService;
 import io.worldstream.models.vae.FramePreprocessor;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeSpec;
@@ -74,7 +75,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
   /** A batch handed to the encoder and not yet forwarded. */
   private record InFlight(List<Waiting> batch, CompletableFuture<Encoded> result) {}
 
-  private final VaeInService vae;
+  private final ModelInService<VaeEncoder> vae;
   private final Executor encoding;
   private final EncoderMetrics metrics;
   private final Batching batching;
@@ -95,7 +96,11 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
   private long nextSequence;
   private long oldestWaitingSince;
 
-  EncodeBatches(VaeInService vae, Executor encoding, EncoderMetrics metrics, Batching batching) {
+  EncodeBatches(
+      ModelInService<VaeEncoder> vae,
+      Executor encoding,
+      EncoderMetrics metrics,
+      Batching batching) {
     this.vae = vae;
     this.encoding = encoding;
     this.metrics = metrics;
@@ -143,7 +148,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
     add(new Waiting(sequence, record.value()));
     metrics.frameIn();
     forwardIfEncoded();
-    if (batch.size() >= batching.maxFrames()) {
+    if (batch.size() >= batching.batchSize()) {
       send();
     }
   }
@@ -154,7 +159,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
    */
   private void add(Waiting waiting) {
     if (inputs == null || inputs.length < (batch.size() + 1) * VaeSpec.PIXELS) {
-      int capacity = Math.max(batching.maxFrames(), batch.size() + 1);
+      int capacity = Math.max(batching.batchSize(), batch.size() + 1);
       inputs =
           inputs == null
               ? new float[capacity * VaeSpec.PIXELS]
@@ -166,7 +171,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
 
   private void tick(long now) {
     forwardIfEncoded();
-    if (!batch.isEmpty() && now - oldestWaitingSince >= batching.maxDelay().toMillis()) {
+    if (!batch.isEmpty() && now - oldestWaitingSince >= batching.maxBatchDelay().toMillis()) {
       send();
     }
   }
@@ -178,7 +183,7 @@ final class EncodeBatches implements Processor<String, ExperienceStep, String, L
     }
     List<Waiting> sending = batch;
     float[] frames = inputs;
-    batch = new ArrayList<>(batching.maxFrames());
+    batch = new ArrayList<>(batching.batchSize());
     inputs = null;
     inFlight.add(
         new InFlight(

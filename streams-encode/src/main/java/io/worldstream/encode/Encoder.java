@@ -1,8 +1,20 @@
 package io.worldstream.encode;
 
+import io.worldstream.models.ModelInService;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeEncoder;
+import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
+import io.worldstream.service.EffectiveConfiguration;
+import io.worldstream.service.Service;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,33 +33,61 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One encoder instance: the {@link EncoderTopology} running in Kafka Streams, a watcher that offers
- * a changed VAE file to the {@link VaeInService}, and a progress line every few seconds.
+ * a changed VAE file to the {@link ModelInService}, and a progress line every few seconds.
  */
-public final class Encoder implements AutoCloseable {
+public final class Encoder implements Service, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Encoder.class);
 
+  private final KafkaSettings kafka;
   private final EncoderSettings settings;
-  private final VaeInService vae;
+  private final ModelInService<VaeEncoder> vae;
+  private final boolean ownsVae;
   private final EncoderMetrics metrics = new EncoderMetrics();
   private final KafkaStreams streams;
   private final ScheduledExecutorService chores;
   private final ExecutorService encoding;
   private final Consumer<String> progress;
   private volatile Throwable failure;
+  private volatile boolean closing;
 
   /**
-   * @param client Kafka client settings: bootstrap servers and any security settings
+   * An encoder with the VAE its settings name (the file, or the bundled default), loaded and
+   * checked now, before anything connects; the encoder closes it.
+   *
+   * @param progress where progress lines go
+   * @throws IllegalArgumentException if the VAE cannot be read or is not a working VAE encoder
+   */
+  public static Encoder create(
+      KafkaSettings kafka, EncoderSettings settings, Consumer<String> progress) {
+    return new Encoder(kafka, settings, loadVae(settings), true, progress);
+  }
+
+  /**
+   * An encoder with a VAE in service that the caller owns.
+   *
    * @param progress where progress lines go
    */
   public Encoder(
-      Map<String, Object> client,
+      KafkaSettings kafka,
       EncoderSettings settings,
-      VaeInService vae,
+      ModelInService<VaeEncoder> vae,
       Consumer<String> progress) {
+    this(kafka, settings, vae, false, progress);
+  }
+
+  private Encoder(
+      KafkaSettings kafka,
+      EncoderSettings settings,
+      ModelInService<VaeEncoder> vae,
+      boolean ownsVae,
+      Consumer<String> progress) {
+    this.kafka = kafka;
     this.settings = settings;
     this.vae = vae;
+    this.ownsVae = ownsVae;
     this.progress = progress;
+    Map<String, Object> client = kafka.clientConfig();
     StreamsBuilder builder = new StreamsBuilder();
     this.encoding = Executors.newSingleThreadExecutor(daemon("vae-encoder"));
     EncoderTopology.build(builder, vae, encoding, metrics, settings.batching());
@@ -70,12 +110,51 @@ public final class Encoder implements AutoCloseable {
     };
   }
 
+  private static ModelInService<VaeEncoder> loadVae(EncoderSettings settings) {
+    Optional<Path> file = settings.vae();
+    if (file.isEmpty()) {
+      return VaeEncoder.inService(
+          DefaultVae.encoder(), "the bundled default VAE", settings.ortThreads());
+    }
+    Path path = file.get();
+    byte[] onnx;
+    try {
+      onnx = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "Cannot read the VAE encoder " + path + ": " + e.getMessage(), e);
+    }
+    try {
+      return VaeEncoder.inService(onnx, path.toString(), settings.ortThreads());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Cannot use " + path + " as the VAE encoder: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "encoder";
+  }
+
+  @Override
+  public Map<String, ?> configuration() {
+    Map<String, Object> shown = new LinkedHashMap<>(EffectiveConfiguration.of(settings));
+    shown.put("vae-version", ModelVersion.shortForm(vae.version()));
+    shown.put("onnx-runtime", vae.apply(v -> v.model().device()));
+    shown.putAll(EffectiveConfiguration.of(kafka));
+    return shown;
+  }
+
+  /** Creates the topics that are missing, then starts Kafka Streams. */
+  @Override
   public void start() {
+    kafka.createMissingTopics();
     streams.start();
     long every = settings.progressInterval().toMillis();
     chores.scheduleAtFixedRate(this::report, every, every, TimeUnit.MILLISECONDS);
     settings
-        .vaeFile()
+        .vae()
         .ifPresent(
             file ->
                 chores.scheduleWithFixedDelay(
@@ -102,9 +181,31 @@ public final class Encoder implements AutoCloseable {
     return streams.state();
   }
 
-  /** The failure that stopped the encoder, or null. */
-  public Throwable failure() {
-    return failure;
+  @Override
+  public boolean isReady() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /**
+   * The failure that stopped the encoder: an unexpected error in a stream thread, or Kafka Streams
+   * stopping by itself.
+   */
+  @Override
+  public Optional<Throwable> failure() {
+    Throwable stoppedBy = failure;
+    if (stoppedBy != null) {
+      return Optional.of(
+          new IllegalStateException(
+              stoppedBy.getMessage() + "; nothing is lost, run it again to resume", stoppedBy));
+    }
+    KafkaStreams.State state = streams.state();
+    if (!closing
+        && (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING)) {
+      return Optional.of(
+          new IllegalStateException(
+              "Kafka Streams stopped (" + state + "); run it again to resume"));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -155,7 +256,7 @@ public final class Encoder implements AutoCloseable {
         millis(interval.latencyQuantile(0.99)),
         metrics.rejectedTotal(),
         consumerLag(),
-        VaeInService.short12(vae.version()),
+        ModelVersion.shortForm(vae.version()),
         streams.state().name().toLowerCase());
   }
 
@@ -177,11 +278,20 @@ public final class Encoder implements AutoCloseable {
    * rather than after the session timeout; waiting frames stay in the changelog for them.
    */
   @Override
-  public void close() {
+  public void stop(Duration timeout) {
+    closing = true;
     chores.shutdownNow();
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(30)));
+            .withTimeout(timeout));
     encoding.shutdown();
+    if (ownsVae) {
+      vae.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
   }
 }

@@ -1,6 +1,8 @@
 package io.worldstream.encode;
 
 import io.worldstream.schemas.Topics;
+import io.worldstream.service.InvalidSettingException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +19,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads Kafka Streams threads; each runs its tasks' batches through the one shared
  *     ONNX Runtime session
  * @param ortThreads ONNX Runtime intra-op threads for that session
- * @param vaeFile an encoder .onnx watched for replacements, or empty for the bundled default VAE
+ * @param vae an encoder .onnx (or a directory holding {@code encoder.onnx}, as {@code vae train}
+ *     writes) watched for replacements, or empty for the bundled default VAE
  * @param commitInterval how often offsets, latents and waiting frames commit; latents become
  *     visible to read_committed readers only then
  */
@@ -26,7 +29,7 @@ public record EncoderSettings(
     Batching batching,
     int streamThreads,
     int ortThreads,
-    Optional<Path> vaeFile,
+    Optional<Path> vae,
     Path stateDir,
     Duration commitInterval,
     Duration progressInterval) {
@@ -37,19 +40,18 @@ public record EncoderSettings(
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
 
   public EncoderSettings {
-    if (streamThreads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1, not " + streamThreads);
+    if (applicationId == null || applicationId.isBlank()) {
+      throw new InvalidSettingException("application-id", "the application id is empty");
     }
-    if (ortThreads < 1) {
-      throw new IllegalArgumentException("--ort-threads must be at least 1, not " + ortThreads);
-    }
-    if (commitInterval.isNegative() || commitInterval.isZero()) {
-      throw new IllegalArgumentException(
-          "--commit-interval must be positive, not " + commitInterval);
-    }
+    InvalidSettingException.atLeast("stream-threads", "stream threads", streamThreads, 1);
+    InvalidSettingException.atLeast("ort-threads", "ONNX Runtime threads", ortThreads, 1);
+    InvalidSettingException.positive("commit-interval", "the commit interval", commitInterval);
+    InvalidSettingException.positive(
+        "progress-interval", "the progress interval", progressInterval);
+    vae = vae.map(p -> Files.isDirectory(p) ? p.resolve("encoder.onnx") : p);
   }
 
-  /** Defaults that run on one laptop, keeping state under {@code stateDir}. */
+  /** Defaults that run on one laptop, keeping Kafka Streams' state under {@code stateDir}. */
   public static EncoderSettings defaults(Path stateDir) {
     return new EncoderSettings(
         DEFAULT_APPLICATION_ID,
@@ -64,14 +66,12 @@ public record EncoderSettings(
 
   public EncoderSettings withApplicationId(String id) {
     return new EncoderSettings(
-        id,
-        batching,
-        streamThreads,
-        ortThreads,
-        vaeFile,
-        stateDir,
-        commitInterval,
-        progressInterval);
+        id, batching, streamThreads, ortThreads, vae, stateDir, commitInterval, progressInterval);
+  }
+
+  /** Where an encoder keeps its Kafka Streams state under Worldstream's data directory. */
+  public static Path stateDirUnder(Path dataDir) {
+    return dataDir.resolve("encode");
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.worldstream.encode;
 
+import io.worldstream.models.ModelInService;
+import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.Topics;
@@ -30,7 +32,7 @@ public final class EncoderTopology {
    */
   public static void build(
       StreamsBuilder builder,
-      VaeInService vae,
+      ModelInService<VaeEncoder> vae,
       Executor encoding,
       EncoderMetrics metrics,
       Batching batching) {

@@ -1,5 +1,7 @@
 package io.worldstream.encode;
 
+import io.worldstream.models.ModelInService;
+import io.worldstream.models.vae.VaeEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Offers the encoder file at a path to the {@link VaeInService} whenever the file changes, so a
+ * Offers the encoder file at a path to the {@link ModelInService} whenever the file changes, so a
  * newly trained VAE goes into service without a restart: replace {@code encoder.onnx} (write
  * elsewhere and move it into place, so a half-written file is never read).
  */
@@ -18,11 +20,11 @@ public final class VaeFileWatcher implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(VaeFileWatcher.class);
 
   private final Path file;
-  private final VaeInService vae;
+  private final ModelInService<VaeEncoder> vae;
   private FileTime seenModified;
   private long seenSize = -1;
 
-  public VaeFileWatcher(Path file, VaeInService vae) {
+  public VaeFileWatcher(Path file, ModelInService<VaeEncoder> vae) {
     this.file = file;
     this.vae = vae;
     BasicFileAttributes attributes = attributes();

@@ -3,10 +3,13 @@ package io.worldstream.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.worldstream.broker.KafkaTestCluster;
+import io.worldstream.models.ModelInService;
 import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.producers.ExperienceWorker;
-import io.worldstream.producers.WorkerOptions;
+import io.worldstream.producers.WorkerSettings;
 import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicAdmin;
 import io.worldstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The encoder against a real broker, fed by real CarRacing workers. */
 class EncoderIntegrationTest {
 
-  private static VaeInService vae;
+  private static ModelInService<VaeEncoder> vae;
 
   @TempDir Path dataDir;
   private KafkaTestCluster cluster;
@@ -52,7 +55,7 @@ class EncoderIntegrationTest {
 
   @BeforeAll
   static void loadVae() {
-    vae = VaeInService.load(DefaultVae.encoder(), "the default VAE", 1);
+    vae = VaeEncoder.inService(DefaultVae.encoder(), "the default VAE", 1);
   }
 
   @AfterAll
@@ -149,7 +152,7 @@ class EncoderIntegrationTest {
     Map<String, Object> client = new HashMap<>(client());
     client.putAll(fastFailover());
     EncoderSettings settings = EncoderSettings.defaults(state).withApplicationId(applicationId);
-    Encoder encoder = new Encoder(client, settings, vae, System.out::println);
+    Encoder encoder = new Encoder(KafkaSettings.from(client), settings, vae, System.out::println);
     running.add(encoder);
     encoder.start();
     return encoder;
@@ -181,11 +184,11 @@ class EncoderIntegrationTest {
 
   /** Real CarRacing workers, 2 environments, as fast as they go. */
   private CompletableFuture<ExperienceWorker.Summary> feed(int episodes, int steps) {
-    WorkerOptions options =
-        new WorkerOptions(
+    WorkerSettings options =
+        new WorkerSettings(
             "CarRacing-v3",
             2,
-            WorkerOptions.BROWNIAN,
+            WorkerSettings.Policy.BROWNIAN,
             OptionalLong.of(episodes),
             OptionalDouble.empty(),
             steps,
@@ -193,7 +196,8 @@ class EncoderIntegrationTest {
             "test-worker",
             "default",
             Duration.ofSeconds(10));
-    ExperienceWorker worker = new ExperienceWorker(options, client(), line -> {});
+    ExperienceWorker worker =
+        new ExperienceWorker(options, KafkaSettings.from(client()), line -> {});
     return CompletableFuture.supplyAsync(
         () -> {
           try {

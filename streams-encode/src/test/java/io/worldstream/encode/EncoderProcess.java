@@ -1,6 +1,9 @@
 package io.worldstream.encode;
 
+import io.worldstream.models.ModelInService;
 import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeEncoder;
+import io.worldstream.schemas.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,12 +29,14 @@ public final class EncoderProcess {
             new Batching(Integer.parseInt(args[3]), Duration.ofMillis(Long.parseLong(args[4]))),
             defaults.streamThreads(),
             1,
-            defaults.vaeFile(),
+            defaults.vae(),
             defaults.stateDir(),
             defaults.commitInterval(),
             Duration.ofSeconds(2));
-    VaeInService vae = VaeInService.load(DefaultVae.encoder(), "the default VAE", 1);
-    Encoder encoder = new Encoder(client, settings, vae, line -> System.out.println(line));
+    ModelInService<VaeEncoder> vae =
+        VaeEncoder.inService(DefaultVae.encoder(), "the default VAE", 1);
+    Encoder encoder =
+        new Encoder(KafkaSettings.from(client), settings, vae, line -> System.out.println(line));
     encoder.start();
     System.out.println("encoder process started");
     Thread.sleep(Long.MAX_VALUE);

@@ -3,6 +3,7 @@ package io.worldstream.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.worldstream.models.ModelInService;
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeEncoder;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EncoderTopologyTest {
 
   private static final AvroSerde<ExperienceStep> STEPS = AvroSerde.of(ExperienceStep.class);
-  private static VaeInService vae;
+  private static ModelInService<VaeEncoder> vae;
 
   @TempDir Path stateDir;
   private final EncoderMetrics metrics = new EncoderMetrics();
@@ -52,7 +53,7 @@ class EncoderTopologyTest {
 
   @BeforeAll
   static void loadVae() {
-    vae = VaeInService.load(DefaultVae.encoder(), "the default VAE", 1);
+    vae = VaeEncoder.inService(DefaultVae.encoder(), "the default VAE", 1);
   }
 
   @AfterAll
@@ -264,20 +265,20 @@ class EncoderTopologyTest {
       send(Experience.step("ep-a", 0));
       send(Experience.step("ep-a", 1));
 
-      VaeInService.Offer broken =
+      ModelInService.Offer broken =
           vae.offer("not an onnx model".getBytes(StandardCharsets.UTF_8), "a corrupt file");
-      assertThat(broken).isInstanceOf(VaeInService.Offer.Refused.class);
+      assertThat(broken).isInstanceOf(ModelInService.Offer.Refused.class);
       byte[] truncated = Arrays.copyOf(other, other.length / 2);
       assertThat(vae.offer(truncated, "a half-written file"))
-          .isInstanceOf(VaeInService.Offer.Refused.class);
+          .isInstanceOf(ModelInService.Offer.Refused.class);
       assertThat(vae.version()).isEqualTo(first);
       send(Experience.step("ep-a", 2));
       send(Experience.step("ep-a", 3));
 
       assertThat(vae.offer(other, "a retrained VAE"))
-          .isEqualTo(new VaeInService.Offer.Replaced(first, ModelVersion.of(other)));
+          .isEqualTo(new ModelInService.Offer.Replaced(first, ModelVersion.of(other)));
       assertThat(vae.offer(other, "the same file again"))
-          .isInstanceOf(VaeInService.Offer.Unchanged.class);
+          .isInstanceOf(ModelInService.Offer.Unchanged.class);
       send(Experience.step("ep-a", 4));
       send(Experience.step("ep-a", 5));
 

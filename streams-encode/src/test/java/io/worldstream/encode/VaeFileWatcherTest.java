@@ -2,8 +2,10 @@ package io.worldstream.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.worldstream.models.ModelInService;
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeGraphs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,8 @@ class VaeFileWatcherTest {
   void shouldPutAReplacedFileInServiceAndKeepTheOldModelWhenTheNewFileIsBroken() throws Exception {
     Path file = dir.resolve("encoder.onnx");
     Files.write(file, DefaultVae.encoder());
-    try (VaeInService vae = VaeInService.load(Files.readAllBytes(file), file.toString(), 1)) {
+    try (ModelInService<VaeEncoder> vae =
+        VaeEncoder.inService(Files.readAllBytes(file), file.toString(), 1)) {
       VaeFileWatcher watcher = new VaeFileWatcher(file, vae);
       String first = vae.version();
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Waiting frames read again by offset from a real broker's log. */
-class WaitingFramesTest {
+class WaitingFramesIntegrationTest {
 
   private static final TopicPartition PARTITION = new TopicPartition(Topics.EXPERIENCE.name(), 0);
 

@@ -1,27 +1,28 @@
 package io.worldstream.app.bench;
 
 import io.worldstream.app.CommandFailure;
+import io.worldstream.app.EncoderOptions;
+import io.worldstream.app.KafkaOptions;
 import io.worldstream.app.Worldstream;
 import io.worldstream.broker.EmbeddedKafkaBroker;
-import io.worldstream.encode.Batching;
 import io.worldstream.encode.Encoder;
 import io.worldstream.encode.EncoderMetrics;
 import io.worldstream.encode.EncoderSettings;
-import io.worldstream.encode.VaeInService;
 import io.worldstream.envs.Environment;
 import io.worldstream.envs.Environments;
 import io.worldstream.envs.Pixels;
 import io.worldstream.envs.policy.BrownianPolicy;
+import io.worldstream.models.ModelInService;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.FramePreprocessor;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.producers.ExperienceWorker;
-import io.worldstream.producers.WorkerOptions;
+import io.worldstream.producers.WorkerSettings;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import io.worldstream.records.LatentStep;
-import io.worldstream.schemas.TopicAdmin;
+import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,8 +51,6 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,6 +60,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,11 +85,9 @@ public final class BenchEncode implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-b", "--bootstrap-servers"},
-      paramLabel = "HOST:PORT",
-      description = "Use this Kafka instead of an in-process broker (its topics get new data).")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafka;
+
+  @Mixin EncoderOptions encoder;
 
   @Option(
       names = "--frames",
@@ -111,26 +109,6 @@ public final class BenchEncode implements Callable<Integer> {
       defaultValue = "20000",
       description = "Backlog drained first, unmeasured (default: ${DEFAULT-VALUE}).")
   int warmupFrames;
-
-  @Option(names = "--batch-size", description = "Encoder batch size (default: the encoder's).")
-  Integer batchSize;
-
-  @Option(
-      names = "--max-batch-delay-ms",
-      description = "Encoder batch delay in ms (default: the encoder's).")
-  Integer maxBatchDelayMs;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "1",
-      description = "Stream threads (default: ${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(names = "--ort-threads", description = "ONNX Runtime threads (default: the cores).")
-  Integer ortThreads;
-
-  @Option(names = "--commit-interval-ms", description = "Commit interval (default: the encoder's).")
-  Integer commitIntervalMs;
 
   @Option(
       names = "--turn-seconds",
@@ -160,26 +138,26 @@ public final class BenchEncode implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (frames < 1
-        || threads < 1
-        || baselineSeconds <= 0
-        || turnSeconds <= 0
-        || latencySeconds < 0) {
+    if (frames < 1 || baselineSeconds <= 0 || turnSeconds <= 0 || latencySeconds < 0) {
       throw new CommandFailure(
-          "--frames, --threads, --turn-seconds and --baseline-seconds must be positive",
+          "--frames, --turn-seconds and --baseline-seconds must be positive",
           Worldstream.USAGE,
           null);
     }
+    EncoderSettings configured = encoder.settings();
     PrintWriter out = spec.commandLine().getOut();
     Path scratch = Files.createTempDirectory("worldstream-bench-encode");
     EmbeddedKafkaBroker broker = null;
-    if (bootstrapServers == null) {
+    Map<String, Object> client;
+    if (spec.commandLine().getParseResult().hasMatchedOption("--bootstrap-servers")) {
+      client = kafka.clientConfig();
+    } else {
       broker =
           EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(scratch.resolve("kafka"), 0));
-      bootstrapServers = broker.bootstrapServers();
+      client = KafkaSettings.at(broker.bootstrapServers()).clientConfig();
     }
     try {
-      return run(out, scratch);
+      return run(out, scratch, client, configured);
     } finally {
       if (broker != null) {
         broker.close();
@@ -188,36 +166,29 @@ public final class BenchEncode implements Callable<Integer> {
     }
   }
 
-  private int run(PrintWriter out, Path scratch) throws Exception {
-    Map<String, Object> client =
-        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(client)) {
-      new TopicAdmin(admin, Duration.ofSeconds(30)).createMissing(Optional.empty());
-    }
-    EncoderSettings defaults = EncoderSettings.defaults(scratch.resolve("state"));
+  private int run(
+      PrintWriter out, Path scratch, Map<String, Object> client, EncoderSettings configured)
+      throws Exception {
+    KafkaSettings.from(client).createMissingTopics();
+    // A fresh application id and state directory: the backlog is this run's alone.
     EncoderSettings settings =
         new EncoderSettings(
             "bench-encode-" + UUID.randomUUID(),
-            new Batching(
-                batchSize == null ? defaults.batching().maxFrames() : batchSize,
-                maxBatchDelayMs == null
-                    ? defaults.batching().maxDelay()
-                    : Duration.ofMillis(maxBatchDelayMs)),
-            threads,
-            ortThreads == null ? defaults.ortThreads() : ortThreads,
+            configured.batching(),
+            configured.streamThreads(),
+            configured.ortThreads(),
             Optional.empty(),
-            defaults.stateDir(),
-            commitIntervalMs == null
-                ? defaults.commitInterval()
-                : Duration.ofMillis(commitIntervalMs),
-            Duration.ofSeconds(5));
+            scratch.resolve("state"),
+            configured.commitInterval(),
+            configured.progressInterval());
+    String bootstrapServers = KafkaSettings.from(client).bootstrapServers();
     int cores = Runtime.getRuntime().availableProcessors();
     out.printf(
         "Encoder benchmark: %d cores, broker %s, batches of %d or %d ms, %d stream thread(s), %d ONNX Runtime thread(s), commit every %d ms%n",
         cores,
         bootstrapServers,
-        settings.batching().maxFrames(),
-        settings.batching().maxDelay().toMillis(),
+        settings.batching().batchSize(),
+        settings.batching().maxBatchDelay().toMillis(),
         settings.streamThreads(),
         settings.ortThreads(),
         settings.commitInterval().toMillis());
@@ -225,11 +196,11 @@ public final class BenchEncode implements Callable<Integer> {
     List<byte[]> pool = carRacingFrames(256);
 
     standalone(out, pool, settings);
-    try (VaeInService vae =
-        VaeInService.load(DefaultVae.encoder(), "the default VAE", settings.ortThreads())) {
+    try (ModelInService<VaeEncoder> vae =
+        VaeEncoder.inService(DefaultVae.encoder(), "the default VAE", settings.ortThreads())) {
       warmUp(out, pool, client, settings, vae);
       prefill(out, pool, client, frames);
-      try (Encoder encoder = new Encoder(client, settings, vae, line -> {})) {
+      try (Encoder encoder = new Encoder(KafkaSettings.from(client), settings, vae, line -> {})) {
         run(out, pool, client, settings, scratch, encoder);
       }
     }
@@ -246,14 +217,14 @@ public final class BenchEncode implements Callable<Integer> {
       List<byte[]> pool,
       Map<String, Object> client,
       EncoderSettings settings,
-      VaeInService vae)
+      ModelInService<VaeEncoder> vae)
       throws Exception {
     if (warmupFrames == 0) {
       return;
     }
     prefill(out, pool, client, warmupFrames);
     long started = System.nanoTime();
-    try (Encoder warm = new Encoder(client, settings, vae, line -> {})) {
+    try (Encoder warm = new Encoder(KafkaSettings.from(client), settings, vae, line -> {})) {
       warm.start();
       while (warm.metrics().latentsOut() < warmupFrames) {
         Thread.sleep(20);
@@ -288,7 +259,7 @@ public final class BenchEncode implements Callable<Integer> {
    * preprocessing and ONNX Runtime.
    */
   private void standalone(PrintWriter out, List<byte[]> pool, EncoderSettings settings) {
-    int batch = settings.batching().maxFrames();
+    int batch = settings.batching().batchSize();
     try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), BASELINE_THREADS)) {
       List<byte[]> frames = pool.subList(0, Math.min(batch, pool.size()));
       FramePreprocessor preprocessor = FramePreprocessor.carRacing();
@@ -393,7 +364,7 @@ public final class BenchEncode implements Callable<Integer> {
       List<byte[]> pool,
       EncoderSettings settings)
       throws Exception {
-    List<byte[]> batch = pool.subList(0, Math.min(settings.batching().maxFrames(), pool.size()));
+    List<byte[]> batch = pool.subList(0, Math.min(settings.batching().batchSize(), pool.size()));
     try (VaeEncoder standalone = VaeEncoder.load(DefaultVae.encoder(), BASELINE_THREADS)) {
       rate(() -> standalone.encodeObservations(batch), batch.size()); // warms it up
       Path jfr = scratch.resolve("drain.jfr");
@@ -623,11 +594,11 @@ public final class BenchEncode implements Callable<Integer> {
   private void latency(PrintWriter out, Map<String, Object> client, Encoder encoder)
       throws Exception {
     String workerId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    WorkerOptions options =
-        new WorkerOptions(
+    WorkerSettings options =
+        new WorkerSettings(
             "CarRacing-v3",
             latencyEnvs,
-            WorkerOptions.BROWNIAN,
+            WorkerSettings.Policy.BROWNIAN,
             OptionalLong.empty(),
             OptionalDouble.of(50),
             1000,
@@ -635,7 +606,7 @@ public final class BenchEncode implements Callable<Integer> {
             workerId,
             "default",
             Duration.ofSeconds(10));
-    ExperienceWorker worker = new ExperienceWorker(options, client, line -> {});
+    ExperienceWorker worker = new ExperienceWorker(options, KafkaSettings.from(client), line -> {});
     Map<String, Object> config = new HashMap<>(client);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);

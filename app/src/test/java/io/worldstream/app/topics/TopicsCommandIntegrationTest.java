@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class TopicsCommandTest {
+class TopicsCommandIntegrationTest {
 
   @TempDir static Path dataDir;
   private static KafkaTestCluster cluster;

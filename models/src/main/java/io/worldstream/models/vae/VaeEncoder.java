@@ -1,5 +1,6 @@
 package io.worldstream.models.vae;
 
+import io.worldstream.models.ModelInService;
 import io.worldstream.models.runtime.OnnxModel;
 import io.worldstream.models.runtime.OnnxModel.Port;
 import java.util.List;
@@ -23,6 +24,16 @@ public final class VaeEncoder implements AutoCloseable {
    *
    * @throws IllegalArgumentException if it is not a working VAE encoder
    */
+  /**
+   * A VAE encoder that can be replaced while in use; see {@link ModelInService}.
+   *
+   * @param source where the bytes came from, for log lines
+   * @throws IllegalArgumentException if they are not a working VAE encoder
+   */
+  public static ModelInService<VaeEncoder> inService(byte[] onnx, String source, int threads) {
+    return ModelInService.load("VAE encoder", bytes -> load(bytes, threads), onnx, source);
+  }
+
   public static VaeEncoder load(byte[] onnx, int threads) {
     OnnxModel model =
         OnnxModel.load(
