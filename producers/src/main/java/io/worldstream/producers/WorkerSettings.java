@@ -1,6 +1,7 @@
 package io.worldstream.producers;
 
 import io.worldstream.envs.Environments;
+import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.service.InvalidSettingException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -60,7 +61,7 @@ public record WorkerSettings(
     }
   }
 
-  public static final String DEFAULT_ENV = "CarRacing-v3";
+  public static final String DEFAULT_ENV = CarRacing.ID;
   public static final String DEFAULT_LINEAGE = "default";
 
   public WorkerSettings {

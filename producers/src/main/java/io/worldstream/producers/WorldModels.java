@@ -6,7 +6,6 @@ import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
@@ -38,9 +37,9 @@ final class WorldModels implements FeatureSource, AutoCloseable {
     if (!encoder.version().equals(controller.getVaeVersion())) {
       return new Features.Missing(
           "it reads latents of VAE "
-              + abbreviate(controller.getVaeVersion())
+              + ModelVersion.shortForm(controller.getVaeVersion())
               + ", this worker encodes with "
-              + abbreviate(encoder.version()));
+              + ModelVersion.shortForm(encoder.version()));
     }
     long version = controller.getCheckpointVersion();
     MdnRnnStep rnn = loaded.get(version);
@@ -54,26 +53,17 @@ final class WorldModels implements FeatureSource, AutoCloseable {
                 + controller.getLineage()
                 + " is not on wm.checkpoints (yet)");
       }
-      ByteBuffer buffer = checkpoint.getOnnxModel().duplicate();
-      byte[] onnx = new byte[buffer.remaining()];
-      buffer.get(onnx);
-      if (!ModelVersion.of(onnx).equals(checkpoint.getSha256())) {
-        return new Features.Missing(
-            "its checkpoint v" + version + " fails its sha256 check; refused");
-      }
       try {
-        rnn = MdnRnnStep.load(onnx, 1);
+        rnn =
+            MdnRnnStep.load(
+                ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256()), 1);
       } catch (IllegalArgumentException e) {
         return new Features.Missing(
-            "its checkpoint v" + version + " is not a usable MDN-RNN: " + e.getMessage());
+            "its checkpoint v" + version + " is refused: " + e.getMessage());
       }
       loaded.put(version, rnn);
     }
     return new Features.Ready(new WorldModelFeatures(encoder, rnn));
-  }
-
-  private static String abbreviate(String version) {
-    return version.length() > 12 ? version.substring(0, 12) + "…" : version;
   }
 
   @Override

@@ -68,7 +68,8 @@ class ControllerPolicyTest {
     ControllerPolicy policy =
         new ControllerPolicy(
             newest::get,
-            FeatureSource.none("its checkpoint v1 fails its sha256 check; refused"),
+            FeatureSource.none(
+                "its checkpoint v1 is refused: its bytes hash to 1234, not to the sha256 it names"),
             new BrownianPolicy(CAR, 1),
             said::add);
 
@@ -79,7 +80,7 @@ class ControllerPolicyTest {
     assertThat(said)
         .singleElement()
         .asString()
-        .contains("controller v4: its checkpoint v1 fails its sha256 check");
+        .contains("controller v4: its checkpoint v1 is refused");
   }
 
   private static final Pixels FRAME = new Pixels(1, 1, 3, new byte[] {(byte) 200, 0, 0});

@@ -1,5 +1,6 @@
 package io.worldstream.encode;
 
+import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import java.util.List;
@@ -23,7 +24,8 @@ public final class StepValidator {
 
   /** CarRacing's 96×96 RGB observations, the default VAE's input. */
   public static StepValidator carRacing() {
-    return new StepValidator(96, 96, 3);
+    return new StepValidator(
+        VaeSpec.OBSERVATION_HEIGHT, VaeSpec.OBSERVATION_WIDTH, VaeSpec.OBSERVATION_CHANNELS);
   }
 
   /**

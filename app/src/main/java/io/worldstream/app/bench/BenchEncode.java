@@ -11,6 +11,7 @@ import io.worldstream.encode.EncoderSettings;
 import io.worldstream.envs.Environment;
 import io.worldstream.envs.Environments;
 import io.worldstream.envs.Pixels;
+import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.envs.policy.BrownianPolicy;
 import io.worldstream.models.ModelInService;
 import io.worldstream.models.vae.DefaultVae;
@@ -324,7 +325,7 @@ public final class BenchEncode implements Callable<Integer> {
             ExperienceStep.newBuilder()
                 .setEpisodeId(episode)
                 .setWorkerId("bench")
-                .setEnvId("CarRacing-v3")
+                .setEnvId(CarRacing.ID)
                 .setEnvSeed(i / 1000)
                 .setStep(t)
                 .setFrame(
@@ -596,7 +597,7 @@ public final class BenchEncode implements Callable<Integer> {
     String workerId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     WorkerSettings options =
         new WorkerSettings(
-            "CarRacing-v3",
+            CarRacing.ID,
             latencyEnvs,
             WorkerSettings.Policy.BROWNIAN,
             OptionalLong.empty(),
@@ -720,7 +721,7 @@ public final class BenchEncode implements Callable<Integer> {
   /** Distinct observations of a brownian drive on seed 3. */
   private static List<byte[]> carRacingFrames(int n) {
     List<byte[]> frames = new ArrayList<>();
-    try (Environment env = Environments.make("CarRacing-v3", true, false)) {
+    try (Environment env = Environments.make(CarRacing.ID, true, false)) {
       var policy = new BrownianPolicy(env.actionSpec(), 3);
       Pixels observation = env.reset(3).observation();
       while (frames.size() < n) {

@@ -8,6 +8,7 @@ import io.worldstream.envs.Environment;
 import io.worldstream.envs.Environments;
 import io.worldstream.envs.Pixels;
 import io.worldstream.envs.Step;
+import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.envs.policy.BrownianPolicy;
 import io.worldstream.models.vae.VaeGraphs;
 import io.worldstream.records.ExperienceStep;
@@ -190,7 +191,7 @@ public final class VaeTrain implements Callable<Integer> {
   private VaeTrainer.Frames collectFromEnv(java.util.function.Consumer<String> say) {
     List<String> ids = new ArrayList<>();
     List<byte[]> observations = new ArrayList<>();
-    try (Environment env = Environments.make("CarRacing-v3", true, false, steps)) {
+    try (Environment env = Environments.make(CarRacing.ID, true, false, steps)) {
       for (int e = 0; e < episodes; e++) {
         BrownianPolicy policy = new BrownianPolicy(env.actionSpec(), seed + e);
         Pixels observation = env.reset(seed + e).observation();

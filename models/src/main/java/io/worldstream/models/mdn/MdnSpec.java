@@ -1,5 +1,6 @@
 package io.worldstream.models.mdn;
 
+import io.worldstream.models.vae.VaeSpec;
 import java.util.LinkedHashMap;
 
 /**
@@ -13,7 +14,9 @@ import java.util.LinkedHashMap;
  */
 public final class MdnSpec {
 
-  public static final int LATENT = 32;
+  /** The VAE's latent: M predicts what V encodes. */
+  public static final int LATENT = VaeSpec.LATENT;
+
   public static final int ACTIONS = 3;
   public static final int INPUT = LATENT + ACTIONS;
   public static final int HIDDEN = 256;

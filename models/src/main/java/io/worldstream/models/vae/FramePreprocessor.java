@@ -72,7 +72,8 @@ public final class FramePreprocessor {
 
   /** CarRacing's 96×96×3 observations. */
   public static FramePreprocessor carRacing() {
-    return new FramePreprocessor(96, 96, 3);
+    return new FramePreprocessor(
+        VaeSpec.OBSERVATION_HEIGHT, VaeSpec.OBSERVATION_WIDTH, VaeSpec.OBSERVATION_CHANNELS);
   }
 
   /** Writes one frame's [3, 64, 64] floats at {@code out[offset]}. */

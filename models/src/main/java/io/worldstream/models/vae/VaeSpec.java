@@ -8,6 +8,12 @@ package io.worldstream.models.vae;
  */
 public final class VaeSpec {
 
+  /** The observations V reads: CarRacing's 96×96 RGB frames (HWC bytes). */
+  public static final int OBSERVATION_HEIGHT = 96;
+
+  public static final int OBSERVATION_WIDTH = 96;
+  public static final int OBSERVATION_CHANNELS = 3;
+
   public static final int LATENT = 32;
   public static final int IMAGE = 64;
   public static final int CHANNELS = 3;
