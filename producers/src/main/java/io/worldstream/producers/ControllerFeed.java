@@ -2,19 +2,15 @@ package io.worldstream.producers;
 
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
+import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,7 +28,7 @@ final class ControllerFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControllerFeed.class);
 
   private final String lineage;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final TopicReader<String, byte[]> reader;
   private final AtomicReference<ControllerUpdate> latest = new AtomicReference<>();
   private final Map<Long, Checkpoint> checkpoints = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -42,12 +38,13 @@ final class ControllerFeed implements AutoCloseable {
 
   ControllerFeed(Map<String, Object> clientConfig, String lineage) {
     this.lineage = lineage;
-    Map<String, Object> config = new HashMap<>(clientConfig);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
-    this.consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.reader =
+        new TopicReader<>(
+            clientConfig,
+            List.of(Topics.CONTROLLERS.name(), Topics.CHECKPOINTS.name()),
+            TopicReader.From.BEGINNING,
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.thread = new Thread(this::follow, "controller-feed");
     thread.setDaemon(true);
     thread.start();
@@ -75,22 +72,13 @@ final class ControllerFeed implements AutoCloseable {
 
   private void follow() {
     try {
-      List<TopicPartition> partitions =
-          Stream.of(Topics.CONTROLLERS.name(), Topics.CHECKPOINTS.name())
-              .flatMap(topic -> consumer.partitionsFor(topic).stream())
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       while (running.get()) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
           if (lineage.equals(record.key())) {
             accept(record);
           }
         }
-        if (caughtUp.getCount() > 0
-            && partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p))) {
+        if (reader.caughtUp()) {
           caughtUp.countDown();
         }
       }
@@ -103,7 +91,7 @@ final class ControllerFeed implements AutoCloseable {
           Topics.CHECKPOINTS.name(),
           e.getMessage());
     } finally {
-      consumer.close();
+      reader.close();
     }
   }
 
@@ -145,7 +133,7 @@ final class ControllerFeed implements AutoCloseable {
   @Override
   public void close() {
     running.set(false);
-    consumer.wakeup();
+    reader.wakeup();
     try {
       thread.join(5_000);
     } catch (InterruptedException e) {

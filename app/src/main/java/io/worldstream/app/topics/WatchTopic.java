@@ -4,6 +4,7 @@ import io.worldstream.app.CommandFailure;
 import io.worldstream.app.KafkaOptions;
 import io.worldstream.app.Worldstream;
 import io.worldstream.schemas.Topic;
+import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -12,11 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -70,36 +68,33 @@ final class WatchTopic implements Callable<Integer> {
     if (limit != null && limit < 1) {
       throw new CommandFailure("--limit must be at least 1, not " + limit, Worldstream.USAGE, null);
     }
-    try (Admin ignored = kafka.connectedAdmin();
-        KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      if (partitions.isEmpty()) {
-        throw new CommandFailure(
-            "Topic "
-                + topic.name()
-                + " does not exist on "
-                + kafka.bootstrapServers()
-                + "; create it with 'worldstream topics create'");
-      }
-      consumer.assign(partitions);
-      if (fromBeginning) {
-        consumer.seekToBeginning(partitions);
-      } else {
-        consumer.seekToEnd(partitions);
-      }
-      return watch(topic, consumer, spec.commandLine().getOut());
+    kafka.connectedAdmin().close();
+    Map<String, Object> config = kafka.clientConfig();
+    config.put(
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) kafka.connectTimeout().toMillis());
+    TopicReader<byte[], byte[]> reader;
+    try {
+      reader =
+          new TopicReader<>(
+              config,
+              List.of(topic.name()),
+              fromBeginning ? TopicReader.From.BEGINNING : TopicReader.From.END,
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
+    } catch (IllegalStateException e) {
+      throw new CommandFailure(e.getMessage() + " (on " + kafka.bootstrapServers() + ")", e);
+    }
+    try (reader) {
+      return watch(topic, reader, spec.commandLine().getOut());
     }
   }
 
-  private int watch(Topic<?, ?> topic, KafkaConsumer<byte[], byte[]> consumer, PrintWriter out) {
+  private int watch(Topic<?, ?> topic, TopicReader<byte[], byte[]> reader, PrintWriter out) {
     CountDownLatch done = new CountDownLatch(1);
     Thread stopper =
         new Thread(
             () -> {
-              consumer.wakeup();
+              reader.wakeup();
               awaitQuietly(done);
             },
             "watch-shutdown");
@@ -107,7 +102,7 @@ final class WatchTopic implements Callable<Integer> {
     long printed = 0;
     try {
       while (limit == null || printed < limit) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+        for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(500))) {
           out.println(RecordJson.line(topic, record));
           if (limit != null && ++printed >= limit) {
             break;
@@ -123,15 +118,6 @@ final class WatchTopic implements Callable<Integer> {
       done.countDown();
     }
     return 0;
-  }
-
-  private KafkaConsumer<byte[], byte[]> consumer() {
-    Map<String, Object> config = kafka.clientConfig();
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) kafka.connectTimeout().toMillis());
-    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -11,7 +11,9 @@ import io.worldstream.envs.Step;
 import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.envs.policy.BrownianPolicy;
 import io.worldstream.models.vae.VaeGraphs;
+import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.records.ExperienceStep;
+import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import io.worldstream.train.vae.DjlVae;
 import io.worldstream.train.vae.VaeTrainer;
@@ -21,11 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -217,27 +215,20 @@ public final class VaeTrain implements Callable<Integer> {
     List<String> ids = new ArrayList<>();
     List<byte[]> observations = new ArrayList<>();
     kafka.connectedAdmin().close();
-    Map<String, Object> config = kafka.clientConfig();
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-    try (var consumer =
-        new KafkaConsumer<>(
-            config,
+    try (var reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(Topics.EXPERIENCE.name()),
+            TopicReader.From.BEGINNING,
             Topics.EXPERIENCE.keySerde().deserializer(),
             Topics.EXPERIENCE.valueSerde().deserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.EXPERIENCE.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (observations.size() < limit
-          && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (var record : consumer.poll(Duration.ofMillis(500))) {
+      while (observations.size() < limit && !reader.caughtUp()) {
+        for (var record : reader.poll(Duration.ofMillis(500))) {
           ExperienceStep step = record.value();
           var frame = step.getFrame();
-          if (frame.getHeight() != 96 || frame.getWidth() != 96 || frame.getChannels() != 3) {
+          if (frame.getHeight() != VaeSpec.OBSERVATION_HEIGHT
+              || frame.getWidth() != VaeSpec.OBSERVATION_WIDTH
+              || frame.getChannels() != VaeSpec.OBSERVATION_CHANNELS) {
             continue;
           }
           ByteBuffer pixels = frame.getPixels();
