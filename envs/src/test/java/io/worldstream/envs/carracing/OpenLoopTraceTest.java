@@ -10,12 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Gymnasium's own run of seed 0 under a scripted open-loop action sequence
- * (seed0_openloop_trace.csv), replayed here. Float32 physics diverges slowly, so the first 75 steps
- * are compared tightly (spec §10, §11.5).
+ * (seed0_openloop_trace.csv), replayed here over all its steps: straight driving, steering to full
+ * lock and hard braking (spec §10, §11.5).
  */
 class OpenLoopTraceTest {
-
-  static final int TIGHT_STEPS = 75;
 
   /** Largest absolute difference per quantity over the first {@code steps} steps. */
   static Map<String, Double> maxDeviations(int steps) {
@@ -64,22 +62,27 @@ class OpenLoopTraceTest {
   }
 
   @Test
-  void shouldFollowGymnasiumsTrajectoryForTheFirst75Steps() {
-    Map<String, Double> worst = maxDeviations(TIGHT_STEPS);
-    System.out.println("max |Δ| over " + TIGHT_STEPS + " steps: " + worst);
+  void shouldFollowGymnasiumsTrajectoryOverTheWholeTrace() {
+    int steps = Reference.openLoopTrace().size() - 1;
+    Map<String, Double> worst = maxDeviations(steps);
+    System.out.println("max |Δ| over " + steps + " steps: " + worst);
 
-    // Measured: positions within 2e-5 m, angles 1e-6 rad, velocities and spins 6e-5.
-    assertThat(worst.get("hull_x")).isLessThan(1e-4);
-    assertThat(worst.get("hull_y")).isLessThan(1e-4);
-    assertThat(worst.get("hull_angle")).isLessThan(1e-5);
+    assertThat(steps).isEqualTo(300);
+
+    // Measured over the 300 steps: positions within 7.7e-5 m, hull angle 6.9e-6 rad, velocities
+    // and spins 1.3e-4, joint angles 1.4e-6 rad; float32 physics drifts slowly, so the bounds
+    // leave about 2-3x.
+    assertThat(worst.get("hull_x")).isLessThan(2e-4);
+    assertThat(worst.get("hull_y")).isLessThan(2e-4);
+    assertThat(worst.get("hull_angle")).isLessThan(2e-5);
     assertThat(worst.get("hull_vx")).isLessThan(5e-4);
     assertThat(worst.get("hull_vy")).isLessThan(5e-4);
     assertThat(worst.get("hull_angvel")).isLessThan(5e-4);
     for (int i = 0; i < 4; i++) {
       assertThat(worst.get("omega" + i)).as("omega%d", i).isLessThan(5e-4);
     }
-    assertThat(worst.get("joint0_angle")).isLessThan(1e-6);
-    assertThat(worst.get("joint1_angle")).isLessThan(1e-6);
+    assertThat(worst.get("joint0_angle")).isLessThan(5e-6);
+    assertThat(worst.get("joint1_angle")).isLessThan(5e-6);
     assertThat(worst.get("tiles_visited")).isZero();
     assertThat(worst.get("reward")).isLessThan(1e-9);
     assertThat(worst.get("terminated")).isZero();
