@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** What every command does: options → settings → service → run. */
-final class Commands {
+public final class Commands {
 
   private Commands() {}
 
@@ -20,7 +20,7 @@ final class Commands {
    * Builds a service's settings from a command's options; a setting the service refuses becomes a
    * usage error that says where the value came from when it was not a flag.
    */
-  static <T> T settings(CommandSpec command, Supplier<T> build) {
+  public static <T> T settings(CommandSpec command, Supplier<T> build) {
     try {
       return build.get();
     } catch (InvalidSettingException e) {
@@ -45,7 +45,7 @@ final class Commands {
    * Makes a service; what it refuses before it starts (a model that won't load) fails the command
    * with its message.
    */
-  static <T> T create(Supplier<T> service) {
+  public static <T> T create(Supplier<T> service) {
     try {
       return service.get();
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -54,7 +54,7 @@ final class Commands {
   }
 
   /** Where a service's progress lines go: the command's output, a line at a time. */
-  static Consumer<String> console(CommandSpec command) {
+  public static Consumer<String> console(CommandSpec command) {
     PrintWriter out = command.commandLine().getOut();
     return line -> {
       synchronized (out) {
@@ -65,7 +65,7 @@ final class Commands {
   }
 
   /** Runs services until Ctrl-C, a failure or their end; the command's exit status. */
-  static int run(CommandSpec command, Service... services) {
+  public static int run(CommandSpec command, Service... services) {
     var cli = command.commandLine();
     return new ServiceRunner(List.of(services), cli.getOut(), cli.getErr()).run();
   }

@@ -16,9 +16,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Publishes experience steps to {@code wm.experience}, keyed by episode, with an idempotent
  * producer: the broker drops the duplicates that retries create, and retries go on for as long as a
  * broker restart may take, with sends blocking (and so the environments pausing) while the buffer
- * is full. A failed delivery is kept and reported; it means data was lost.
+ * is full. A failed delivery is kept and reported; it means data was lost. Workers publish with it,
+ * and benchmarks write their backlogs with it, so both send alike.
  */
-final class ExperienceProducer implements AutoCloseable {
+public final class ExperienceProducer implements AutoCloseable {
 
   /** How long a step may wait for a broker before the worker gives up on it. */
   static final Duration DELIVERY_TIMEOUT = Duration.ofHours(1);
@@ -29,7 +30,7 @@ final class ExperienceProducer implements AutoCloseable {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-  ExperienceProducer(Map<String, Object> clientConfig, String clientId) {
+  public ExperienceProducer(Map<String, Object> clientConfig, String clientId) {
     Map<String, Object> config = new HashMap<>(defaults(clientId));
     config.putAll(clientConfig);
     this.producer =
@@ -54,7 +55,7 @@ final class ExperienceProducer implements AutoCloseable {
   }
 
   /** Queues one step; blocks while the producer's buffer is full. */
-  void send(ExperienceStep step) {
+  public void send(ExperienceStep step) {
     int size = step.getFrame().getPixels().remaining();
     sent.incrementAndGet();
     producer.send(
@@ -84,12 +85,12 @@ final class ExperienceProducer implements AutoCloseable {
   }
 
   /** The first delivery failure, if any. */
-  Exception failure() {
+  public Exception failure() {
     return failure.get();
   }
 
   /** Waits until everything queued is acknowledged or has failed. */
-  void flush() {
+  public void flush() {
     producer.flush();
   }
 

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measures the figures the issues set goals for (see docs/BENCHMARKS.md).",
-    subcommands = {BenchModels.class, BenchEncode.class})
+    description =
+        "Measures Worldstream's speed; each benchmark ends with name: value unit lines (docs/BENCHMARKS.md).",
+    subcommands = {BenchEnv.class, BenchModels.class, BenchEncode.class})
 public final class BenchCommand {}

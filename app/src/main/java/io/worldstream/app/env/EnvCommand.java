@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "env",
     mixinStandardHelpOptions = true,
     description = "Shows and measures the environments (CarRacing-v3).",
-    subcommands = {EnvInfo.class, EnvBench.class, EnvShow.class})
+    subcommands = {EnvInfo.class, EnvShow.class})
 public final class EnvCommand {}

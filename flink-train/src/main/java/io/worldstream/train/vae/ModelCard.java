@@ -1,11 +1,10 @@
-package io.worldstream.app.vae;
+package io.worldstream.train.vae;
 
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.vae.FramePreprocessor;
 import io.worldstream.models.vae.VaeDecoder;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeSpec;
-import io.worldstream.train.vae.VaeTrainer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
