@@ -2,6 +2,7 @@ package io.worldstream.envs.carracing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,10 +12,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * Reference data produced by Gymnasium 1.2.3 itself (copied from ../shared/reference/carracing):
- * the seed-0 track, an open-loop trace and exact observations.
+ * the seed-0 track, an open-loop trace, exact observations and PNG frames.
  */
 final class Reference {
 
@@ -59,6 +61,15 @@ final class Reference {
         throw new IllegalStateException(name + " is not a 96x96x3 uint8 array: " + header);
       }
       return Arrays.copyOfRange(all, 10 + headerLength, all.length);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A PNG reference frame (observations are upscaled 4× with nearest neighbour). */
+  static BufferedImage image(String name) {
+    try (InputStream in = open(name)) {
+      return ImageIO.read(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

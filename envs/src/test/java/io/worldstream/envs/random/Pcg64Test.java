@@ -50,4 +50,27 @@ class Pcg64Test {
       assertThat(count).isBetween(9_500, 10_500);
     }
   }
+
+  @Test
+  void shouldDrawNumpysIntegersAfterTheDomainRandomisationDraws() {
+    // numpy 2.4.6: rng = default_rng(s); rng.uniform(0, 210, size=3) twice; rng.integers(3),
+    // for s = 0…19 — the pattern of CarRacing's domain randomisation (spec §8.10).
+    int[] numpy = {1, 0, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 0, 2, 0, 2, 1, 2};
+    for (int seed = 0; seed < numpy.length; seed++) {
+      Pcg64 rng = new Pcg64(seed);
+      for (int i = 0; i < 6; i++) {
+        rng.uniform(0, 210);
+      }
+      assertThat(rng.integers(3)).as("seed %d", seed).isEqualTo(numpy[seed]);
+    }
+  }
+
+  @Test
+  void shouldDrawNumpysFirstIntegers() {
+    // numpy 2.4.6: default_rng(s).integers(3) for s = 0…19.
+    int[] numpy = {2, 1, 2, 2, 2, 2, 1, 2, 2, 1, 2, 0, 1, 2, 0, 2, 1, 2, 2, 1};
+    for (int seed = 0; seed < numpy.length; seed++) {
+      assertThat(new Pcg64(seed).integers(3)).as("seed %d", seed).isEqualTo(numpy[seed]);
+    }
+  }
 }
