@@ -49,6 +49,11 @@ public interface KafkaTestCluster extends AutoCloseable {
     return new Embedded(dataDir);
   }
 
+  /** The in-process broker, whatever the environment: for tests that stop and restart it. */
+  static Embedded embedded(Path dataDir) {
+    return new Embedded(dataDir);
+  }
+
   /** The in-process broker. */
   final class Embedded implements KafkaTestCluster {
     private final Path dataDir;
@@ -78,7 +83,17 @@ public interface KafkaTestCluster extends AutoCloseable {
     /** Restarts on the same port, so clients created before the restart reconnect to it. */
     @Override
     public void restart() {
+      stopBroker();
+      startBroker();
+    }
+
+    /** Stops the broker cleanly; clients keep retrying until {@link #startBroker()}. */
+    public void stopBroker() {
       broker.close();
+    }
+
+    /** Starts the broker again on the same data directory and port. */
+    public void startBroker() {
       broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(dataDir, port));
     }
 

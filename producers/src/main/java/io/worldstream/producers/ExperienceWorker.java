@@ -62,6 +62,7 @@ public final class ExperienceWorker implements Service {
   private volatile double lastReturn = Double.NaN;
   private final long firstSeed;
   private final SecureRandom seeds = new SecureRandom();
+  private volatile ExperienceProducer publishing;
   private Thread running;
   private volatile Summary summary;
   private volatile Throwable failure;
@@ -175,6 +176,22 @@ public final class ExperienceWorker implements Service {
     }
   }
 
+  /** Steps taken so far, published or on their way. */
+  public long steps() {
+    return steps.get();
+  }
+
+  /** Steps sent but not yet acknowledged by the broker. */
+  public long backlog() {
+    ExperienceProducer producer = publishing;
+    return producer == null ? 0 : producer.backlog();
+  }
+
+  private ExperienceProducer publishing(ExperienceProducer producer) {
+    publishing = producer;
+    return producer;
+  }
+
   /** What the run did, once it is done. */
   public Optional<Summary> summary() {
     return Optional.ofNullable(summary);
@@ -187,7 +204,8 @@ public final class ExperienceWorker implements Service {
    */
   public Summary run() throws InterruptedException {
     long started = System.nanoTime();
-    try (ExperienceProducer producer = new ExperienceProducer(kafkaConfig, options.workerId());
+    try (ExperienceProducer producer =
+            publishing(new ExperienceProducer(kafkaConfig, options.workerId()));
         ControllerFeed feed =
             options.policy() == WorkerSettings.Policy.CONTROLLER
                 ? new ControllerFeed(kafkaConfig, options.lineage())

@@ -1,7 +1,6 @@
 package io.worldstream.producers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.worldstream.broker.KafkaTestCluster;
 import io.worldstream.records.ExperienceStep;
@@ -33,12 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ExperienceWorkerIntegrationTest {
 
   @TempDir Path dataDir;
-  private KafkaTestCluster cluster;
+  private KafkaTestCluster.Embedded cluster;
   private final List<String> said = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startBroker() {
-    cluster = KafkaTestCluster.start(dataDir);
+    // Embedded whatever the environment: only it can be stopped and started on the same data.
+    cluster = KafkaTestCluster.embedded(dataDir);
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
@@ -53,17 +53,20 @@ class ExperienceWorkerIntegrationTest {
 
   @Test
   void shouldDeliverEveryStepExactlyOnceAcrossABrokerRestart() throws Exception {
-    assumeTrue(
-        cluster.canRestart(), "this broker cannot be restarted on its own data (Testcontainers)");
     // 2 environments at 100 steps/s each: 4 episodes of 150 steps take about 3 s.
     ExperienceWorker worker =
         new ExperienceWorker(options(OptionalLong.of(4), 150, 100), kafka(), said::add);
     CompletableFuture<ExperienceWorker.Summary> run = runAsync(worker);
 
-    Thread.sleep(1_000);
-    assertThat(run).as("the worker is still running when the broker goes away").isNotDone();
-    cluster.restart();
+    awaitCondition(() -> worker.steps() >= 100, "100 steps published");
+    cluster.stopBroker();
+    // The environments go on stepping; what they publish now waits in the producer.
+    awaitCondition(() -> worker.backlog() >= 20, "steps in flight while the broker is down");
+    long inFlight = worker.backlog();
+    assertThat(run).as("the worker is still running while the broker is down").isNotDone();
+    cluster.startBroker();
     ExperienceWorker.Summary summary = run.get(60, TimeUnit.SECONDS);
+    assertThat(inFlight).isGreaterThanOrEqualTo(20);
 
     Map<String, List<ExperienceStep>> episodes = readEpisodes(summary.steps());
     assertThat(summary.episodes()).isEqualTo(4);
@@ -82,7 +85,7 @@ class ExperienceWorkerIntegrationTest {
         new ExperienceWorker(options(OptionalLong.empty(), 1000, 100), kafka(), said::add);
     CompletableFuture<ExperienceWorker.Summary> run = runAsync(worker);
 
-    Thread.sleep(1_500);
+    awaitCondition(() -> worker.steps() >= 100, "100 steps published");
     worker.stop();
     ExperienceWorker.Summary summary = run.get(30, TimeUnit.SECONDS);
 
@@ -312,5 +315,14 @@ class ExperienceWorkerIntegrationTest {
       }
     }
     return episodes;
+  }
+
+  private static void awaitCondition(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 60 s for " + what).isLessThan(deadline);
+      Thread.sleep(10);
+    }
   }
 }

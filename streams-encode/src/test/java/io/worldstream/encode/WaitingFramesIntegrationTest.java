@@ -90,7 +90,7 @@ class WaitingFramesIntegrationTest {
     assertThatThrownBy(
             () ->
                 WaitingFrames.read(
-                    streamsConfig, "t", PARTITION, List.of(5L, 9L), Duration.ofSeconds(2)))
+                    streamsConfig, "t", PARTITION, List.of(5L, 9L), Duration.ofSeconds(30)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("1 of 2 waiting frames (offsets 5 to 9 of wm.experience-0)");
   }
