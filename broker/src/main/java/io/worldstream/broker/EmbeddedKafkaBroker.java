@@ -253,7 +253,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
               + port
               + " on "
               + HOST
-              + " is taken (is another broker running?); choose another with --port",
+              + " is taken (is another broker running?); choose another port",
           e);
     }
   }

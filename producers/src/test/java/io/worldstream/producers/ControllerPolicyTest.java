@@ -149,4 +149,39 @@ class ControllerPolicyTest {
     assertThat(policy.id()).isEqualTo("brownian");
     assertThat(said).singleElement().asString().contains("takes 288 features").contains("gives 2");
   }
+
+  @Test
+  void shouldActOnTheFeaturesOfEachFrame() {
+    // steer = tanh(2·red − 1), gas from tanh(−red + 1), brake from tanh(3·red − 2): every output
+    // depends on the frame, so a policy that ignored its features would fail here.
+    ControllerUpdate controller =
+        ControllerUpdate.newBuilder(controller(5, -1f))
+            .setWeights(List.of(2f, 0f, -1f, 0f, 3f, 0f))
+            .setBias(List.of(-1f, 1f, -2f))
+            .build();
+    ControllerPolicy policy =
+        new ControllerPolicy(
+            () -> controller,
+            c -> new FeatureSource.Features.Ready(new RedFeatures()),
+            new BrownianPolicy(CAR, 1),
+            line -> {});
+    policy.reset();
+
+    for (int red : new int[] {0, 60, 200, 255}) {
+      Pixels frame = new Pixels(1, 1, 3, new byte[] {(byte) red, 0, 0});
+      Action.Continuous action = (Action.Continuous) policy.act(frame);
+      double r = red / 255.0;
+      assertThat(action.get(0))
+          .as("steer at red %d", red)
+          .isCloseTo(Math.tanh(2 * r - 1), org.assertj.core.api.Assertions.within(1e-6));
+      assertThat(action.get(1))
+          .as("gas at red %d", red)
+          .isCloseTo((Math.tanh(1 - r) + 1) / 2, org.assertj.core.api.Assertions.within(1e-6));
+      assertThat(action.get(2))
+          .as("brake at red %d", red)
+          .isCloseTo(
+              Math.max(0, Math.tanh(3 * r - 2)), org.assertj.core.api.Assertions.within(1e-6));
+    }
+    assertThat(policy.id()).isEqualTo("controller");
+  }
 }

@@ -127,7 +127,9 @@ class ExperienceWorkerIntegrationTest {
 
   @Test
   void shouldActWithThePublishedControllerInItsWorldModel() throws Exception {
-    byte[] checkpointModel = io.worldstream.models.mdn.MdnGraphs.step(randomMdnWeights(), "test");
+    byte[] checkpointModel =
+        io.worldstream.models.mdn.MdnGraphs.step(
+            io.worldstream.models.RandomWeights.mdn(1), "test");
     String vae =
         io.worldstream.models.ModelVersion.of(io.worldstream.models.vae.DefaultVae.encoder());
     var checkpoint =
@@ -213,25 +215,6 @@ class ExperienceWorkerIntegrationTest {
               assertThat(s.getAction().get(2)).isZero();
             });
     assertThat(said).anyMatch(line -> line.contains("acting with controller v3"));
-  }
-
-  private static Map<String, io.worldstream.models.Tensor> randomMdnWeights() {
-    java.util.Random random = new java.util.Random(1);
-    Map<String, io.worldstream.models.Tensor> weights = new java.util.LinkedHashMap<>();
-    io.worldstream.models.mdn.MdnSpec.weightShapes()
-        .forEach(
-            (name, shape) -> {
-              int size = 1;
-              for (long d : shape) {
-                size *= (int) d;
-              }
-              float[] data = new float[size];
-              for (int i = 0; i < size; i++) {
-                data[i] = (float) ((random.nextDouble() * 2 - 1) / 16);
-              }
-              weights.put(name, new io.worldstream.models.Tensor(name, shape, data));
-            });
-    return weights;
   }
 
   private static void assertContiguousAndEnded(List<ExperienceStep> steps) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.worldstream.models.ModelInService;
 import io.worldstream.models.ModelVersion;
+import io.worldstream.models.RandomWeights;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeGraphs;
+import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import io.worldstream.records.LatentStep;
@@ -260,7 +262,9 @@ class EncoderTopologyTest {
   void shouldPutANewEncoderInServiceBetweenBatchesAndRefuseABrokenOne() {
     start(new Batching(2, Duration.ofSeconds(10)));
     String first = vae.version();
-    byte[] other = VaeGraphs.encoder(Experience.randomVaeWeights(3), "other");
+    byte[] other =
+        VaeGraphs.encoder(
+            RandomWeights.gaussian(VaeSpec.weightShapes(), 3, (name, shape) -> 0.02), "other");
     try {
       send(Experience.step("ep-a", 0));
       send(Experience.step("ep-a", 1));

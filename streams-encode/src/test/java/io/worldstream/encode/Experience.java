@@ -4,17 +4,12 @@ import io.worldstream.envs.Action;
 import io.worldstream.envs.Environment;
 import io.worldstream.envs.Environments;
 import io.worldstream.envs.Pixels;
-import io.worldstream.models.Tensor;
-import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 /** Test experience: real CarRacing frames in ExperienceSteps, and random VAE weights. */
 final class Experience {
@@ -59,25 +54,5 @@ final class Experience {
       }
     }
     return frames;
-  }
-
-  /** VAE weights drawn at random in the shapes of {@link VaeSpec}: a working, different VAE. */
-  static Map<String, Tensor> randomVaeWeights(long seed) {
-    Random random = new Random(seed);
-    Map<String, Tensor> weights = new LinkedHashMap<>();
-    VaeSpec.weightShapes()
-        .forEach(
-            (name, shape) -> {
-              int size = 1;
-              for (long d : shape) {
-                size *= (int) d;
-              }
-              float[] data = new float[size];
-              for (int i = 0; i < size; i++) {
-                data[i] = (float) (random.nextGaussian() * 0.02);
-              }
-              weights.put(name, new Tensor(name, shape, data));
-            });
-    return weights;
   }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.worldstream.models.ModelInService;
 import io.worldstream.models.ModelVersion;
+import io.worldstream.models.RandomWeights;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeGraphs;
+import io.worldstream.models.vae.VaeSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +37,10 @@ class VaeFileWatcherTest {
       watcher.run();
       assertThat(vae.version()).as("a broken file is refused").isEqualTo(first);
 
-      byte[] other = VaeGraphs.encoder(Experience.randomVaeWeights(5), "retrained");
+      byte[] other =
+          VaeGraphs.encoder(
+              RandomWeights.gaussian(VaeSpec.weightShapes(), 5, (name, shape) -> 0.02),
+              "retrained");
       replace(file, other, 2);
       watcher.run();
       assertThat(vae.version()).isEqualTo(ModelVersion.of(other));

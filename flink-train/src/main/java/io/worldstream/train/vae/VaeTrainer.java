@@ -184,9 +184,16 @@ public final class VaeTrainer {
     NDArray z = mu.add(logvar.mul(0.5).exp().mul(eps));
     NDArray reconstruction = vae.decode(z);
     NDArray squared = reconstruction.sub(x).square().sum(new int[] {1, 2, 3}).mean();
-    NDArray kl =
-        logvar.add(1).sub(mu.square()).sub(logvar.exp()).sum(new int[] {1}).mul(-0.5).mean();
+    NDArray kl = klDivergence(mu, logvar).mean();
     return squared.add(kl.maximum((float) (KL_TOLERANCE * VaeSpec.LATENT)));
+  }
+
+  /**
+   * KL(N(μ, σ²) ‖ N(0, I)) per frame, in nats: −½ Σ_d (1 + log σ²_d − μ²_d − σ²_d) (Kingma and
+   * Welling 2014, appendix B). mu, logvar [B, 32] → [B].
+   */
+  static NDArray klDivergence(NDArray mu, NDArray logvar) {
+    return logvar.add(1).sub(mu.square()).sub(logvar.exp()).sum(new int[] {1}).mul(-0.5);
   }
 
   /** Mean squared error per pixel of reconstructions from μ (no sampling), values in [0, 1]. */

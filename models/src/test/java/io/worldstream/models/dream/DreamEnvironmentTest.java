@@ -2,13 +2,14 @@ package io.worldstream.models.dream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.worldstream.models.RandomWeights;
 import io.worldstream.models.Tensor;
 import io.worldstream.models.mdn.MdnGraphs;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,29 +22,9 @@ class DreamEnvironmentTest {
   private static MdnRnnStep model;
   private static LatentPool pool;
 
-  /** Random MDN-RNN weights at PyTorch's LSTM scale. */
-  static Map<String, Tensor> randomWeights(long seed) {
-    Random random = new Random(seed);
-    Map<String, Tensor> weights = new LinkedHashMap<>();
-    MdnSpec.weightShapes()
-        .forEach(
-            (name, shape) -> {
-              int size = 1;
-              for (long d : shape) {
-                size *= (int) d;
-              }
-              float[] data = new float[size];
-              for (int i = 0; i < size; i++) {
-                data[i] = (float) ((random.nextDouble() * 2 - 1) / 16);
-              }
-              weights.put(name, new Tensor(name, shape, data));
-            });
-    return weights;
-  }
-
   @BeforeAll
   static void load() {
-    model = MdnRnnStep.load(MdnGraphs.step(randomWeights(1), "test"), 1);
+    model = MdnRnnStep.load(MdnGraphs.step(RandomWeights.mdn(1), "test"), 1);
     Random random = new Random(2);
     List<float[]> mu = new ArrayList<>();
     List<float[]> logvar = new ArrayList<>();
@@ -119,5 +100,80 @@ class DreamEnvironmentTest {
     dream.reset();
     assertThatThrownBy(() -> dream.step(new float[9]))
         .hasMessageContaining("expected 12 action values");
+  }
+
+  /**
+   * An MDN-RNN whose every weight is zero but for biases, so its outputs have a closed form: the
+   * LSTM's gates are constant (i, f, o = σ(10), g = tanh(0.3)), so c_t = f·c_{t−1} + i·g and h_t =
+   * o·tanh(c_t), the same in every unit and dream; the reward head gives 0.7 whatever the input;
+   * the done head's logit is 2 − 4·mean(h_t), so the probability of done starts at 0.70 and falls.
+   */
+  static Map<String, Tensor> closedFormWeights() {
+    Map<String, Tensor> weights = RandomWeights.zeros(MdnSpec.weightShapes());
+    float[] gates = weights.get("lstm.bias_ih").data();
+    int hidden = MdnSpec.HIDDEN;
+    for (int u = 0; u < hidden; u++) {
+      gates[u] = 10; // input gate (PyTorch order i, f, g, o)
+      gates[hidden + u] = 10; // forget gate
+      gates[2 * hidden + u] = 0.3f; // cell candidate
+      gates[3 * hidden + u] = 10; // output gate
+    }
+    int reward = 3 * MdnSpec.MIXTURE_OUTPUTS;
+    int done = reward + 1;
+    weights.get("head.bias").data()[reward] = 0.7f;
+    weights.get("head.bias").data()[done] = 2;
+    float[] head = weights.get("head.weight").data();
+    for (int u = 0; u < hidden; u++) {
+      head[done * hidden + u] = -4f / hidden;
+    }
+    return weights;
+  }
+
+  /** The closed form's probability of done after {@code t} steps. */
+  private static double doneProbability(int t) {
+    double gate = 1 / (1 + Math.exp(-10));
+    double c = 0;
+    for (int k = 0; k < t; k++) {
+      c = gate * c + gate * Math.tanh(0.3);
+    }
+    double h = gate * Math.tanh(c);
+    return 1 / (1 + Math.exp(-(2 - 4 * h)));
+  }
+
+  @Test
+  void shouldReturnTheRewardHeadAndEndADreamForGoodWhenDoneIsLikely() {
+    assertThat(doneProbability(1)).isGreaterThan(0.5);
+    assertThat(doneProbability(2)).isLessThan(0.5);
+    try (MdnRnnStep closedForm = MdnRnnStep.load(MdnGraphs.step(closedFormWeights(), "test"), 1)) {
+      // The model itself follows the closed form (so the stickiness below is tested, not assumed).
+      float[] h = new float[MdnSpec.HIDDEN];
+      float[] c = new float[MdnSpec.HIDDEN];
+      for (int t = 1; t <= 2; t++) {
+        MdnRnnStep.Output out =
+            closedForm.step(new float[MdnSpec.LATENT], new float[MdnSpec.ACTIONS], h, c, 1);
+        assertThat((double) out.done()[0]).isCloseTo(doneProbability(t), within(1e-5));
+        h = out.h();
+        c = out.c();
+      }
+      DreamEnvironment dream = new DreamEnvironment(closedForm, pool, 3, 1.0, 0.5, 1);
+      dream.reset();
+      float[] actions = new float[3 * MdnSpec.ACTIONS];
+      for (int t = 1; t <= 4; t++) {
+        DreamEnvironment.Step step = dream.step(actions);
+        assertThat(step.rewards()).as("step %d", t).containsOnly(0.7f);
+        // Done at the first step (p = 0.70 > 0.5), and still done after p fell below the
+        // threshold: a dream that ended stays ended.
+        assertThat(step.done()).as("step %d", t).containsOnly(true);
+      }
+
+      DreamEnvironment patient = new DreamEnvironment(closedForm, pool, 3, 1.0, 0.75, 1);
+      patient.reset();
+      for (int t = 1; t <= 4; t++) {
+        assertThat(patient.step(actions).done()).as("step %d", t).containsOnly(false);
+      }
+      // Reset starts every dream afresh.
+      dream.reset();
+      assertThat(dream.step(actions).done()).containsOnly(true);
+    }
   }
 }

@@ -1,39 +1,12 @@
 package io.worldstream.models.vae;
 
 import io.worldstream.models.Tensor;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 
 /** The VAE's forward pass written out loop by loop in double: the independent reference. */
 final class NaiveVae {
 
   private NaiveVae() {}
-
-  /** Random weights with He-style scales, so activations stay of order one. */
-  static Map<String, Tensor> randomWeights(long seed) {
-    Random random = new Random(seed);
-    Map<String, Tensor> weights = new LinkedHashMap<>();
-    VaeSpec.weightShapes()
-        .forEach(
-            (name, shape) -> {
-              int size = 1;
-              for (long d : shape) {
-                size *= (int) d;
-              }
-              long fanIn = shape.length == 1 ? 1 : size / shape[0];
-              if (name.contains("deconv") && shape.length == 4) {
-                fanIn = shape[0] * shape[2] * shape[3] / 4;
-              }
-              double scale = name.endsWith("bias") ? 0.1 : Math.sqrt(2.0 / fanIn);
-              float[] data = new float[size];
-              for (int i = 0; i < size; i++) {
-                data[i] = (float) (random.nextGaussian() * scale);
-              }
-              weights.put(name, new Tensor(name, shape, data));
-            });
-    return weights;
-  }
 
   /** Returns {mu, logvar} for one frame [3, 64, 64]. */
   static double[][] encode(Map<String, Tensor> w, float[] frame) {

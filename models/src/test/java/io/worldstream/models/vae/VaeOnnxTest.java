@@ -3,6 +3,7 @@ package io.worldstream.models.vae;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.worldstream.models.RandomWeights;
 import io.worldstream.models.Tensor;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The ONNX graphs of the VAE in ONNX Runtime against the loop-by-loop forward pass. */
 class VaeOnnxTest {
 
-  private static final Map<String, Tensor> WEIGHTS = NaiveVae.randomWeights(11);
+  private static final Map<String, Tensor> WEIGHTS = RandomWeights.vae(11);
 
   @Test
   void shouldHaveThePapersParameterCount() {
