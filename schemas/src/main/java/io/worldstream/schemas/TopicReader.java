@@ -70,6 +70,8 @@ public final class TopicReader<K, V> implements AutoCloseable {
       } else {
         consumer.seekToEnd(partitions);
       }
+      // Seeks are lazy; resolve them now, so that "the end" is the end at construction.
+      partitions.forEach(consumer::position);
       this.ends = consumer.endOffsets(partitions);
     } catch (RuntimeException e) {
       consumer.close(Duration.ZERO);

@@ -19,6 +19,7 @@ import io.worldstream.producers.ExperienceWorker;
 import io.worldstream.producers.WorkerSettings;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.InvalidSettingException;
 import java.io.IOException;
@@ -510,15 +511,15 @@ public final class EncoderBenchmark {
             Duration.ofSeconds(10));
     ExperienceWorker worker = new ExperienceWorker(options, KafkaSettings.from(client), line -> {});
     Map<String, Object> config = new HashMap<>(client);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     List<long[]> seen = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = partitions(consumer, Topics.LATENTS.name());
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
+    try (var reader =
+        new TopicReader<>(
+            config,
+            List.of(Topics.LATENTS.name()),
+            TopicReader.From.END,
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       CompletableFuture<ExperienceWorker.Summary> run =
           CompletableFuture.supplyAsync(
               () -> {
@@ -532,7 +533,7 @@ public final class EncoderBenchmark {
       long warmEnd = System.currentTimeMillis() + 3_000;
       long end = warmEnd + latencySeconds * 1000L;
       while (System.currentTimeMillis() < end) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+        for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(20))) {
           long now = System.currentTimeMillis();
           LatentStep latent =
               Topics.LATENTS.valueSerde().deserializer().deserialize("", record.value());
