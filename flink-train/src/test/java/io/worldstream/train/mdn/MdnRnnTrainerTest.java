@@ -1,7 +1,6 @@
 package io.worldstream.train.mdn;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -113,19 +112,24 @@ class MdnRnnTrainerTest {
 
       assertThat(resumed.steps()).isEqualTo(n + m);
       Map<String, Tensor> expected = uninterrupted.model().weights().export();
-      Map<String, Tensor> got = resumed.model().weights().export();
+      double differenceFromResumed = 0;
       double differenceFromControl = 0;
+      Map<String, Tensor> got = resumed.model().weights().export();
       Map<String, Tensor> control = weightsOnly.model().weights().export();
       for (String name : expected.keySet()) {
-        assertThat(got.get(name).data())
-            .as(name)
-            .containsExactly(expected.get(name).data(), within(1e-6f));
         float[] e = expected.get(name).data();
+        float[] r = got.get(name).data();
         float[] c = control.get(name).data();
         for (int i = 0; i < e.length; i++) {
+          differenceFromResumed = Math.max(differenceFromResumed, Math.abs(e[i] - r[i]));
           differenceFromControl = Math.max(differenceFromControl, Math.abs(e[i] - c[i]));
         }
       }
+      System.out.printf(
+          "MDN-RNN resumed vs uninterrupted: max |Δw| %.3g; weights restored without Adam's"
+              + " state: %.3g%n",
+          differenceFromResumed, differenceFromControl);
+      assertThat(differenceFromResumed).isLessThan(1e-6);
       assertThat(differenceFromControl).isGreaterThan(1e-4);
     }
   }

@@ -82,4 +82,56 @@ class VaeTrainerTest {
       assertThat(report.heldOutMsePerPixel()).isBetween(0.0, 1.0);
     }
   }
+
+  @Test
+  void shouldContinueIdenticallyWhenRestoredIntoAFreshTrainer() {
+    VaeTrainer.Frames frames = syntheticFrames(8, 6);
+    List<List<Integer>> batches =
+        List.of(List.of(0, 1, 2, 3), List.of(4, 5, 6, 7), List.of(1, 3, 5, 7), List.of(0, 2, 4, 6));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(2);
+      VaeTrainer straight = new VaeTrainer(manager, DjlVae.initialise(manager));
+      var uninterrupted = straight.trainingStep(1e-3f, 100, 9);
+      batches.forEach(b -> straight.step(uninterrupted, frames, b));
+
+      Engine.getInstance().setRandomSeed(2);
+      VaeTrainer first = new VaeTrainer(manager, DjlVae.initialise(manager));
+      var before = first.trainingStep(1e-3f, 100, 9);
+      batches.subList(0, 2).forEach(b -> first.step(before, frames, b));
+      var saved = before.state();
+
+      // Other initial weights and another seed: everything must come from the saved state.
+      VaeTrainer fresh = new VaeTrainer(manager, DjlVae.initialise(manager));
+      var after = fresh.trainingStep(1e-3f, 100, 123);
+      after.restore(saved);
+      batches.subList(2, 4).forEach(b -> fresh.step(after, frames, b));
+
+      Engine.getInstance().setRandomSeed(2);
+      VaeTrainer again = new VaeTrainer(manager, DjlVae.initialise(manager));
+      var repeat = again.trainingStep(1e-3f, 100, 9);
+      batches.forEach(b -> again.step(repeat, frames, b));
+
+      assertThat(after.steps()).isEqualTo(4);
+      System.out.printf(
+          "VAE resumed vs uninterrupted: max |Δw| %.3g; uninterrupted twice: %.3g%n",
+          maxDifference(after.state().weights(), uninterrupted.state().weights()),
+          maxDifference(repeat.state().weights(), uninterrupted.state().weights()));
+      assertThat(maxDifference(after.state().weights(), uninterrupted.state().weights()))
+          .isLessThan(1e-6);
+    }
+  }
+
+  private static double maxDifference(
+      java.util.Map<String, io.worldstream.models.Tensor> a,
+      java.util.Map<String, io.worldstream.models.Tensor> b) {
+    double max = 0;
+    for (String name : a.keySet()) {
+      float[] x = a.get(name).data();
+      float[] y = b.get(name).data();
+      for (int i = 0; i < x.length; i++) {
+        max = Math.max(max, Math.abs(x[i] - y[i]));
+      }
+    }
+    return max;
+  }
 }
