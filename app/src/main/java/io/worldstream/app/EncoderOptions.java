@@ -74,13 +74,7 @@ public final class EncoderOptions {
           "How often results commit; latents become visible to readers then (default: ${DEFAULT-VALUE}).")
   Duration commitInterval;
 
-  @Option(
-      names = {"--progress-interval", "--progress"},
-      paramLabel = "DURATION",
-      defaultValue = "5s",
-      converter = DurationConverter.class,
-      description = "How often to print progress (default: ${DEFAULT-VALUE}).")
-  Duration progressInterval;
+  @Mixin ProgressOption progress;
 
   public EncoderSettings settings() {
     EncoderSettings defaults = EncoderSettings.defaults(data.dataDir());
@@ -95,6 +89,6 @@ public final class EncoderOptions {
                 Optional.ofNullable(vae),
                 EncoderSettings.stateDirUnder(data.dataDir()),
                 commitInterval,
-                progressInterval));
+                progress.progressInterval()));
   }
 }

@@ -2,9 +2,9 @@ package io.worldstream.app;
 
 import io.worldstream.envs.Environments;
 import io.worldstream.producers.WorkerSettings;
-import java.time.Duration;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -73,13 +73,7 @@ public final class WorkerOptions {
           "Model lineage whose controllers --policy controller follows (default: ${DEFAULT-VALUE}).")
   String lineage;
 
-  @Option(
-      names = {"--progress-interval", "--progress"},
-      paramLabel = "DURATION",
-      defaultValue = "5s",
-      converter = DurationConverter.class,
-      description = "How often to print progress (default: ${DEFAULT-VALUE}).")
-  Duration progressInterval;
+  @Mixin ProgressOption progress;
 
   public WorkerSettings settings() {
     if (forever && episodes != null) {
@@ -98,6 +92,6 @@ public final class WorkerOptions {
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed),
                 WorkerSettings.newWorkerId(),
                 lineage,
-                progressInterval));
+                progress.progressInterval()));
   }
 }

@@ -11,6 +11,7 @@ import io.worldstream.envs.policy.RandomPolicy;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.service.Completion;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
 import java.nio.ByteBuffer;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,9 +63,7 @@ public final class ExperienceWorker implements Service {
   private final long firstSeed;
   private final SecureRandom seeds = new SecureRandom();
   private volatile ExperienceProducer publishing;
-  private Thread running;
-  private volatile Summary summary;
-  private volatile Throwable failure;
+  private volatile Completion<Summary> running;
 
   /**
    * @param kafka how the producer and the controller feed reach Kafka
@@ -93,9 +91,7 @@ public final class ExperienceWorker implements Service {
 
   @Override
   public Map<String, ?> configuration() {
-    Map<String, Object> shown = new LinkedHashMap<>(EffectiveConfiguration.of(options));
-    shown.putAll(EffectiveConfiguration.of(kafka));
-    return shown;
+    return EffectiveConfiguration.of(options, kafka);
   }
 
   /** Creates the topics that are missing, then runs on a thread of its own. */
@@ -113,31 +109,23 @@ public final class ExperienceWorker implements Service {
                 ? "until stopped"
                 : options.episodes().getAsLong() + " episodes",
             kafka.bootstrapServers()));
-    running =
-        new Thread(
-            () -> {
-              try {
-                Summary done = run();
-                say.accept(
-                    String.format(
-                        "worker %s: done: %d episodes, %d steps in %.1f s (%.0f steps/s, %.1f MB/s"
-                            + " of frames), mean return %.1f",
-                        options.workerId(),
-                        done.episodes(),
-                        done.steps(),
-                        done.seconds(),
-                        done.stepsPerSecond(),
-                        done.megabytesPerSecond(),
-                        done.meanReturn()));
-                summary = done;
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (RuntimeException | Error e) {
-                failure = e;
-              }
-            },
-            "worker-" + options.workerId());
-    running.start();
+    running = Completion.start("worker-" + options.workerId(), false, this::runAndReport);
+  }
+
+  private Summary runAndReport() throws InterruptedException {
+    Summary done = run();
+    say.accept(
+        String.format(
+            "worker %s: done: %d episodes, %d steps in %.1f s (%.0f steps/s, %.1f MB/s of frames),"
+                + " mean return %.1f",
+            options.workerId(),
+            done.episodes(),
+            done.steps(),
+            done.seconds(),
+            done.stepsPerSecond(),
+            done.megabytesPerSecond(),
+            done.meanReturn()));
+    return done;
   }
 
   @Override
@@ -147,12 +135,12 @@ public final class ExperienceWorker implements Service {
 
   @Override
   public boolean isDone() {
-    return summary != null;
+    return running != null && running.result().isPresent();
   }
 
   @Override
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure);
+    return running == null ? Optional.empty() : running.failure();
   }
 
   /**
@@ -160,20 +148,16 @@ public final class ExperienceWorker implements Service {
    */
   @Override
   public void stop(Duration timeout) {
-    Thread thread;
+    Completion<Summary> run;
     synchronized (this) {
-      thread = running;
+      run = running;
     }
-    if (thread == null || summary != null) {
+    if (run == null || run.ended()) {
       return;
     }
     say.accept("worker " + options.workerId() + ": ending episodes as truncated and flushing…");
     stop();
-    try {
-      thread.join(timeout.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    run.await(timeout);
   }
 
   /** Steps taken so far, published or on their way. */
@@ -194,7 +178,7 @@ public final class ExperienceWorker implements Service {
 
   /** What the run did, once it is done. */
   public Optional<Summary> summary() {
-    return Optional.ofNullable(summary);
+    return running == null ? Optional.empty() : running.result();
   }
 
   /**

@@ -30,12 +30,14 @@ public final class EffectiveConfiguration {
   private EffectiveConfiguration() {}
 
   /**
-   * The components of a settings record by kebab-case name; the components of nested settings
-   * records are listed as their own, maps as {@code name.key}.
+   * The components of settings records by kebab-case name, in order; the components of nested
+   * settings records are listed as their own, maps as {@code name.key}.
    */
-  public static Map<String, Object> of(Record settings) {
+  public static Map<String, Object> of(Record... settings) {
     Map<String, Object> out = new LinkedHashMap<>();
-    put(out, "", settings);
+    for (Record each : settings) {
+      put(out, "", each);
+    }
     return out;
   }
 

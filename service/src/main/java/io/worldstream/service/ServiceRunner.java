@@ -40,11 +40,6 @@ public final class ServiceRunner {
     this.err = err;
   }
 
-  /** Runs one service; see {@link #run()}. */
-  public static int run(Service service, PrintWriter out, PrintWriter err) {
-    return new ServiceRunner(List.of(service), out, err).run();
-  }
-
   /**
    * Runs the services and returns the exit status: 0 when stopped by Ctrl-C or when every service
    * is done, {@link #FAILED} when one failed (after stopping the rest).
@@ -52,15 +47,13 @@ public final class ServiceRunner {
   public int run() {
     Thread hook = new Thread(this::stopOnSignal, "worldstream-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Optional<Failure> failure;
     try {
-      Optional<Failure> failure = startAll();
+      failure = startAll();
       if (failure.isEmpty()) {
         say(out, "Press Ctrl-C to stop.");
         failure = watch();
       }
-      stopAll();
-      failure.ifPresent(f -> say(err, f.line()));
-      return failure.isPresent() ? FAILED : 0;
     } finally {
       stopAll();
       try {
@@ -69,6 +62,9 @@ public final class ServiceRunner {
         // the hook is running or has run: it stopped everything
       }
     }
+    // Last, after the services' own stopping lines.
+    failure.ifPresent(f -> say(err, f.line()));
+    return failure.isPresent() ? FAILED : 0;
   }
 
   /** Asks the run to end as Ctrl-C would; returns at once. */

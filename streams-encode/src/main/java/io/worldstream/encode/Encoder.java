@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -139,10 +138,9 @@ public final class Encoder implements Service, AutoCloseable {
 
   @Override
   public Map<String, ?> configuration() {
-    Map<String, Object> shown = new LinkedHashMap<>(EffectiveConfiguration.of(settings));
+    Map<String, Object> shown = EffectiveConfiguration.of(settings, kafka);
     shown.put("vae-version", ModelVersion.shortForm(vae.version()));
     shown.put("onnx-runtime", vae.apply(v -> v.model().device()));
-    shown.putAll(EffectiveConfiguration.of(kafka));
     return shown;
   }
 

@@ -37,7 +37,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -520,16 +519,7 @@ public final class EncoderBenchmark {
             TopicReader.From.END,
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
-      CompletableFuture<ExperienceWorker.Summary> run =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return worker.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new IllegalStateException(e);
-                }
-              });
+      worker.start();
       long warmEnd = System.currentTimeMillis() + 3_000;
       long end = warmEnd + latencySeconds * 1000L;
       while (System.currentTimeMillis() < end) {
@@ -543,8 +533,7 @@ public final class EncoderBenchmark {
           }
         }
       }
-      worker.stop();
-      run.join();
+      worker.stop(Duration.ofSeconds(30));
     }
     Quantiles total = new Quantiles(seen.stream().mapToLong(s -> s[0]).toArray());
     Quantiles toEmit = new Quantiles(seen.stream().mapToLong(s -> s[1]).toArray());

@@ -13,6 +13,7 @@ import io.worldstream.records.ExperienceStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
+import io.worldstream.service.Completion;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,9 +38,7 @@ public final class VaeTrainingRun implements Service {
   private final KafkaSettings kafka;
   private final String command;
   private final Consumer<String> say;
-  private Thread running;
-  private volatile VaeTrainer.Report report;
-  private volatile Throwable failure;
+  private volatile Completion<VaeTrainer.Report> running;
 
   /**
    * @param kafka where {@code wm.experience} is, when the frames come from it
@@ -62,28 +60,18 @@ public final class VaeTrainingRun implements Service {
 
   @Override
   public Map<String, ?> configuration() {
-    Map<String, Object> shown = new LinkedHashMap<>(EffectiveConfiguration.of(settings));
-    if (settings.source() == VaeTrainingSettings.Source.TOPIC) {
-      shown.putAll(EffectiveConfiguration.of(kafka));
-    }
-    return shown;
+    return settings.source() == VaeTrainingSettings.Source.TOPIC
+        ? EffectiveConfiguration.of(settings, kafka)
+        : EffectiveConfiguration.of(settings);
   }
 
+  /**
+   * Runs on a daemon thread: Ctrl-C ends the process without waiting for the epoch, and nothing is
+   * written until the end.
+   */
   @Override
   public synchronized void start() {
-    running =
-        new Thread(
-            () -> {
-              try {
-                report = run();
-              } catch (RuntimeException | Error e) {
-                failure = e;
-              }
-            },
-            "vae-training");
-    // Ctrl-C ends the process without waiting for the epoch; nothing is written until the end.
-    running.setDaemon(true);
-    running.start();
+    running = Completion.start("vae-training", true, this::run);
   }
 
   @Override
@@ -93,17 +81,17 @@ public final class VaeTrainingRun implements Service {
 
   @Override
   public boolean isDone() {
-    return report != null;
+    return running != null && running.result().isPresent();
   }
 
   @Override
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure);
+    return running == null ? Optional.empty() : running.failure();
   }
 
   @Override
   public void stop(Duration timeout) {
-    if (report == null && failure == null) {
+    if (running != null && !running.ended()) {
       say.accept("VAE training stopped before the end; nothing was written");
     }
   }
