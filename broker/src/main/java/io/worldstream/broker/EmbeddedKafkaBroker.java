@@ -84,8 +84,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static EmbeddedKafkaBroker start(Settings settings) {
     long started = System.nanoTime();
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
-    int port = settings.port() == 0 ? freePort() : requireFree(settings.port());
-    int controllerPort = freePort();
+    int port;
+    int controllerPort;
+    if (settings.port() == 0) {
+      int[] ports = freePorts(2);
+      port = ports[0];
+      controllerPort = ports[1];
+    } else {
+      port = requireFree(settings.port());
+      do {
+        controllerPort = freePorts(1)[0];
+      } while (controllerPort == port);
+    }
     KafkaConfig config = new KafkaConfig(brokerProperties(dataDir, port, controllerPort), false);
 
     boolean formatted = formatIfNew(config, dataDir);
@@ -258,12 +268,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  /**
+   * Ports free now, all different: the sockets stay open until every port is picked, or the system
+   * could hand the same one out twice (and two listeners on one port fail the broker's start).
+   */
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new java.util.ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+        socket.setReuseAddress(true);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("No free port on " + HOST, e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // closing a listening socket we opened; nothing to do
+        }
+      }
     }
   }
 
