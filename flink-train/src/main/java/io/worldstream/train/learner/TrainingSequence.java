@@ -1,0 +1,86 @@
+package io.worldstream.train.learner;
+
+import io.worldstream.models.mdn.MdnSpec;
+import java.util.List;
+
+/**
+ * T + 1 consecutive steps of one episode, with no step missing: the latents of all of them, and the
+ * action, reward and end of the first T (step t's action leads to step t + 1's latent). What the
+ * learner trains on. A Flink POJO.
+ */
+public class TrainingSequence {
+
+  public String episode;
+  public String vaeVersion;
+  public long firstStep;
+
+  /** Transitions: T. */
+  public int length;
+
+  /** [T + 1, 32] each. */
+  public float[] mu;
+
+  public float[] logvar;
+
+  /** [T, 3]. */
+  public float[] actions;
+
+  /** [T] each. */
+  public float[] rewards;
+
+  public float[] dones;
+
+  /** The newest event time in the sequence, ms since the epoch (for freshness). */
+  public long lastEventTime;
+
+  public TrainingSequence() {}
+
+  /** The sequence of {@code steps} (consecutive, at least two). */
+  public static TrainingSequence of(List<EpisodeStep> steps) {
+    if (steps.size() < 2) {
+      throw new IllegalArgumentException("a sequence needs two steps at least");
+    }
+    int t = steps.size() - 1;
+    TrainingSequence s = new TrainingSequence();
+    EpisodeStep first = steps.get(0);
+    s.episode = first.episode;
+    s.vaeVersion = first.vaeVersion;
+    s.firstStep = first.step;
+    s.length = t;
+    s.mu = new float[(t + 1) * MdnSpec.LATENT];
+    s.logvar = new float[(t + 1) * MdnSpec.LATENT];
+    s.actions = new float[t * MdnSpec.ACTIONS];
+    s.rewards = new float[t];
+    s.dones = new float[t];
+    for (int i = 0; i <= t; i++) {
+      EpisodeStep step = steps.get(i);
+      if (step.step != first.step + i) {
+        throw new IllegalArgumentException(
+            "steps are not consecutive: "
+                + step.step
+                + " at position "
+                + i
+                + " after "
+                + first.step);
+      }
+      System.arraycopy(step.mu, 0, s.mu, i * MdnSpec.LATENT, MdnSpec.LATENT);
+      System.arraycopy(step.logvar, 0, s.logvar, i * MdnSpec.LATENT, MdnSpec.LATENT);
+      s.lastEventTime = Math.max(s.lastEventTime, step.eventTime);
+      if (i < t) {
+        System.arraycopy(step.action, 0, s.actions, i * MdnSpec.ACTIONS, MdnSpec.ACTIONS);
+        s.rewards[i] = step.reward;
+        s.dones[i] = step.terminated ? 1 : 0;
+      }
+    }
+    return s;
+  }
+
+  public long lastStep() {
+    return firstStep + length;
+  }
+
+  @Override
+  public String toString() {
+    return episode + "[" + firstStep + ".." + lastStep() + "]";
+  }
+}
