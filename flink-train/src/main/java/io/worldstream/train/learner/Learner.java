@@ -1,0 +1,313 @@
+package io.worldstream.train.learner;
+
+import ai.djl.ndarray.NDManager;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.Tensor;
+import io.worldstream.models.mdn.MdnGraphs;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.train.Adam;
+import io.worldstream.train.TrainingStep;
+import io.worldstream.train.mdn.DjlMdnRnn;
+import io.worldstream.train.mdn.MdnRnnTrainer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The online MDN-RNN learner: one lineage per VAE version (the key), its weights, Adam's state,
+ * counters, a bounded replay buffer of recent sequences and a held-out set all in Flink state. It
+ * trains in short units — one minibatch per processing-time timer — so that checkpoint barriers
+ * never wait behind a long training loop, and owes {@code trainRatio} gradient steps to every new
+ * sequence. Every {@code checkpointEvery} steps (or {@code checkpointInterval}) it emits a
+ * checkpoint ({@link PublishedModel}, published as a {@code Checkpoint}): the one-step ONNX model
+ * with its sha256, the losses since the last one and on the held-out episodes, which it never
+ * trains on.
+ *
+ * <p>The DJL model lives in memory beside the state and is rebuilt from the state after a restore;
+ * the state is written after every unit of training, so a Flink checkpoint holds what the model has
+ * learned up to its barrier.
+ */
+public final class Learner extends KeyedProcessFunction<String, TrainingSequence, PublishedModel> {
+
+  private static final long TRAIN_TICK_MS = 1;
+
+  private final LearnerSettings settings;
+
+  private transient ValueState<LearnerProgress> progress;
+  private transient MapState<String, float[]> weights;
+  private transient MapState<String, float[]> firstMoments;
+  private transient MapState<String, float[]> secondMoments;
+  private transient MapState<Long, TrainingSequence> replay;
+  private transient MapState<Long, TrainingSequence> heldOut;
+  private transient NDManager manager;
+  private transient Map<String, MdnRnnTrainer> trainers;
+
+  public Learner(LearnerSettings settings) {
+    this.settings = settings;
+  }
+
+  /** The lineage of the models trained on one VAE's latents. */
+  public static String lineage(String vaeVersion) {
+    return "vae-" + ModelVersion.shortForm(vaeVersion);
+  }
+
+  /**
+   * Whether an episode belongs to the held-out share: a stable hash of its id, the same anywhere.
+   */
+  public static boolean heldOut(String episode, int percent) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(episode.getBytes(StandardCharsets.UTF_8));
+      int bucket = Math.floorMod(ByteBuffer.wrap(digest).getInt(), 100);
+      return bucket < percent;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    progress =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>("progress", TypeInformation.of(LearnerProgress.class)));
+    TypeInformation<float[]> floats = PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO;
+    weights =
+        getRuntimeContext().getMapState(new MapStateDescriptor<>("weights", Types.STRING, floats));
+    firstMoments =
+        getRuntimeContext().getMapState(new MapStateDescriptor<>("adam-m", Types.STRING, floats));
+    secondMoments =
+        getRuntimeContext().getMapState(new MapStateDescriptor<>("adam-v", Types.STRING, floats));
+    TypeInformation<TrainingSequence> sequence = TypeInformation.of(TrainingSequence.class);
+    replay =
+        getRuntimeContext().getMapState(new MapStateDescriptor<>("replay", Types.LONG, sequence));
+    heldOut =
+        getRuntimeContext().getMapState(new MapStateDescriptor<>("held-out", Types.LONG, sequence));
+    manager = NDManager.newBaseManager();
+    trainers = new HashMap<>();
+  }
+
+  @Override
+  public void close() {
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public void processElement(TrainingSequence sequence, Context ctx, Collector<PublishedModel> out)
+      throws Exception {
+    LearnerProgress p = progress();
+    if (heldOut(sequence.episode, settings.heldOutPercent())) {
+      heldOut.put(p.heldOutTail++, sequence);
+      while (p.heldOutSize() > settings.heldOutCapacity()) {
+        heldOut.remove(p.heldOutHead++);
+      }
+    } else {
+      replay.put(p.replayTail++, sequence);
+      while (p.replaySize() > settings.replayCapacity()) {
+        replay.remove(p.replayHead++);
+      }
+      p.sequences++;
+      p.episodes += sequence.firstStep == 0 ? 1 : 0;
+      p.credit += settings.trainRatio();
+    }
+    if (p.lastPublishedAt == 0) {
+      p.lastPublishedAt = ctx.timerService().currentProcessingTime();
+    }
+    armTimer(p, ctx.timerService().currentProcessingTime(), ctx.timerService());
+    progress.update(p);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PublishedModel> out)
+      throws Exception {
+    LearnerProgress p = progress();
+    p.timer = 0;
+    if (p.credit >= 1 && p.replaySize() >= settings.batchSize()) {
+      MdnRnnTrainer trainer = trainer(ctx.getCurrentKey());
+      List<TrainingSequence> sample = sample(p);
+      MdnRnnTrainer.Losses losses = trainer.step(batch(sample));
+      p.stepsTrained += sample.stream().mapToLong(s -> s.length + 1).sum();
+      p.credit -= 1;
+      p.gradientSteps++;
+      p.trainLossSum += losses.total();
+      p.trainLossCount++;
+      saveModel(trainer.state());
+      long now = ctx.timerService().currentProcessingTime();
+      if (p.gradientSteps % settings.checkpointEvery() == 0
+          || now - p.lastPublishedAt >= settings.checkpointInterval().toMillis()) {
+        out.collect(checkpoint(ctx.getCurrentKey(), trainer, p, now));
+      }
+    }
+    armTimer(p, ctx.timerService().currentProcessingTime(), ctx.timerService());
+    progress.update(p);
+  }
+
+  /** Keeps a training timer registered while a step is owed and there is data for it. */
+  private void armTimer(
+      LearnerProgress p, long now, org.apache.flink.streaming.api.TimerService timers) {
+    if (p.timer == 0 && p.credit >= 1 && p.replaySize() >= settings.batchSize()) {
+      p.timer = now + TRAIN_TICK_MS;
+      timers.registerProcessingTimeTimer(p.timer);
+    }
+  }
+
+  private LearnerProgress progress() throws Exception {
+    LearnerProgress p = progress.value();
+    return p == null ? new LearnerProgress() : p;
+  }
+
+  /** A uniform sample of the replay buffer, reproducible from the seed and the step number. */
+  private List<TrainingSequence> sample(LearnerProgress p) throws Exception {
+    SplittableRandom random = new SplittableRandom(settings.seed() * 31 + p.gradientSteps);
+    List<TrainingSequence> batch = new ArrayList<>(settings.batchSize());
+    for (int i = 0; i < settings.batchSize(); i++) {
+      batch.add(replay.get(p.replayHead + random.nextLong(p.replaySize())));
+    }
+    return batch;
+  }
+
+  /** Sequences padded to the longest, with a mask of 0 on the padding. */
+  static MdnRnnTrainer.Batch batch(List<TrainingSequence> sequences) {
+    int b = sequences.size();
+    int t = sequences.stream().mapToInt(s -> s.length).max().orElse(1);
+    int z = MdnSpec.LATENT;
+    int a = MdnSpec.ACTIONS;
+    float[] mu = new float[b * (t + 1) * z];
+    float[] logvar = new float[mu.length];
+    float[] actions = new float[b * t * a];
+    float[] rewards = new float[b * t];
+    float[] dones = new float[b * t];
+    float[] mask = new float[b * t];
+    for (int i = 0; i < b; i++) {
+      TrainingSequence s = sequences.get(i);
+      System.arraycopy(s.mu, 0, mu, i * (t + 1) * z, s.mu.length);
+      System.arraycopy(s.logvar, 0, logvar, i * (t + 1) * z, s.logvar.length);
+      System.arraycopy(s.actions, 0, actions, i * t * a, s.actions.length);
+      System.arraycopy(s.rewards, 0, rewards, i * t, s.length);
+      System.arraycopy(s.dones, 0, dones, i * t, s.length);
+      java.util.Arrays.fill(mask, i * t, i * t + s.length, 1);
+    }
+    return new MdnRnnTrainer.Batch(b, t, mu, logvar, actions, rewards, dones, mask);
+  }
+
+  /** The trainer of a lineage: in memory, or rebuilt from the state after a restore. */
+  private MdnRnnTrainer trainer(String vaeVersion) throws Exception {
+    MdnRnnTrainer trainer = trainers.get(vaeVersion);
+    if (trainer != null) {
+      return trainer;
+    }
+    if (weights.isEmpty()) {
+      trainer =
+          new MdnRnnTrainer(
+              manager,
+              DjlMdnRnn.initialise(manager),
+              settings.learningRate(),
+              settings.maxGradNorm(),
+              settings.seed());
+    } else {
+      Map<String, Tensor> w = tensors(weights);
+      trainer =
+          new MdnRnnTrainer(
+              manager,
+              DjlMdnRnn.of(manager, w),
+              settings.learningRate(),
+              settings.maxGradNorm(),
+              settings.seed());
+      trainer.restore(
+          new TrainingStep.State(
+              w,
+              new Adam.State(
+                  progress().gradientSteps, tensors(firstMoments), tensors(secondMoments)),
+              settings.seed()));
+    }
+    trainers.put(vaeVersion, trainer);
+    return trainer;
+  }
+
+  private void saveModel(TrainingStep.State state) throws Exception {
+    for (Map.Entry<String, Tensor> w : state.weights().entrySet()) {
+      weights.put(w.getKey(), w.getValue().data());
+    }
+    for (Map.Entry<String, Tensor> m : state.optimizer().firstMoments().entrySet()) {
+      firstMoments.put(m.getKey(), m.getValue().data());
+    }
+    for (Map.Entry<String, Tensor> v : state.optimizer().secondMoments().entrySet()) {
+      secondMoments.put(v.getKey(), v.getValue().data());
+    }
+  }
+
+  private static Map<String, Tensor> tensors(MapState<String, float[]> arrays) throws Exception {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    MdnSpec.weightShapes()
+        .forEach(
+            (name, shape) -> {
+              try {
+                float[] data = arrays.get(name);
+                if (data != null) {
+                  out.put(name, new Tensor(name, shape, data));
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    return out;
+  }
+
+  private PublishedModel checkpoint(
+      String vaeVersion, MdnRnnTrainer trainer, LearnerProgress p, long now) throws Exception {
+    Double heldOutLoss = null;
+    if (p.heldOutSize() > 0) {
+      List<TrainingSequence> validation = new ArrayList<>();
+      for (long i = p.heldOutHead; i < p.heldOutTail; i++) {
+        validation.add(heldOut.get(i));
+      }
+      double sum = 0;
+      for (int from = 0; from < validation.size(); from += settings.batchSize()) {
+        List<TrainingSequence> part =
+            validation.subList(from, Math.min(validation.size(), from + settings.batchSize()));
+        sum += trainer.evaluate(batch(part)).total() * part.size();
+      }
+      heldOutLoss = sum / validation.size();
+    }
+    byte[] onnx =
+        MdnGraphs.step(
+            trainer.model().weights().export(), lineage(vaeVersion) + " v" + (p.version + 1));
+    p.version++;
+    PublishedModel checkpoint = new PublishedModel();
+    checkpoint.lineage = lineage(vaeVersion);
+    checkpoint.version = p.version;
+    checkpoint.parentVersion = p.version == 1 ? null : p.version - 1;
+    checkpoint.vaeVersion = vaeVersion;
+    checkpoint.stepsTrained = p.stepsTrained;
+    checkpoint.episodesTrained = p.episodes;
+    checkpoint.gradientSteps = p.gradientSteps;
+    checkpoint.trainLoss = p.trainLossCount == 0 ? Double.NaN : p.trainLossSum / p.trainLossCount;
+    checkpoint.heldOutLoss = heldOutLoss;
+    checkpoint.createdTime = System.currentTimeMillis();
+    checkpoint.sha256 = ModelVersion.of(onnx);
+    checkpoint.onnx = onnx;
+    p.trainLossSum = 0;
+    p.trainLossCount = 0;
+    p.lastPublishedAt = now;
+    return checkpoint;
+  }
+}

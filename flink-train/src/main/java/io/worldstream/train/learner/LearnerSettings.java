@@ -1,0 +1,53 @@
+package io.worldstream.train.learner;
+
+import io.worldstream.service.InvalidSettingException;
+import java.time.Duration;
+
+/**
+ * How the learner trains and publishes.
+ *
+ * @param batchSize sequences per gradient step
+ * @param trainRatio gradient steps per new training sequence (DreamerV3's train ratio, counted in
+ *     sequences): 1 trains on every sequence about batchSize times on average
+ * @param replayCapacity the newest sequences kept to sample minibatches from
+ * @param heldOutPercent share of episodes (by a hash of their id) never trained on, the validation
+ *     set of every checkpoint
+ * @param heldOutCapacity the newest held-out sequences kept for validation
+ * @param checkpointEvery gradient steps between published checkpoints
+ * @param checkpointInterval time between published checkpoints at most, if any step was taken
+ */
+public record LearnerSettings(
+    int batchSize,
+    double trainRatio,
+    int replayCapacity,
+    int heldOutPercent,
+    int heldOutCapacity,
+    int checkpointEvery,
+    Duration checkpointInterval,
+    float learningRate,
+    double maxGradNorm,
+    long seed) {
+
+  public LearnerSettings {
+    InvalidSettingException.atLeast("batch-size", "the batch size", batchSize, 1);
+    if (!(trainRatio > 0)) {
+      throw new InvalidSettingException(
+          "train-ratio", "the train ratio must be positive, not " + trainRatio);
+    }
+    InvalidSettingException.atLeast(
+        "replay-capacity", "the replay buffer", replayCapacity, batchSize);
+    if (heldOutPercent < 0 || heldOutPercent >= 100) {
+      throw new InvalidSettingException(
+          "held-out-percent", "the held-out share must be 0 to 99 %, not " + heldOutPercent);
+    }
+    InvalidSettingException.atLeast("held-out-capacity", "the held-out buffer", heldOutCapacity, 1);
+    InvalidSettingException.atLeast(
+        "checkpoint-every", "gradient steps between checkpoints", checkpointEvery, 1);
+    InvalidSettingException.positive(
+        "checkpoint-interval", "the checkpoint interval", checkpointInterval);
+  }
+
+  public static LearnerSettings defaults() {
+    return new LearnerSettings(16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(60), 1e-3f, 1.0, 0);
+  }
+}

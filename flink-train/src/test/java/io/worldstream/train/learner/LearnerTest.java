@@ -1,0 +1,237 @@
+package io.worldstream.train.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.records.Checkpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class LearnerTest {
+
+  /** A sequence of a latent random walk driven by the actions, 8 transitions. */
+  static TrainingSequence sequence(String episode, String vae, long seed) {
+    Random random = new Random(seed);
+    List<EpisodeStep> steps = new ArrayList<>();
+    float[] z = new float[MdnSpec.LATENT];
+    for (int d = 0; d < z.length; d++) {
+      z[d] = (float) random.nextGaussian();
+    }
+    for (int t = 0; t <= 8; t++) {
+      EpisodeStep s = SequenceAssemblerTest.step(episode, t, false);
+      s.vaeVersion = vae;
+      s.mu = z.clone();
+      java.util.Arrays.fill(s.logvar, -6);
+      float steer = (float) random.nextGaussian() * 0.5f;
+      s.action = new float[] {steer, 0.5f, 0};
+      s.reward = steer > 0 ? 1 : -0.1f;
+      for (int d = 0; d < z.length; d++) {
+        z[d] = 0.9f * z[d] + (d % 2 == 0 ? steer : -steer) * 0.3f;
+      }
+      steps.add(s);
+    }
+    return TrainingSequence.of(steps);
+  }
+
+  /** Episode ids on either side of the held-out split. */
+  static List<String> episodes(boolean heldOut, int count, int percent) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; ids.size() < count; i++) {
+      String id = "episode-" + i;
+      if (Learner.heldOut(id, percent) == heldOut) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  private static LearnerSettings settings(int checkpointEvery) {
+    return new LearnerSettings(
+        4, 1.0, 100, 10, 20, checkpointEvery, Duration.ofHours(1), 1e-3f, 1.0, 3);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel>
+      harness(LearnerSettings settings) throws Exception {
+    var harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new Learner(settings), s -> s.vaeVersion, Types.STRING);
+    harness.setProcessingTime(1);
+    return harness;
+  }
+
+  /** Advances processing time a millisecond at a time, so every training timer fires. */
+  private static void train(
+      KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel> harness,
+      int millis)
+      throws Exception {
+    long now = harness.getProcessingTime();
+    for (int i = 1; i <= millis; i++) {
+      harness.setProcessingTime(now + i);
+    }
+  }
+
+  @Test
+  void shouldPublishACheckpointEveryKStepsWithVersionsInOrder() throws Exception {
+    try (var harness = harness(settings(3))) {
+      int n = 0;
+      for (String id : episodes(false, 10, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      for (String id : episodes(true, 2, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 20);
+
+      // 10 training sequences at a train ratio of 1: 10 steps, so checkpoints after steps 3, 6, 9.
+      List<Checkpoint> published =
+          harness.extractOutputValues().stream().map(PublishedModel::toRecord).toList();
+      assertThat(published).extracting(Checkpoint::getVersion).containsExactly(1L, 2L, 3L);
+      assertThat(published).extracting(Checkpoint::getParentVersion).containsExactly(null, 1L, 2L);
+      assertThat(published)
+          .extracting(Checkpoint::getLineage)
+          .containsOnly(Learner.lineage("vae-a"));
+      Checkpoint last = published.get(2);
+      assertThat(last.getStepsTrained()).isEqualTo(9 * 4 * 9);
+      assertThat(last.getHeldOutLoss()).isNotNull();
+      assertThat(last.getTrainLoss()).isFinite();
+      byte[] onnx = ModelVersion.verified(last.getOnnxModel(), last.getSha256());
+      try (MdnRnnStep step = MdnRnnStep.load(onnx, 1)) {
+        var output =
+            step.step(
+                new float[MdnSpec.LATENT],
+                new float[MdnSpec.ACTIONS],
+                new float[MdnSpec.HIDDEN],
+                new float[MdnSpec.HIDDEN],
+                1);
+        assertThat(output.reward()).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void shouldNeverTrainOnHeldOutEpisodes() throws Exception {
+    try (var harness = harness(settings(1))) {
+      int n = 0;
+      for (String id : episodes(true, 12, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 20);
+
+      assertThat(harness.extractOutputValues()).as("no training data, no step").isEmpty();
+      assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void shouldKeepOneLineagePerVaeVersion() throws Exception {
+    try (var harness = harness(settings(2))) {
+      int n = 0;
+      for (String id : episodes(false, 4, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+        harness.processElement(sequence(id + "-b", "vae-b", n++), 1);
+      }
+      train(harness, 20);
+
+      List<Checkpoint> published =
+          harness.extractOutputValues().stream().map(PublishedModel::toRecord).toList();
+      assertThat(published)
+          .extracting(c -> c.getLineage() + " v" + c.getVersion() + " " + c.getVaeVersion())
+          .containsExactlyInAnyOrder(
+              Learner.lineage("vae-a") + " v1 vae-a",
+              Learner.lineage("vae-a") + " v2 vae-a",
+              Learner.lineage("vae-b") + " v1 vae-b",
+              Learner.lineage("vae-b") + " v2 vae-b");
+      // Different data, different models.
+      assertThat(
+              published.stream()
+                  .filter(c -> c.getVersion() == 2)
+                  .map(Checkpoint::getSha256)
+                  .distinct())
+          .hasSize(2);
+    }
+  }
+
+  @Test
+  void shouldSplitEpisodesStablyAtTheHeldOutShare() {
+    long heldOut = 0;
+    for (int i = 0; i < 10_000; i++) {
+      heldOut += Learner.heldOut("ep-" + i, 10) ? 1 : 0;
+    }
+    assertThat(heldOut).isBetween(900L, 1_100L);
+    assertThat(Learner.heldOut("ep-42", 10)).isEqualTo(Learner.heldOut("ep-42", 10));
+    assertThat(Learner.heldOut("ep-42", 0)).isFalse();
+  }
+
+  @Test
+  void shouldPadShortSequencesAndMaskThePadding() {
+    TrainingSequence longer = sequence("a", "v", 1);
+    List<EpisodeStep> two = new ArrayList<>();
+    two.add(SequenceAssemblerTest.step("b", 0, false));
+    two.add(SequenceAssemblerTest.step("b", 1, true));
+    var batch = Learner.batch(List.of(longer, TrainingSequence.of(two)));
+
+    assertThat(batch.steps()).isEqualTo(8);
+    assertThat(java.util.Arrays.copyOfRange(batch.mask(), 0, 8)).containsOnly(1f);
+    assertThat(batch.mask()[8]).isEqualTo(1f);
+    assertThat(java.util.Arrays.copyOfRange(batch.mask(), 9, 16)).containsOnly(0f);
+    assertThat(batch.mu()[9 * MdnSpec.LATENT]).isEqualTo(0f); // b's step 0 latent is all zeros
+    assertThat(batch.mu()[10 * MdnSpec.LATENT]).isEqualTo(1f); // b's step 1
+  }
+
+  @Test
+  void shouldContinueFromAFlinkCheckpointWithTheSameModelsAndVersions() throws Exception {
+    List<TrainingSequence> before = new ArrayList<>();
+    List<TrainingSequence> after = new ArrayList<>();
+    int n = 0;
+    for (String id : episodes(false, 12, 10)) {
+      (n < 6 ? before : after).add(sequence(id, "vae-a", n++));
+    }
+    LearnerSettings settings = settings(3);
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    List<PublishedModel> uninterrupted;
+    try (var original = harness(settings)) {
+      for (TrainingSequence s : before) {
+        original.processElement(s, 1);
+      }
+      train(original, 10);
+      snapshot = original.snapshot(1, original.getProcessingTime());
+      for (TrainingSequence s : after) {
+        original.processElement(s, 1);
+      }
+      train(original, 10);
+      uninterrupted = original.extractOutputValues();
+    }
+    assertThat(uninterrupted).extracting(m -> m.version).containsExactly(1L, 2L, 3L, 4L);
+
+    var restored =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                new Learner(settings)),
+            (TrainingSequence s) -> s.vaeVersion,
+            Types.STRING);
+    try (restored) {
+      restored.setProcessingTime(11); // where the snapshot was taken
+      restored.initializeState(snapshot);
+      restored.open();
+      for (TrainingSequence s : after) {
+        restored.processElement(s, 1);
+      }
+      train(restored, 10);
+
+      // Versions continue where the snapshot left them, and the models are the very same.
+      List<PublishedModel> resumed = restored.extractOutputValues();
+      assertThat(resumed).extracting(m -> m.version).containsExactly(3L, 4L);
+      assertThat(resumed)
+          .extracting(m -> m.sha256)
+          .containsExactly(uninterrupted.get(2).sha256, uninterrupted.get(3).sha256);
+    }
+  }
+}
