@@ -103,7 +103,7 @@ public final class TrainingStep<B> {
       GradientClipping.clipGlobalNorm(weights.all().values(), maxGradNorm);
     }
     // Outside the scope: Adam keeps its moment estimates between steps.
-    adam.update(weights);
+    GradientRecording.off(() -> adam.update(weights));
     return losses;
   }
 

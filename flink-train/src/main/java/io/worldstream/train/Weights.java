@@ -67,8 +67,10 @@ public final class Weights {
   }
 
   /**
-   * Sets every weight to the value of the tensor of the same name, in place (e.g. from a Flink
-   * checkpoint).
+   * Sets every weight to the value of the tensor of the same name (e.g. from a Flink checkpoint).
+   * The arrays are replaced, not written in place: PyTorch refuses in-place writes to weights that
+   * require gradients whenever gradient recording is on, which it is on a thread that has not yet
+   * trained.
    *
    * @throws IllegalArgumentException unless the tensors name exactly these weights, in their shapes
    */
@@ -84,7 +86,8 @@ public final class Weights {
             throw new IllegalArgumentException(
                 name + ": shape " + new Shape(t.shape()) + ", the model's is " + w.getShape());
           }
-          w.set(java.nio.FloatBuffer.wrap(t.data()));
+          put(name, array(w.getManager(), t));
+          w.close();
         });
   }
 

@@ -61,6 +61,20 @@ public final class Topics {
               KEEP_FOREVER),
           "LatentStep per experience step, keyed by episode id");
 
+  /** Latents the learner could not train on, with the reason in their headers. */
+  public static final Topic<byte[], byte[]> LATENTS_DLQ =
+      new Topic<>(
+          "wm.latents.dlq",
+          Serdes.ByteArray(),
+          Serdes.ByteArray(),
+          1,
+          Map.of(
+              TopicConfig.CLEANUP_POLICY_CONFIG,
+              TopicConfig.CLEANUP_POLICY_DELETE,
+              TopicConfig.RETENTION_MS_CONFIG,
+              KEEP_FOREVER),
+          "original bytes of latents the learner rejected, reason in headers");
+
   /** Trained MDN-RNN checkpoints with their ONNX model, keyed by lineage; the registry's log. */
   public static final Topic<String, Checkpoint> CHECKPOINTS =
       new Topic<>(
@@ -100,7 +114,8 @@ public final class Topics {
           "EvaluationReport per CMA-ES generation, keyed by lineage");
 
   private static final List<Topic<?, ?>> ALL =
-      List.of(EXPERIENCE, EXPERIENCE_DLQ, LATENTS, CHECKPOINTS, CONTROLLERS, EVALUATIONS);
+      List.of(
+          EXPERIENCE, EXPERIENCE_DLQ, LATENTS, LATENTS_DLQ, CHECKPOINTS, CONTROLLERS, EVALUATIONS);
 
   private Topics() {}
 

@@ -1,5 +1,6 @@
 package io.worldstream.encode;
 
+import io.worldstream.schemas.DeadLetterHeaders;
 import io.worldstream.schemas.RecordFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,17 +28,17 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetters {
 
   /** {@link Rejection} name. */
-  public static final String REASON = "worldstream.dlq.reason";
+  public static final String REASON = DeadLetterHeaders.REASON;
 
   /** What exactly was wrong, for a person. */
-  public static final String DETAIL = "worldstream.dlq.detail";
+  public static final String DETAIL = DeadLetterHeaders.DETAIL;
 
-  public static final String SOURCE_TOPIC = "worldstream.dlq.source.topic";
-  public static final String SOURCE_PARTITION = "worldstream.dlq.source.partition";
-  public static final String SOURCE_OFFSET = "worldstream.dlq.source.offset";
+  public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+  public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+  public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
 
   /** When the encoder rejected the record, ISO-8601 UTC. */
-  public static final String REJECTED_AT = "worldstream.dlq.rejected.at";
+  public static final String REJECTED_AT = DeadLetterHeaders.REJECTED_AT;
 
   /** Config key under which the handlers find the {@link EncoderMetrics} to count rejections in. */
   public static final String METRICS_CONFIG = "worldstream.encoder.metrics";
@@ -59,7 +60,7 @@ public final class DeadLetters {
       String detail) {
     Headers headers = new RecordHeaders();
     for (Header header : original) {
-      if (!header.key().startsWith("worldstream.dlq.")) {
+      if (!header.key().startsWith(DeadLetterHeaders.PREFIX)) {
         headers.add(header);
       }
     }

@@ -48,6 +48,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
 
   private static final long TRAIN_TICK_MS = 1;
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Learner.class);
+
   private final LearnerSettings settings;
 
   private transient ValueState<LearnerProgress> progress;
@@ -232,12 +234,18 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
               settings.learningRate(),
               settings.maxGradNorm(),
               settings.seed());
+      LearnerProgress p = progress();
       trainer.restore(
           new TrainingStep.State(
               w,
-              new Adam.State(
-                  progress().gradientSteps, tensors(firstMoments), tensors(secondMoments)),
+              new Adam.State(p.gradientSteps, tensors(firstMoments), tensors(secondMoments)),
               settings.seed()));
+      log.info(
+          "Lineage {} restored at version {}, {} gradient steps, {} sequences in replay",
+          lineage(vaeVersion),
+          p.version,
+          p.gradientSteps,
+          p.replaySize());
     }
     trainers.put(vaeVersion, trainer);
     return trainer;
@@ -305,6 +313,13 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     checkpoint.createdTime = System.currentTimeMillis();
     checkpoint.sha256 = ModelVersion.of(onnx);
     checkpoint.onnx = onnx;
+    log.info(
+        "Checkpoint {} v{}: {} gradient steps, train loss {}, held-out loss {}",
+        checkpoint.lineage,
+        checkpoint.version,
+        checkpoint.gradientSteps,
+        String.format("%.3f", checkpoint.trainLoss),
+        heldOutLoss == null ? "-" : String.format("%.3f", heldOutLoss));
     p.trainLossSum = 0;
     p.trainLossCount = 0;
     p.lastPublishedAt = now;

@@ -26,7 +26,8 @@ public record LearnerSettings(
     Duration checkpointInterval,
     float learningRate,
     double maxGradNorm,
-    long seed) {
+    long seed)
+    implements java.io.Serializable {
 
   public LearnerSettings {
     InvalidSettingException.atLeast("batch-size", "the batch size", batchSize, 1);

@@ -133,4 +133,30 @@ class MdnRnnTrainerTest {
       assertThat(differenceFromControl).isGreaterThan(1e-4);
     }
   }
+
+  @Test
+  void shouldTrainOnAThreadThatNeverStartedTheEngine() throws Exception {
+    // PyTorch records gradients by default on a new thread; a Flink task thread after a restart is
+    // one. Updates must still work there.
+    try (NDManager manager = NDManager.newBaseManager()) {
+      MdnRnnTrainer trainer = new MdnRnnTrainer(manager, DjlMdnRnn.initialise(manager), 1e-3f, 1.0);
+      MdnRnnTrainer.Batch batch = randomWalks(2, 4, 8);
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread fresh =
+          new Thread(
+              () -> {
+                try {
+                  trainer.step(batch);
+                  trainer.step(batch);
+                } catch (Throwable e) {
+                  failure.set(e);
+                }
+              });
+      fresh.start();
+      fresh.join();
+      assertThat(failure.get()).isNull();
+      assertThat(trainer.steps()).isEqualTo(2);
+    }
+  }
 }

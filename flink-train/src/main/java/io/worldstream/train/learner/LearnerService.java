@@ -1,0 +1,218 @@
+package io.worldstream.train.learner;
+
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.Topics;
+import io.worldstream.service.EffectiveConfiguration;
+import io.worldstream.service.Service;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The learner job as a service, in a Flink MiniCluster inside this process: loopback only, the
+ * hashmap state backend, checkpoints under the state directory, retained on cancel, and on start
+ * resumed from the newest one there.
+ */
+public final class LearnerService implements Service {
+
+  /** How long a transaction of the exactly-once sinks may stay open (the broker allows 2 h). */
+  private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+  private final KafkaSettings kafka;
+  private final TrainSettings settings;
+  private final Consumer<String> say;
+  private volatile JobClient job;
+  private volatile Throwable failure;
+
+  public LearnerService(KafkaSettings kafka, TrainSettings settings, Consumer<String> say) {
+    this.kafka = kafka;
+    this.settings = settings;
+    this.say = say;
+  }
+
+  @Override
+  public String name() {
+    return "learner";
+  }
+
+  @Override
+  public Map<String, ?> configuration() {
+    return EffectiveConfiguration.of(settings, kafka);
+  }
+
+  @Override
+  public void start() throws Exception {
+    kafka.createMissingTopics();
+    Optional<Path> resumeFrom = newestCheckpoint(settings.stateDir());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(1, flinkConfiguration(resumeFrom));
+    LearnerJob.build(env, source(), checkpointSink(), deadLetterSink(), settings);
+    job = env.executeAsync("worldstream learner");
+    say.accept(
+        "learner: Flink job "
+            + job.getJobID()
+            + (resumeFrom.map(p -> " resumed from " + p).orElse(" started afresh"))
+            + "; checkpoints every "
+            + EffectiveConfiguration.duration(settings.checkpointInterval())
+            + " in "
+            + settings.stateDir());
+  }
+
+  @Override
+  public boolean isReady() {
+    return status() == JobStatus.RUNNING;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    JobStatus status = status();
+    if (failure == null && status != null && status.isGloballyTerminalState()) {
+      failure =
+          new IllegalStateException(
+              "the Flink job ended (" + status + "); run it again to resume from its checkpoint");
+    }
+    return Optional.ofNullable(failure);
+  }
+
+  /** Cancels the job; its last checkpoint stays for the next start. */
+  @Override
+  public void stop(Duration timeout) {
+    JobClient running = job;
+    if (running == null) {
+      return;
+    }
+    try {
+      running.cancel().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      say.accept("learner: the Flink job did not cancel cleanly: " + e.getMessage());
+    }
+    job = null;
+  }
+
+  private JobStatus status() {
+    JobClient running = job;
+    if (running == null) {
+      return null;
+    }
+    try {
+      return running.getJobStatus().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private Configuration flinkConfiguration(Optional<Path> resumeFrom) {
+    Map<String, String> conf = new HashMap<>();
+    conf.put("execution.checkpointing.interval", settings.checkpointInterval().toMillis() + " ms");
+    conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+    conf.put(
+        "execution.checkpointing.dir", settings.stateDir().toAbsolutePath().toUri().toString());
+    conf.put("execution.checkpointing.num-retained", "2");
+    conf.put("state.backend.type", "hashmap");
+    // Every type in the job has Flink's own serializer; Kryo would be a mistake.
+    conf.put("pipeline.generic-types", "false");
+    conf.put("jobmanager.bind-host", "127.0.0.1");
+    conf.put("taskmanager.bind-host", "127.0.0.1");
+    conf.put("taskmanager.host", "127.0.0.1");
+    conf.put("rest.bind-address", "127.0.0.1");
+    conf.put("rest.address", "127.0.0.1");
+    conf.put("restart-strategy.type", "fixed-delay");
+    conf.put("restart-strategy.fixed-delay.attempts", "3");
+    conf.put("restart-strategy.fixed-delay.delay", "2 s");
+    resumeFrom.ifPresent(
+        path -> conf.put("execution.state-recovery.path", path.toUri().toString()));
+    return Configuration.fromMap(conf);
+  }
+
+  /** The newest completed checkpoint under {@code dir} (a chk-N directory with its metadata). */
+  static Optional<Path> newestCheckpoint(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files =
+        Files.find(dir, 3, (p, a) -> p.getFileName().toString().equals("_metadata"))) {
+      return files
+          .map(Path::getParent)
+          .filter(p -> p.getFileName().toString().startsWith("chk-"))
+          .max(Comparator.comparingLong(LearnerService::modified));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot look for checkpoints in " + dir, e);
+    }
+  }
+
+  private static long modified(Path path) {
+    try {
+      return Files.getLastModifiedTime(path.resolve("_metadata")).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private Properties clientProperties() {
+    Properties properties = new Properties();
+    kafka.client().forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
+    return properties;
+  }
+
+  private KafkaSource<LatentInput> source() {
+    return KafkaSource.<LatentInput>builder()
+        .setBootstrapServers(kafka.bootstrapServers())
+        .setProperties(clientProperties())
+        .setTopics(Topics.LATENTS.name())
+        .setGroupId(settings.applicationId())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .setDeserializer(new LatentDeserializer())
+        .build();
+  }
+
+  private KafkaSink<PublishedModel> checkpointSink() {
+    return KafkaSink.<PublishedModel>builder()
+        .setBootstrapServers(kafka.bootstrapServers())
+        .setKafkaProducerConfig(producerProperties())
+        .setRecordSerializer(new Publishing.Checkpoints())
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(settings.applicationId() + "-checkpoints")
+        .build();
+  }
+
+  private KafkaSink<LatentInput> deadLetterSink() {
+    return KafkaSink.<LatentInput>builder()
+        .setBootstrapServers(kafka.bootstrapServers())
+        .setKafkaProducerConfig(producerProperties())
+        .setRecordSerializer(new Publishing.DeadLetters())
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(settings.applicationId() + "-dead-letters")
+        .build();
+  }
+
+  private Properties producerProperties() {
+    Properties properties = clientProperties();
+    properties.setProperty(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Topics.MODEL_MAX_MESSAGE_BYTES));
+    properties.setProperty(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+    return properties;
+  }
+}

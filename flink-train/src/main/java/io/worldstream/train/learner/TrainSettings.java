@@ -1,0 +1,59 @@
+package io.worldstream.train.learner;
+
+import io.worldstream.service.InvalidSettingException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the learner job runs.
+ *
+ * @param sequenceLength transitions per training sequence (T)
+ * @param sequenceStride steps between the starts of two sequences of an episode
+ * @param idleFlush how long an episode may be quiet before its last steps are trained on
+ * @param checkpointInterval Flink's checkpoint interval: a published model becomes visible when the
+ *     Flink checkpoint after it completes
+ * @param stateDir where Flink keeps its checkpoints (retained on cancel; the newest is resumed)
+ * @param applicationId the consumer group and transactional-id prefix of this job
+ */
+public record TrainSettings(
+    LearnerSettings learner,
+    int sequenceLength,
+    int sequenceStride,
+    Duration idleFlush,
+    Duration checkpointInterval,
+    Path stateDir,
+    String applicationId) {
+
+  public static final String DEFAULT_APPLICATION_ID = "worldstream-learner";
+
+  public TrainSettings {
+    InvalidSettingException.atLeast("sequence-length", "the sequence length", sequenceLength, 1);
+    if (sequenceStride < 1 || sequenceStride > sequenceLength) {
+      throw new InvalidSettingException(
+          "sequence-stride",
+          "the sequence stride must be 1 to the sequence length ("
+              + sequenceLength
+              + "), not "
+              + sequenceStride);
+    }
+    InvalidSettingException.positive("idle-flush", "the idle flush", idleFlush);
+    InvalidSettingException.positive(
+        "flink-checkpoint-interval", "Flink's checkpoint interval", checkpointInterval);
+  }
+
+  /** Where the learner keeps Flink's state under Worldstream's data directory. */
+  public static Path stateDirUnder(Path dataDir) {
+    return dataDir.resolve("train");
+  }
+
+  public static TrainSettings defaults(Path dataDir) {
+    return new TrainSettings(
+        LearnerSettings.defaults(),
+        32,
+        16,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(5),
+        stateDirUnder(dataDir),
+        DEFAULT_APPLICATION_ID);
+  }
+}

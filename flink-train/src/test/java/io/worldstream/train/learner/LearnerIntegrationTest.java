@@ -1,0 +1,212 @@
+package io.worldstream.train.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.broker.KafkaTestCluster;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.DeadLetterHeaders;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The learner job in a Flink MiniCluster against a real broker. */
+class LearnerIntegrationTest {
+
+  private static final String VAE = "f".repeat(64);
+
+  @TempDir Path dir;
+  private KafkaTestCluster cluster;
+  private KafkaSettings kafka;
+
+  @BeforeEach
+  void startBroker() {
+    cluster = KafkaTestCluster.start(dir.resolve("kafka"));
+    kafka = KafkaSettings.at(cluster.bootstrapServers());
+    kafka.createMissingTopics();
+  }
+
+  @AfterEach
+  void stopBroker() {
+    cluster.close();
+  }
+
+  private TrainSettings settings() {
+    return new TrainSettings(
+        new LearnerSettings(8, 1.0, 1_000, 20, 100, 30, Duration.ofMinutes(10), 1e-3f, 1.0, 1),
+        8,
+        4,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        dir.resolve("train"),
+        TrainSettings.DEFAULT_APPLICATION_ID);
+  }
+
+  /** Episodes of a latent random walk that the actions drive: something an MDN-RNN can learn. */
+  private void publishEpisodes(int from, int count, int steps) throws Exception {
+    try (var producer =
+        new KafkaProducer<>(
+            kafka.clientConfig(),
+            Topics.LATENTS.keySerde().serializer(),
+            Topics.LATENTS.valueSerde().serializer())) {
+      for (int e = from; e < from + count; e++) {
+        Random random = new Random(e);
+        String episode = "episode-" + e;
+        float[] z = new float[MdnSpec.LATENT];
+        for (int d = 0; d < z.length; d++) {
+          z[d] = (float) random.nextGaussian();
+        }
+        for (int t = 0; t < steps; t++) {
+          float steer = (float) random.nextGaussian() * 0.5f;
+          List<Float> mu = new ArrayList<>();
+          List<Float> logvar = new ArrayList<>();
+          for (float v : z) {
+            mu.add(v);
+            logvar.add(-6f);
+          }
+          LatentStep latent =
+              LatentStep.newBuilder()
+                  .setEpisodeId(episode)
+                  .setStep(t)
+                  .setMu(mu)
+                  .setLogvar(logvar)
+                  .setAction(List.of(steer, 0.5f, 0f))
+                  .setReward(steer > 0 ? 1 : -0.1)
+                  .setTerminated(false)
+                  .setTruncated(t == steps - 1)
+                  .setVaeVersion(VAE)
+                  .setEventTime(Instant.now())
+                  .setEncodeTime(Instant.now())
+                  .build();
+          producer.send(new ProducerRecord<>(Topics.LATENTS.name(), episode, latent));
+          for (int d = 0; d < z.length; d++) {
+            z[d] = 0.9f * z[d] + (d % 2 == 0 ? steer : -steer) * 0.3f;
+          }
+        }
+      }
+    }
+  }
+
+  private List<Checkpoint> awaitCheckpoints(int atLeast, Duration timeout) {
+    List<Checkpoint> found = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (var reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(Topics.CHECKPOINTS.name()),
+            TopicReader.From.BEGINNING,
+            Topics.CHECKPOINTS.keySerde().deserializer(),
+            Topics.CHECKPOINTS.valueSerde().deserializer())) {
+      while (found.size() < atLeast && System.nanoTime() < deadline) {
+        reader.poll(Duration.ofMillis(500)).forEach(r -> found.add(r.value()));
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void shouldPublishVersionedCheckpointsWithFallingHeldOutLossAndResumeAfterACancel()
+      throws Exception {
+    publishEpisodes(0, 40, 60);
+    try (var producer =
+        new KafkaProducer<>(
+            kafka.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>(
+              Topics.LATENTS.name(),
+              "bad".getBytes(StandardCharsets.UTF_8),
+              "not a latent".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LearnerService first = new LearnerService(kafka, settings(), said::add);
+    first.start();
+    List<Checkpoint> published;
+    try {
+      published = awaitCheckpoints(4, Duration.ofMinutes(3));
+    } finally {
+      first.stop(Duration.ofSeconds(30));
+    }
+
+    assertThat(published.size()).isGreaterThanOrEqualTo(4);
+    for (int i = 0; i < published.size(); i++) {
+      Checkpoint c = published.get(i);
+      assertThat(c.getVersion()).isEqualTo(i + 1);
+      assertThat(c.getParentVersion()).isEqualTo(i == 0 ? null : (long) i);
+      assertThat(c.getLineage()).isEqualTo(Learner.lineage(VAE));
+      assertThat(c.getHeldOutLoss()).as("held-out loss of v%d", i + 1).isNotNull();
+    }
+    Checkpoint last = published.get(published.size() - 1);
+    System.out.printf(
+        "held-out loss: %s%n",
+        published.stream()
+            .map(c -> String.format("v%d %.3f", c.getVersion(), c.getHeldOutLoss()))
+            .toList());
+    assertThat(last.getHeldOutLoss()).isLessThan(published.get(0).getHeldOutLoss());
+    try (MdnRnnStep model =
+        MdnRnnStep.load(ModelVersion.verified(last.getOnnxModel(), last.getSha256()), 1)) {
+      assertThat(model).isNotNull();
+    }
+
+    // The garbage record went to the dead-letter topic with its reason, not into training.
+    try (var reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(Topics.LATENTS_DLQ.name()),
+            TopicReader.From.BEGINNING,
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (letters.isEmpty() && System.nanoTime() < deadline) {
+        reader.poll(Duration.ofMillis(500)).forEach(letters::add);
+      }
+      assertThat(letters).hasSize(1);
+      assertThat(new String(letters.get(0).value(), StandardCharsets.UTF_8))
+          .isEqualTo("not a latent");
+      assertThat(
+              new String(
+                  letters.get(0).headers().lastHeader(DeadLetterHeaders.REASON).value(),
+                  StandardCharsets.UTF_8))
+          .isEqualTo("BAD_MAGIC");
+    }
+
+    // Start again on the same state: versions continue, none repeated, none skipped.
+    long before = awaitCheckpoints(Integer.MAX_VALUE, Duration.ofSeconds(3)).size();
+    publishEpisodes(100, 10, 60);
+    LearnerService second = new LearnerService(kafka, settings(), said::add);
+    second.start();
+    List<Checkpoint> all;
+    try {
+      all = awaitCheckpoints((int) before + 2, Duration.ofMinutes(3));
+    } finally {
+      second.stop(Duration.ofSeconds(30));
+    }
+    System.out.println("after the restart: " + said + ", " + all.size() + " checkpoints");
+    assertThat(second.failure()).isEmpty();
+    assertThat(said).anyMatch(line -> line.contains("resumed from"));
+    assertThat(all.size()).isGreaterThanOrEqualTo((int) before + 2);
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(all.get(i).getVersion()).as("checkpoint %d", i).isEqualTo(i + 1);
+    }
+  }
+}
