@@ -36,7 +36,7 @@ final class LayeredSettings implements IDefaultValueProvider {
 
   /** Environment variables that are not settings of a command. */
   private static final Set<String> NOT_SETTINGS =
-      Set.of(CONFIG_ENV, "WORLDSTREAM_DEBUG", "WORLDSTREAM_JAVA_OPTS");
+      Set.of(CONFIG_ENV, "WORLDSTREAM_DEBUG", "WORLDSTREAM_JAVA_OPTS", "WORLDSTREAM_LOG_LEVEL");
 
   private final Map<String, String> env;
   private Optional<Path> file = Optional.empty();

@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       TopicsCommand.class,
       WorkerCommand.class,
       EncodeCommand.class,
+      TrainCommand.class,
       io.worldstream.app.vae.VaeCommand.class,
       io.worldstream.app.bench.BenchCommand.class,
       EnvCommand.class,

@@ -1,0 +1,126 @@
+package io.worldstream.app;
+
+import io.worldstream.train.learner.LearnerSettings;
+import io.worldstream.train.learner.TrainSettings;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The learner job's options, as {@link TrainSettings}. */
+public final class TrainOptions {
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Mixin DataDirOption data;
+
+  @Option(
+      names = "--sequence-length",
+      paramLabel = "T",
+      defaultValue = "32",
+      description = "Transitions per training sequence (default: ${DEFAULT-VALUE}).")
+  int sequenceLength;
+
+  @Option(
+      names = "--sequence-stride",
+      paramLabel = "S",
+      defaultValue = "16",
+      description = "Steps between the starts of two sequences (default: ${DEFAULT-VALUE}).")
+  int sequenceStride;
+
+  @Option(
+      names = "--idle-flush",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "How long an episode may be quiet before its last steps are trained on (default: ${DEFAULT-VALUE}).")
+  Duration idleFlush;
+
+  @Option(
+      names = "--train-batch-size",
+      paramLabel = "B",
+      defaultValue = "16",
+      description = "Sequences per gradient step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(
+      names = "--train-ratio",
+      paramLabel = "R",
+      defaultValue = "1.0",
+      description = "Gradient steps per new training sequence (default: ${DEFAULT-VALUE}).")
+  double trainRatio;
+
+  @Option(
+      names = "--replay-capacity",
+      paramLabel = "N",
+      defaultValue = "2000",
+      description = "Newest sequences kept to sample from (default: ${DEFAULT-VALUE}).")
+  int replayCapacity;
+
+  @Option(
+      names = "--held-out-percent",
+      paramLabel = "P",
+      defaultValue = "10",
+      description =
+          "Share of episodes never trained on, for validation (default: ${DEFAULT-VALUE}).")
+  int heldOutPercent;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "K",
+      defaultValue = "200",
+      description = "Gradient steps between published checkpoints (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(
+      names = "--checkpoint-interval",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Longest time between published checkpoints while training (default: ${DEFAULT-VALUE}).")
+  Duration checkpointInterval;
+
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "1e-3",
+      description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(
+      names = "--flink-checkpoint-interval",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "Flink's checkpoint interval; a published model is visible once the next one completes"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration flinkCheckpointInterval;
+
+  public TrainSettings settings() {
+    return Commands.settings(
+        command,
+        () ->
+            new TrainSettings(
+                new LearnerSettings(
+                    batchSize,
+                    trainRatio,
+                    replayCapacity,
+                    heldOutPercent,
+                    Math.max(1, replayCapacity / 10),
+                    checkpointEvery,
+                    checkpointInterval,
+                    learningRate,
+                    1.0,
+                    0),
+                sequenceLength,
+                sequenceStride,
+                idleFlush,
+                flinkCheckpointInterval,
+                TrainSettings.stateDirUnder(data.dataDir()),
+                TrainSettings.DEFAULT_APPLICATION_ID));
+  }
+}
