@@ -16,6 +16,8 @@ public final class TrainOptions {
 
   @Mixin DataDirOption data;
 
+  @Mixin ProgressOption progress;
+
   @Option(
       names = "--sequence-length",
       paramLabel = "T",
@@ -121,6 +123,7 @@ public final class TrainOptions {
                 idleFlush,
                 flinkCheckpointInterval,
                 TrainSettings.stateDirUnder(data.dataDir()),
-                TrainSettings.DEFAULT_APPLICATION_ID));
+                TrainSettings.DEFAULT_APPLICATION_ID,
+                progress.progressInterval()));
   }
 }

@@ -130,6 +130,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.sequences++;
       p.episodes += sequence.firstStep == 0 ? 1 : 0;
       p.credit += settings.trainRatio();
+      LearnerStatus.sequences.incrementAndGet();
+      LearnerStatus.replayFill.set(p.replaySize());
     }
     if (p.lastPublishedAt == 0) {
       p.lastPublishedAt = ctx.timerService().currentProcessingTime();
@@ -150,6 +152,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.stepsTrained += sample.stream().mapToLong(s -> s.length + 1).sum();
       p.credit -= 1;
       p.gradientSteps++;
+      LearnerStatus.gradientSteps.incrementAndGet();
       p.trainLossSum += losses.total();
       p.trainLossCount++;
       saveModel(trainer.state());
@@ -320,6 +323,13 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
         checkpoint.gradientSteps,
         String.format("%.3f", checkpoint.trainLoss),
         heldOutLoss == null ? "-" : String.format("%.3f", heldOutLoss));
+    LearnerStatus.latest.set(
+        new LearnerStatus.Published(
+            checkpoint.lineage,
+            checkpoint.version,
+            checkpoint.trainLoss,
+            heldOutLoss,
+            checkpoint.createdTime));
     p.trainLossSum = 0;
     p.trainLossCount = 0;
     p.lastPublishedAt = now;

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -44,6 +46,7 @@ public final class LearnerService implements Service {
   private final Consumer<String> say;
   private volatile JobClient job;
   private volatile Throwable failure;
+  private ScheduledExecutorService progress;
 
   public LearnerService(KafkaSettings kafka, TrainSettings settings, Consumer<String> say) {
     this.kafka = kafka;
@@ -69,6 +72,15 @@ public final class LearnerService implements Service {
         StreamExecutionEnvironment.createLocalEnvironment(1, flinkConfiguration(resumeFrom));
     LearnerJob.build(env, source(), checkpointSink(), deadLetterSink(), settings);
     job = env.executeAsync("worldstream learner");
+    progress =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "learner-progress");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long every = settings.progressInterval().toMillis();
+    progress.scheduleAtFixedRate(new Progress(every), every, every, TimeUnit.MILLISECONDS);
     say.accept(
         "learner: Flink job "
             + job.getJobID()
@@ -98,6 +110,9 @@ public final class LearnerService implements Service {
   /** Cancels the job; its last checkpoint stays for the next start. */
   @Override
   public void stop(Duration timeout) {
+    if (progress != null) {
+      progress.shutdownNow();
+    }
     JobClient running = job;
     if (running == null) {
       return;
@@ -214,5 +229,44 @@ public final class LearnerService implements Service {
     properties.setProperty(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
     return properties;
+  }
+
+  /** The progress line: what came in and was trained since the last one, and the newest model. */
+  private final class Progress implements Runnable {
+    private final long everyMillis;
+    private long sequences = LearnerStatus.sequences();
+    private long steps = LearnerStatus.gradientSteps();
+
+    Progress(long everyMillis) {
+      this.everyMillis = everyMillis;
+    }
+
+    @Override
+    public void run() {
+      long s = LearnerStatus.sequences();
+      long g = LearnerStatus.gradientSteps();
+      double seconds = everyMillis / 1000.0;
+      LearnerStatus.Published latest = LearnerStatus.latest();
+      say.accept(
+          String.format(
+              "train: %.1f sequences/s in, %.1f gradient steps/s, replay %d/%d, %s",
+              (s - sequences) / seconds,
+              (g - steps) / seconds,
+              LearnerStatus.replayFill(),
+              settings.learner().replayCapacity(),
+              latest == null
+                  ? "no checkpoint yet"
+                  : String.format(
+                      "%s v%d %.0f s old, train loss %.3f, held-out %s",
+                      latest.lineage(),
+                      latest.version(),
+                      (System.currentTimeMillis() - latest.at()) / 1000.0,
+                      latest.trainLoss(),
+                      latest.heldOutLoss() == null
+                          ? "-"
+                          : String.format("%.3f", latest.heldOutLoss()))));
+      sequences = s;
+      steps = g;
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
  *     Flink checkpoint after it completes
  * @param stateDir where Flink keeps its checkpoints (retained on cancel; the newest is resumed)
  * @param applicationId the consumer group and transactional-id prefix of this job
+ * @param progressInterval how often the service prints its progress line
  */
 public record TrainSettings(
     LearnerSettings learner,
@@ -22,7 +23,8 @@ public record TrainSettings(
     Duration idleFlush,
     Duration checkpointInterval,
     Path stateDir,
-    String applicationId) {
+    String applicationId,
+    Duration progressInterval) {
 
   public static final String DEFAULT_APPLICATION_ID = "worldstream-learner";
 
@@ -39,6 +41,8 @@ public record TrainSettings(
     InvalidSettingException.positive("idle-flush", "the idle flush", idleFlush);
     InvalidSettingException.positive(
         "flink-checkpoint-interval", "Flink's checkpoint interval", checkpointInterval);
+    InvalidSettingException.positive(
+        "progress-interval", "the progress interval", progressInterval);
   }
 
   /** Where the learner keeps Flink's state under Worldstream's data directory. */
@@ -54,6 +58,7 @@ public record TrainSettings(
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
         stateDirUnder(dataDir),
-        DEFAULT_APPLICATION_ID);
+        DEFAULT_APPLICATION_ID,
+        Duration.ofSeconds(10));
   }
 }

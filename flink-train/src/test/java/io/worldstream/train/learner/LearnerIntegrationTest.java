@@ -58,7 +58,8 @@ class LearnerIntegrationTest {
         Duration.ofSeconds(2),
         Duration.ofSeconds(1),
         dir.resolve("train"),
-        TrainSettings.DEFAULT_APPLICATION_ID);
+        TrainSettings.DEFAULT_APPLICATION_ID,
+        Duration.ofSeconds(2));
   }
 
   /** Episodes of a latent random walk that the actions drive: something an MDN-RNN can learn. */
@@ -204,6 +205,8 @@ class LearnerIntegrationTest {
     System.out.println("after the restart: " + said + ", " + all.size() + " checkpoints");
     assertThat(second.failure()).isEmpty();
     assertThat(said).anyMatch(line -> line.contains("resumed from"));
+    assertThat(said)
+        .anyMatch(line -> line.startsWith("train: ") && line.contains(Learner.lineage(VAE) + " v"));
     assertThat(all.size()).isGreaterThanOrEqualTo((int) before + 2);
     for (int i = 0; i < all.size(); i++) {
       assertThat(all.get(i).getVersion()).as("checkpoint %d", i).isEqualTo(i + 1);
