@@ -89,8 +89,15 @@ public final class TrainingStep<B> {
     this.seed = seed;
   }
 
-  /** One optimisation step; returns the losses as computed before the update. */
+  /**
+   * One optimisation step; returns the losses as computed before the update. Gradients are recorded
+   * inside the collector only (see {@link GradientRecording}).
+   */
   public float[] step(B batch) {
+    return GradientRecording.off(() -> stepOnce(batch));
+  }
+
+  private float[] stepOnce(B batch) {
     float[] losses;
     try (NDScope scope = new NDScope();
         NDManager step = manager.newSubManager()) {
@@ -103,7 +110,7 @@ public final class TrainingStep<B> {
       GradientClipping.clipGlobalNorm(weights.all().values(), maxGradNorm);
     }
     // Outside the scope: Adam keeps its moment estimates between steps.
-    GradientRecording.off(() -> adam.update(weights));
+    adam.update(weights);
     return losses;
   }
 
@@ -111,10 +118,13 @@ public final class TrainingStep<B> {
    * The losses without updating (held-out evaluation), with noise that does not move the stream.
    */
   public float[] evaluate(B batch) {
-    try (NDScope scope = new NDScope();
-        NDManager step = manager.newSubManager()) {
-      return read(objective.losses(batch, step, Noise.of(~seed, adam.step())));
-    }
+    return GradientRecording.off(
+        () -> {
+          try (NDScope scope = new NDScope();
+              NDManager step = manager.newSubManager()) {
+            return read(objective.losses(batch, step, Noise.of(~seed, adam.step())));
+          }
+        });
   }
 
   /** Updates made so far. */

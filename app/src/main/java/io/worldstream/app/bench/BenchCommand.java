@@ -8,5 +8,5 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "Measures Worldstream's speed; each benchmark ends with name: value unit lines (docs/BENCHMARKS.md).",
-    subcommands = {BenchEnv.class, BenchModels.class, BenchEncode.class})
+    subcommands = {BenchEnv.class, BenchModels.class, BenchEncode.class, BenchTrain.class})
 public final class BenchCommand {}

@@ -46,7 +46,8 @@ import org.apache.flink.util.Collector;
  */
 public final class Learner extends KeyedProcessFunction<String, TrainingSequence, PublishedModel> {
 
-  private static final long TRAIN_TICK_MS = 1;
+  /** The next minibatch is due at once; the mailbox still lets barriers and records in between. */
+  private static final long TRAIN_TICK_MS = 0;
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Learner.class);
 
@@ -146,16 +147,17 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     LearnerProgress p = progress();
     p.timer = 0;
     if (p.credit >= 1 && p.replaySize() >= settings.batchSize()) {
-      MdnRnnTrainer trainer = trainer(ctx.getCurrentKey());
+      MdnRnnTrainer trainer = trainer(ctx.getCurrentKey(), p);
       List<TrainingSequence> sample = sample(p);
+      long started = System.nanoTime();
       MdnRnnTrainer.Losses losses = trainer.step(batch(sample));
+      LearnerStatus.stepNanos.addAndGet(System.nanoTime() - started);
       p.stepsTrained += sample.stream().mapToLong(s -> s.length + 1).sum();
       p.credit -= 1;
       p.gradientSteps++;
       LearnerStatus.gradientSteps.incrementAndGet();
       p.trainLossSum += losses.total();
       p.trainLossCount++;
-      saveModel(trainer.state());
       long now = ctx.timerService().currentProcessingTime();
       if (p.gradientSteps % settings.checkpointEvery() == 0
           || now - p.lastPublishedAt >= settings.checkpointInterval().toMillis()) {
@@ -214,12 +216,21 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     return new MdnRnnTrainer.Batch(b, t, mu, logvar, actions, rewards, dones, mask);
   }
 
-  /** The trainer of a lineage: in memory, or rebuilt from the state after a restore. */
-  private MdnRnnTrainer trainer(String vaeVersion) throws Exception {
+  /**
+   * The trainer of a lineage: in memory, or built from the last published version's saved model (a
+   * fresh one before the first), with {@code p} rolled back to that version.
+   */
+  private MdnRnnTrainer trainer(String vaeVersion, LearnerProgress p) throws Exception {
     MdnRnnTrainer trainer = trainers.get(vaeVersion);
     if (trainer != null) {
       return trainer;
     }
+    // The steps since the saved model are owed again.
+    p.credit += p.gradientSteps - p.savedSteps;
+    p.gradientSteps = p.savedSteps;
+    p.stepsTrained = p.savedStepsTrained;
+    p.trainLossSum = 0;
+    p.trainLossCount = 0;
     if (weights.isEmpty()) {
       trainer =
           new MdnRnnTrainer(
@@ -237,7 +248,6 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
               settings.learningRate(),
               settings.maxGradNorm(),
               settings.seed());
-      LearnerProgress p = progress();
       trainer.restore(
           new TrainingStep.State(
               w,
@@ -316,6 +326,9 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     checkpoint.createdTime = System.currentTimeMillis();
     checkpoint.sha256 = ModelVersion.of(onnx);
     checkpoint.onnx = onnx;
+    saveModel(trainer.state());
+    p.savedSteps = p.gradientSteps;
+    p.savedStepsTrained = p.stepsTrained;
     log.info(
         "Checkpoint {} v{}: {} gradient steps, train loss {}, held-out loss {}",
         checkpoint.lineage,

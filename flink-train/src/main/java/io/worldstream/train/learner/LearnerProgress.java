@@ -7,6 +7,11 @@ public class LearnerProgress {
   public long version;
 
   public long gradientSteps;
+
+  /** The gradient steps and trained steps of the last published version, whose model is saved. */
+  public long savedSteps;
+
+  public long savedStepsTrained;
   public long stepsTrained;
   public long episodes;
   public long sequences;

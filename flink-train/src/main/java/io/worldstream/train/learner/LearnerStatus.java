@@ -16,6 +16,7 @@ public final class LearnerStatus {
 
   static final AtomicLong sequences = new AtomicLong();
   static final AtomicLong gradientSteps = new AtomicLong();
+  static final AtomicLong stepNanos = new AtomicLong();
   static final AtomicLong replayFill = new AtomicLong();
   static final AtomicReference<Published> latest = new AtomicReference<>();
 
@@ -27,6 +28,11 @@ public final class LearnerStatus {
 
   public static long gradientSteps() {
     return gradientSteps.get();
+  }
+
+  /** Time spent in gradient steps themselves, ns. */
+  public static long stepNanos() {
+    return stepNanos.get();
   }
 
   public static long replayFill() {
