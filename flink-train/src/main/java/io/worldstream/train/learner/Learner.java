@@ -40,9 +40,10 @@ import org.apache.flink.util.Collector;
  * with its sha256, the losses since the last one and on the held-out episodes, which it never
  * trains on.
  *
- * <p>The DJL model lives in memory beside the state and is rebuilt from the state after a restore;
- * the state is written after every unit of training, so a Flink checkpoint holds what the model has
- * learned up to its barrier.
+ * <p>The DJL model lives in memory; its weights and Adam's state go into Flink state with every
+ * published version. After a restore the learner starts again from the last published version:
+ * the steps taken since are owed again and redone, so a restored learner's weights are those of
+ * the last checkpoint it published, and what it publishes next continues that version.
  */
 public final class Learner extends KeyedProcessFunction<String, TrainingSequence, PublishedModel> {
 
