@@ -171,6 +171,11 @@ public final class Encoder implements Service, AutoCloseable {
     streams.resume();
   }
 
+  /** Input partitions this instance is working on now (its active tasks). */
+  public int activeTasks() {
+    return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+  }
+
   public EncoderMetrics metrics() {
     return metrics;
   }

@@ -140,6 +140,8 @@ class EncoderIntegrationTest {
   void shouldShareTheWorkBetweenTwoInstancesOfOneApplication() throws Exception {
     Encoder one = startEncoder("encode-shared", dataDir.resolve("state-1"));
     Encoder two = startEncoder("encode-shared", dataDir.resolve("state-2"));
+    // The group has settled when both have partitions; frames fed before could all go to one.
+    awaitAtLeast(() -> Math.min(one.activeTasks(), two.activeTasks()), 1, Duration.ofSeconds(60));
     long frames = feed(8, 500).get(5, TimeUnit.MINUTES).steps();
 
     assertExactlyOneLatentPerFrame(frames);
