@@ -35,17 +35,7 @@ public final class Topics {
 
   /** Experience records the encoder could not use, with the reason in their headers. */
   public static final Topic<byte[], byte[]> EXPERIENCE_DLQ =
-      new Topic<>(
-          "wm.experience.dlq",
-          Serdes.ByteArray(),
-          Serdes.ByteArray(),
-          1,
-          Map.of(
-              TopicConfig.CLEANUP_POLICY_CONFIG,
-              TopicConfig.CLEANUP_POLICY_DELETE,
-              TopicConfig.RETENTION_MS_CONFIG,
-              KEEP_FOREVER),
-          "original bytes of rejected experience, reason in headers");
+      deadLetters("wm.experience.dlq", "original bytes of rejected experience, reason in headers");
 
   /** VAE latents of every experience step, keyed by episode id (co-partitioned with EXPERIENCE). */
   public static final Topic<String, LatentStep> LATENTS =
@@ -63,17 +53,8 @@ public final class Topics {
 
   /** Latents the learner could not train on, with the reason in their headers. */
   public static final Topic<byte[], byte[]> LATENTS_DLQ =
-      new Topic<>(
-          "wm.latents.dlq",
-          Serdes.ByteArray(),
-          Serdes.ByteArray(),
-          1,
-          Map.of(
-              TopicConfig.CLEANUP_POLICY_CONFIG,
-              TopicConfig.CLEANUP_POLICY_DELETE,
-              TopicConfig.RETENTION_MS_CONFIG,
-              KEEP_FOREVER),
-          "original bytes of latents the learner rejected, reason in headers");
+      deadLetters(
+          "wm.latents.dlq", "original bytes of latents the learner rejected, reason in headers");
 
   /** Trained MDN-RNN checkpoints with their ONNX model, keyed by lineage; the registry's log. */
   public static final Topic<String, Checkpoint> CHECKPOINTS =
@@ -136,5 +117,20 @@ public final class Topics {
         KEEP_FOREVER,
         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
         String.valueOf(MODEL_MAX_MESSAGE_BYTES));
+  }
+
+  /** A dead-letter topic: raw key and value as rejected, kept for ever, reasons in headers. */
+  private static Topic<byte[], byte[]> deadLetters(String name, String description) {
+    return new Topic<>(
+        name,
+        Serdes.ByteArray(),
+        Serdes.ByteArray(),
+        1,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG,
+            KEEP_FOREVER),
+        description);
   }
 }

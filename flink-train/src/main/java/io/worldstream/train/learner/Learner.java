@@ -41,9 +41,9 @@ import org.apache.flink.util.Collector;
  * trains on.
  *
  * <p>The DJL model lives in memory; its weights and Adam's state go into Flink state with every
- * published version. After a restore the learner starts again from the last published version:
- * the steps taken since are owed again and redone, so a restored learner's weights are those of
- * the last checkpoint it published, and what it publishes next continues that version.
+ * published version. After a restore the learner starts again from the last published version: the
+ * steps taken since are owed again and redone, so a restored learner's weights are those of the
+ * last checkpoint it published, and what it publishes next continues that version.
  */
 public final class Learner extends KeyedProcessFunction<String, TrainingSequence, PublishedModel> {
 
