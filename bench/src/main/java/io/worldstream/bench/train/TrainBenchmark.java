@@ -72,9 +72,13 @@ public final class TrainBenchmark {
       KafkaSettings kafka = KafkaSettings.at(broker.bootstrapServers());
       kafka.createMissingTopics();
       writeLatents(kafka);
+      // The learner first, as in `worldstream train`, where its task thread is the first to train:
+      // a thread that starts training after another has is markedly slower (docs/BENCHMARKS.md).
+      double inFlink = learner(kafka, scratch);
+      say("learner in Flink: %.0f sequence-steps/s", inFlink);
       double before = standalone();
       say("standalone trainer: %.0f sequence-steps/s", before);
-      // The learner trains on a Flink task thread, not on the thread that started the engine.
+      // The same trainer on a thread started after others have trained, for comparison.
       double[] onThread = new double[1];
       int[] threads = new int[1];
       Thread fresh =
@@ -88,8 +92,7 @@ public final class TrainBenchmark {
       say(
           "standalone trainer on a new thread (libtorch threads there: %d, here: %d): %.0f sequence-steps/s",
           threads[0], ai.djl.pytorch.jni.JniUtils.getNumThreads(), onThread[0]);
-      double inFlink = learner(kafka, scratch);
-      say("learner in Flink: %.0f sequence-steps/s", inFlink);
+
       double after = standalone();
       say("standalone trainer again: %.0f sequence-steps/s", after);
       Figures figures =
