@@ -48,10 +48,6 @@ public final class Figures {
     return this;
   }
 
-  public List<Figure> all() {
-    return List.copyOf(figures);
-  }
-
   /** Prints the figures under a heading, one line each. */
   public void print(PrintWriter out) {
     out.println("figures:");

@@ -176,11 +176,6 @@ public final class ExperienceWorker implements Service {
     return producer;
   }
 
-  /** What the run did, once it is done. */
-  public Optional<Summary> summary() {
-    return running == null ? Optional.empty() : running.result();
-  }
-
   /**
    * Runs until the episodes are done or {@link #stop()} is called, then flushes.
    *

@@ -29,11 +29,6 @@ public record KafkaSettings(
     client = Map.copyOf(client);
   }
 
-  /** The embedded broker's default address, nothing else. */
-  public static KafkaSettings local() {
-    return at(DEFAULT_BOOTSTRAP_SERVERS);
-  }
-
   public static KafkaSettings at(String bootstrapServers) {
     return new KafkaSettings(bootstrapServers, Map.of(), DEFAULT_CONNECT_TIMEOUT);
   }

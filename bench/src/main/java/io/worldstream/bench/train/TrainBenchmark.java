@@ -73,7 +73,8 @@ public final class TrainBenchmark {
       kafka.createMissingTopics();
       writeLatents(kafka);
       // The learner first, as in `worldstream train`, where its task thread is the first to train:
-      // a thread that starts training after others have can be markedly slower (docs/BENCHMARKS.md).
+      // a thread that starts training after others have can be markedly slower
+      // (docs/BENCHMARKS.md).
       double inFlink = learner(kafka, scratch);
       say("learner in Flink: %.0f sequence-steps/s", inFlink);
       double before = standalone();
