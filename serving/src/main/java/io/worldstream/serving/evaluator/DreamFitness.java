@@ -1,0 +1,71 @@
+package io.worldstream.serving.evaluator;
+
+import io.worldstream.models.dream.DreamEnvironment;
+import io.worldstream.models.dream.LatentPool;
+import io.worldstream.models.mdn.MdnRnnStep;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Scores a population of controllers inside one world model's dream: every candidate drives {@code
+ * rollouts} dreams, all candidates' dreams step together (one MDN-RNN call per time step), and a
+ * candidate's fitness is the mean over its dreams of the rewards the model predicts until its done
+ * head says the episode ended, or the horizon.
+ */
+final class DreamFitness {
+
+  /**
+   * @param meanReturns per candidate, the mean predicted return of its dreams
+   * @param dreamSteps steps of dreams still running, summed over the generation
+   */
+  record Scores(double[] meanReturns, long dreamSteps) {}
+
+  /** How the dreams run: rollouts per candidate, horizon, temperature, done threshold. */
+  record Rules(int rollouts, int horizon, double temperature, double doneThreshold) {}
+
+  private DreamFitness() {}
+
+  /**
+   * @throws CancellationException if {@code cancelled} turns true between time steps
+   */
+  static Scores score(
+      MdnRnnStep model,
+      LatentPool starts,
+      float[][] candidates,
+      Rules rules,
+      long seed,
+      BooleanSupplier cancelled) {
+    int n = candidates.length * rules.rollouts();
+    DreamEnvironment dreams =
+        new DreamEnvironment(model, starts, n, rules.temperature(), rules.doneThreshold(), seed);
+    float[] features = dreams.reset();
+    float[] actions = new float[n * Controllers.OUTPUTS];
+    double[] returns = new double[n];
+    boolean[] ended = new boolean[n];
+    int running = n;
+    long steps = 0;
+    for (int t = 0; t < rules.horizon() && running > 0; t++) {
+      if (cancelled.getAsBoolean()) {
+        throw new CancellationException("stopped in the middle of a generation");
+      }
+      Controllers.act(candidates, rules.rollouts(), features, actions);
+      DreamEnvironment.Step step = dreams.step(actions);
+      steps += running;
+      for (int d = 0; d < n; d++) {
+        if (!ended[d]) {
+          returns[d] += step.rewards()[d];
+          if (step.done()[d]) {
+            ended[d] = true;
+            running--;
+          }
+        }
+      }
+      features = step.features();
+    }
+    double[] means = new double[candidates.length];
+    for (int d = 0; d < n; d++) {
+      means[d / rules.rollouts()] += returns[d] / rules.rollouts();
+    }
+    return new Scores(means, steps);
+  }
+}

@@ -1,0 +1,320 @@
+package io.worldstream.serving.evaluator;
+
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeEncoder;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import io.worldstream.service.Completion;
+import io.worldstream.service.EffectiveConfiguration;
+import io.worldstream.service.Service;
+import io.worldstream.serving.evaluator.DreamInputs.VerifiedCheckpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller evaluator: follows {@code wm.checkpoints} and runs CMA-ES over the linear
+ * controller inside the dream of the newest checkpoint, one generation at a time. Each generation
+ * publishes, in one Kafka transaction, its {@code EvaluationReport} to {@code wm.evaluations} and
+ * the best controller found on that checkpoint so far to {@code wm.controllers}, where workers with
+ * the controller policy pick it up. Every few generations that controller also drives the real
+ * CarRacing, and the report carries its real return beside the dream's.
+ *
+ * <p>Its progress is what it published: on start it reads both topics back, so a restarted
+ * evaluator continues with the next generation of the same checkpoint (from the last controller and
+ * step size; the covariance starts afresh) and never publishes a generation twice — a generation
+ * cut short by a stop or a crash was never committed and runs again.
+ */
+public final class Evaluator implements Service {
+
+  private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
+
+  /** What the evaluator last published for one lineage. */
+  record Published(EvaluationReport report, ControllerUpdate controller) {}
+
+  private final KafkaSettings kafka;
+  private final EvaluatorSettings settings;
+  private final Consumer<String> say;
+  private final Map<String, Published> published = new HashMap<>();
+  private final Set<String> refused = new HashSet<>();
+  private volatile boolean stopping;
+  private volatile boolean ready;
+  private VaeEncoder encoder;
+  private RealCheck realCheck;
+  private KafkaProducer<String, byte[]> producer;
+  private DreamInputs inputs;
+  private Completion<Void> work;
+  private String waitingFor;
+
+  public Evaluator(KafkaSettings kafka, EvaluatorSettings settings, Consumer<String> say) {
+    this.kafka = kafka;
+    this.settings = settings;
+    this.say = say;
+  }
+
+  @Override
+  public String name() {
+    return "evaluator";
+  }
+
+  @Override
+  public Map<String, ?> configuration() {
+    return EffectiveConfiguration.of(settings, kafka);
+  }
+
+  @Override
+  public void start() {
+    kafka.createMissingTopics();
+    if (settings.realCheckEvery() > 0) {
+      encoder = VaeEncoder.load(vaeBytes(), settings.threads());
+      realCheck = new RealCheck(encoder, settings.realSeeds(), settings.threads());
+    }
+    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "worldstream-" + settings.instance());
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    producer.initTransactions();
+    recoverPublished();
+    inputs = new DreamInputs(kafka.clientConfig(), settings.startsPerVae());
+    work = Completion.start("evaluator", false, this::run);
+    ready = true;
+  }
+
+  private byte[] vaeBytes() {
+    if (settings.vae().isEmpty()) {
+      return DefaultVae.encoder();
+    }
+    try {
+      return Files.readAllBytes(settings.vae().get());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the VAE " + settings.vae().get(), e);
+    }
+  }
+
+  /** Reads back what earlier runs published (after fencing them), newest per lineage. */
+  private void recoverPublished() {
+    Map<String, EvaluationReport> reports = new HashMap<>();
+    Map<String, ControllerUpdate> controllers = new HashMap<>();
+    try (TopicReader<String, byte[]> reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(Topics.EVALUATIONS.name(), Topics.CONTROLLERS.name()),
+            TopicReader.From.BEGINNING,
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      do {
+        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
+          if (record.topic().equals(Topics.EVALUATIONS.name())) {
+            EvaluationReport report =
+                Topics.EVALUATIONS.valueSerde().deserializer().deserialize(null, record.value());
+            reports.put(report.getLineage(), report);
+          } else {
+            ControllerUpdate controller =
+                Topics.CONTROLLERS.valueSerde().deserializer().deserialize(null, record.value());
+            controllers.merge(
+                controller.getLineage(),
+                controller,
+                (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+          }
+        }
+      } while (!reader.caughtUp() && !stopping);
+    }
+    reports.forEach(
+        (lineage, report) ->
+            published.put(lineage, new Published(report, controllers.get(lineage))));
+    controllers.forEach((lineage, c) -> published.putIfAbsent(lineage, new Published(null, c)));
+    published.forEach(
+        (lineage, p) ->
+            say.accept(
+                "evaluator: continuing "
+                    + lineage
+                    + (p.report() == null
+                        ? ""
+                        : " after generation "
+                            + p.report().getGeneration()
+                            + " on checkpoint v"
+                            + p.report().getCheckpointVersion())
+                    + (p.controller() == null
+                        ? ""
+                        : ", from controller v" + p.controller().getVersion())));
+  }
+
+  private Void run() throws InterruptedException {
+    Search search = null;
+    try {
+      while (!stopping) {
+        if (inputs.failure().isPresent()) {
+          throw new IllegalStateException(
+              "stopped reading checkpoints and latents: " + inputs.failure().get().getMessage(),
+              inputs.failure().get());
+        }
+        Optional<VerifiedCheckpoint> newest =
+            inputs.newest(settings.lineage()).filter(c -> !refused.contains(key(c)));
+        if (newest.isPresent() && (search == null || search.shouldMoveTo(newest.get()))) {
+          Search next = open(newest.get());
+          if (next != null) {
+            if (search != null) {
+              search.close();
+            }
+            search = next;
+            waitingFor = null;
+          }
+        }
+        if (search == null) {
+          waitFor(
+              newest.isEmpty()
+                  ? "a checkpoint on " + Topics.CHECKPOINTS.name()
+                  : "the first steps of episodes encoded by VAE "
+                      + ModelVersion.shortForm(newest.get().vaeVersion())
+                      + " on "
+                      + Topics.LATENTS.name()
+                      + ", to start dreams from");
+          Thread.sleep(250);
+          continue;
+        }
+        try {
+          search.runGeneration();
+        } catch (CancellationException e) {
+          return null;
+        }
+      }
+      return null;
+    } finally {
+      if (search != null) {
+        search.close();
+      }
+    }
+  }
+
+  private void waitFor(String what) {
+    if (!what.equals(waitingFor)) {
+      say.accept("evaluator: waiting for " + what);
+      waitingFor = what;
+    }
+  }
+
+  private static String key(VerifiedCheckpoint checkpoint) {
+    return checkpoint.lineage() + "@" + checkpoint.version();
+  }
+
+  /** A search on this checkpoint, or null if it cannot start yet (or is refused). */
+  private Search open(VerifiedCheckpoint checkpoint) {
+    var starts = inputs.starts(checkpoint.vaeVersion());
+    if (starts.isEmpty()) {
+      return null;
+    }
+    MdnRnnStep model;
+    try {
+      model = MdnRnnStep.load(checkpoint.model(), settings.threads());
+    } catch (IllegalArgumentException e) {
+      refused.add(key(checkpoint));
+      log.warn("Refusing {}: {}", checkpoint.describe(), e.getMessage());
+      say.accept("evaluator: refused " + checkpoint.describe() + ": " + e.getMessage());
+      return null;
+    }
+    Published before = published.get(checkpoint.lineage());
+    say.accept(
+        "evaluator: searching in the dream of "
+            + checkpoint.describe()
+            + " (VAE "
+            + ModelVersion.shortForm(checkpoint.vaeVersion())
+            + ", "
+            + starts.get().size()
+            + " real starts)");
+    return new Search(
+        checkpoint,
+        model,
+        starts.get(),
+        settings,
+        before,
+        realCheck != null && realCheck.vaeVersion().equals(checkpoint.vaeVersion())
+            ? realCheck
+            : null,
+        () -> stopping,
+        this::publish,
+        say);
+  }
+
+  private void publish(EvaluationReport report, ControllerUpdate controller) {
+    producer.beginTransaction();
+    try {
+      producer.send(
+          new ProducerRecord<>(
+              Topics.EVALUATIONS.name(),
+              report.getLineage(),
+              Topics.EVALUATIONS.valueSerde().serializer().serialize(null, report)));
+      producer.send(
+          new ProducerRecord<>(
+              Topics.CONTROLLERS.name(),
+              controller.getLineage(),
+              Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller)));
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      try {
+        producer.abortTransaction();
+      } catch (RuntimeException ignored) {
+        // the producer is unusable (fenced or closed); the failure below says why
+      }
+      throw e;
+    }
+    published.put(report.getLineage(), new Published(report, controller));
+  }
+
+  @Override
+  public boolean isReady() {
+    return ready;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    if (work != null && work.failure().isPresent()) {
+      return work.failure();
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void stop(Duration timeout) {
+    stopping = true;
+    if (work != null) {
+      work.await(timeout);
+    }
+    if (inputs != null) {
+      inputs.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    if (realCheck != null) {
+      realCheck.close();
+    }
+    if (encoder != null) {
+      encoder.close();
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.worldstream.serving.evaluator;
+
+import io.worldstream.models.dream.LatentPool;
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.serving.cmaes.Cmaes;
+import io.worldstream.serving.evaluator.DreamInputs.VerifiedCheckpoint;
+import io.worldstream.serving.evaluator.Evaluator.Published;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * CMA-ES on one checkpoint: each generation samples a population, scores it in the checkpoint's
+ * dream, updates the search, and hands its report and the best controller found on this checkpoint
+ * to be published. It starts from the newest controller the lineage published (a warm start), or
+ * continues a search that earlier runs published generations of.
+ */
+final class Search implements AutoCloseable {
+
+  private final VerifiedCheckpoint checkpoint;
+  private final MdnRnnStep model;
+  private final LatentPool starts;
+  private final EvaluatorSettings settings;
+  private final RealCheck realCheck;
+  private final BooleanSupplier cancelled;
+  private final BiConsumer<EvaluationReport, ControllerUpdate> publish;
+  private final Consumer<String> say;
+  private final Cmaes cmaes;
+  private int generation;
+  private long controllerVersion;
+  private double[] best;
+  private double bestFitness = Double.NEGATIVE_INFINITY;
+  private double bestDreamReturn;
+
+  Search(
+      VerifiedCheckpoint checkpoint,
+      MdnRnnStep model,
+      LatentPool starts,
+      EvaluatorSettings settings,
+      Published before,
+      RealCheck realCheck,
+      BooleanSupplier cancelled,
+      BiConsumer<EvaluationReport, ControllerUpdate> publish,
+      Consumer<String> say) {
+    this.checkpoint = checkpoint;
+    this.model = model;
+    this.starts = starts;
+    this.settings = settings;
+    this.realCheck = realCheck;
+    this.cancelled = cancelled;
+    this.publish = publish;
+    this.say = say;
+    ControllerUpdate last = before == null ? null : before.controller();
+    double[] mean =
+        last == null || last.getWeights().size() + last.getBias().size() != Controllers.PARAMETERS
+            ? new double[Controllers.PARAMETERS]
+            : Controllers.parameters(floats(last.getWeights()), floats(last.getBias()));
+    this.controllerVersion = last == null ? 0 : last.getVersion();
+    double sigma = settings.initialSigma();
+    EvaluationReport report = before == null ? null : before.report();
+    if (report != null && report.getCheckpointVersion() == checkpoint.version()) {
+      generation = report.getGeneration() + 1;
+      sigma = report.getSigma();
+      if (last != null && last.getCheckpointVersion() == checkpoint.version()) {
+        best = mean.clone();
+        bestDreamReturn = last.getDreamReturn();
+        bestFitness = bestDreamReturn - settings.l2Penalty() * Controllers.squaredNorm(best);
+      }
+    }
+    this.cmaes =
+        Cmaes.start(
+            mean,
+            sigma,
+            settings.populationSize(),
+            mix(settings.seed(), checkpoint.version(), generation));
+  }
+
+  /** Whether the search should leave its checkpoint for this newer one. */
+  boolean shouldMoveTo(VerifiedCheckpoint newest) {
+    if (!newest.lineage().equals(checkpoint.lineage())) {
+      return true;
+    }
+    return newest.version() - checkpoint.version() > settings.maxStaleness();
+  }
+
+  void runGeneration() throws InterruptedException {
+    long started = System.nanoTime();
+    double[][] population = cmaes.ask();
+    float[][] candidates = new float[population.length][];
+    for (int k = 0; k < population.length; k++) {
+      candidates[k] = Controllers.toFloats(population[k]);
+    }
+    DreamFitness.Scores scores =
+        DreamFitness.score(
+            model,
+            starts,
+            candidates,
+            settings.rules(),
+            mix(settings.seed() ^ 0x5DEECE66DL, checkpoint.version(), generation),
+            cancelled);
+    double[] returns = scores.meanReturns();
+    double[] costs = new double[returns.length];
+    int bestOfGeneration = 0;
+    for (int k = 0; k < returns.length; k++) {
+      double fitness = returns[k] - settings.l2Penalty() * Controllers.squaredNorm(population[k]);
+      costs[k] = -fitness;
+      if (costs[k] < costs[bestOfGeneration]) {
+        bestOfGeneration = k;
+      }
+    }
+    cmaes.tell(costs);
+    if (-costs[bestOfGeneration] > bestFitness) {
+      bestFitness = -costs[bestOfGeneration];
+      best = population[bestOfGeneration].clone();
+      bestDreamReturn = returns[bestOfGeneration];
+    }
+
+    Double realReturn = null;
+    int realEpisodes = 0;
+    if (realCheck != null
+        && settings.realCheckEvery() > 0
+        && (generation + 1) % settings.realCheckEvery() == 0) {
+      double[] real = realCheck.returns(Controllers.controller(best), model, cancelled);
+      realReturn = Arrays.stream(real).average().orElseThrow();
+      realEpisodes = real.length;
+    }
+
+    Instant now = Instant.now();
+    long wallMillis = (System.nanoTime() - started) / 1_000_000;
+    double mean = Arrays.stream(returns).average().orElseThrow();
+    double variance =
+        Arrays.stream(returns).map(r -> (r - mean) * (r - mean)).sum() / returns.length;
+    controllerVersion++;
+    EvaluationReport report =
+        EvaluationReport.newBuilder()
+            .setLineage(checkpoint.lineage())
+            .setCheckpointVersion(checkpoint.version())
+            .setVaeVersion(checkpoint.vaeVersion())
+            .setGeneration(generation)
+            .setPopulationSize(population.length)
+            .setRolloutsPerCandidate(settings.rolloutsPerCandidate())
+            .setTemperature(settings.temperature())
+            .setBestReturn(returns[bestOfGeneration])
+            .setMeanReturn(mean)
+            .setWorstReturn(Arrays.stream(returns).min().orElseThrow())
+            .setStdReturn(Math.sqrt(variance))
+            .setHorizon(settings.horizon())
+            .setSigma(cmaes.sigma())
+            .setControllerVersion(controllerVersion)
+            .setControllerDreamReturn(bestDreamReturn)
+            .setRealReturn(realReturn)
+            .setRealEpisodes(realEpisodes)
+            .setDreamSteps(scores.dreamSteps())
+            .setWallMillis(wallMillis)
+            .setCreatedTime(now)
+            .build();
+    var controller = Controllers.controller(best);
+    ControllerUpdate update =
+        ControllerUpdate.newBuilder()
+            .setLineage(checkpoint.lineage())
+            .setVersion(controllerVersion)
+            .setCheckpointVersion(checkpoint.version())
+            .setVaeVersion(checkpoint.vaeVersion())
+            .setInputSize(Controllers.INPUTS)
+            .setOutputSize(Controllers.OUTPUTS)
+            .setWeights(boxed(controller.weights()))
+            .setBias(boxed(controller.bias()))
+            .setDreamReturn(bestDreamReturn)
+            .setRealReturn(realReturn)
+            .setGeneration(generation)
+            .setCreatedTime(now)
+            .build();
+    publish.accept(report, update);
+    say.accept(
+        String.format(
+            "evaluator: %s v%d generation %d: dream best %.2f mean %.2f ± %.2f, σ %.4f%s, %.1f s",
+            checkpoint.lineage(),
+            checkpoint.version(),
+            generation,
+            report.getBestReturn(),
+            mean,
+            report.getStdReturn(),
+            cmaes.sigma(),
+            realReturn == null
+                ? ""
+                : String.format(
+                    ", controller v%d real %.1f (dream %.1f)",
+                    controllerVersion, realReturn, bestDreamReturn),
+            wallMillis / 1000.0));
+    generation++;
+  }
+
+  /** A seed for (seed, version, generation), so a rerun generation samples the same. */
+  static long mix(long seed, long version, long generation) {
+    long h = seed;
+    h = h * 0x9E3779B97F4A7C15L + version;
+    h = Long.rotateLeft(h, 31) * 0xBF58476D1CE4E5B9L + generation;
+    return h ^ (h >>> 29);
+  }
+
+  private static float[] floats(List<Float> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  private static List<Float> boxed(float[] values) {
+    Float[] out = new Float[values.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values[i];
+    }
+    return Arrays.asList(out);
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
