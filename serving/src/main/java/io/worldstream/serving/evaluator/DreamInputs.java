@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -52,14 +53,19 @@ final class DreamInputs implements AutoCloseable {
 
   private final TopicReader<String, byte[]> reader;
   private final int startsPerVae;
+  private final Consumer<String> say;
   private final Map<String, VerifiedCheckpoint> newest = new HashMap<>();
   private final Map<String, Deque<LatentStep>> starts = new HashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   private volatile Throwable failure;
 
-  DreamInputs(Map<String, Object> clientConfig, int startsPerVae) {
+  /**
+   * @param say where refusals are told
+   */
+  DreamInputs(Map<String, Object> clientConfig, int startsPerVae, Consumer<String> say) {
     this.startsPerVae = startsPerVae;
+    this.say = say;
     this.reader =
         new TopicReader<>(
             clientConfig,
@@ -152,11 +158,14 @@ final class DreamInputs implements AutoCloseable {
     try {
       model = ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256());
     } catch (IllegalArgumentException e) {
-      log.warn(
-          "Refusing checkpoint v{} of {}: {}",
-          checkpoint.getVersion(),
-          checkpoint.getLineage(),
-          e.getMessage());
+      String refusal =
+          "refused checkpoint v"
+              + checkpoint.getVersion()
+              + " of "
+              + checkpoint.getLineage()
+              + ": "
+              + e.getMessage();
+      say.accept("evaluator: " + refusal);
       return;
     }
     synchronized (this) {

@@ -33,8 +33,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The controller evaluator: follows {@code wm.checkpoints} and runs CMA-ES over the linear
@@ -50,8 +48,6 @@ import org.slf4j.LoggerFactory;
  * cut short by a stop or a crash was never committed and runs again.
  */
 public final class Evaluator implements Service {
-
-  private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
 
   /** What the evaluator last published for one lineage. */
   record Published(EvaluationReport report, ControllerUpdate controller) {}
@@ -100,7 +96,7 @@ public final class Evaluator implements Service {
     producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
     recoverPublished();
-    inputs = new DreamInputs(kafka.clientConfig(), settings.startsPerVae());
+    inputs = new DreamInputs(kafka.clientConfig(), settings.startsPerVae(), say);
     work = Completion.start("evaluator", false, this::run);
     ready = true;
   }
@@ -233,7 +229,6 @@ public final class Evaluator implements Service {
       model = MdnRnnStep.load(checkpoint.model(), settings.threads());
     } catch (IllegalArgumentException e) {
       refused.add(key(checkpoint));
-      log.warn("Refusing {}: {}", checkpoint.describe(), e.getMessage());
       say.accept("evaluator: refused " + checkpoint.describe() + ": " + e.getMessage());
       return null;
     }

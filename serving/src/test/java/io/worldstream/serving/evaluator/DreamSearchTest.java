@@ -1,0 +1,159 @@
+package io.worldstream.serving.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.worldstream.envs.Action;
+import io.worldstream.models.RandomWeights;
+import io.worldstream.models.Tensor;
+import io.worldstream.models.dream.LatentPool;
+import io.worldstream.models.mdn.MdnGraphs;
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.serving.cmaes.Cmaes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The population's controllers and their dream fitness, on an MDN-RNN with random weights. */
+class DreamSearchTest {
+
+  private static MdnRnnStep model;
+  private static LatentPool starts;
+
+  @BeforeAll
+  static void load() {
+    model = MdnRnnStep.load(MdnGraphs.step(actionMatters(RandomWeights.mdn(3)), "test"), 2);
+    SplittableRandom random = new SplittableRandom(5);
+    List<float[]> mu = new ArrayList<>();
+    List<float[]> logvar = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      float[] m = new float[MdnSpec.LATENT];
+      float[] lv = new float[MdnSpec.LATENT];
+      for (int d = 0; d < MdnSpec.LATENT; d++) {
+        m[d] = (float) random.nextGaussian();
+        lv[d] = -2;
+      }
+      mu.add(m);
+      logvar.add(lv);
+    }
+    starts = new LatentPool(mu, logvar);
+  }
+
+  /**
+   * Random weights in which actions move the hidden state and the hidden state moves the reward
+   * (both scaled up from PyTorch's initial scale), and episodes rarely end: a dream in which some
+   * controllers earn clearly more than others.
+   */
+  static Map<String, Tensor> actionMatters(Map<String, Tensor> weights) {
+    float[] input = weights.get("lstm.weight_ih").data();
+    for (int row = 0; row < 4 * MdnSpec.HIDDEN; row++) {
+      for (int a = 0; a < MdnSpec.ACTIONS; a++) {
+        input[row * MdnSpec.INPUT + MdnSpec.LATENT + a] *= 16;
+      }
+    }
+    float[] head = weights.get("head.weight").data();
+    int reward = MdnSpec.HEAD - 2;
+    for (int i = 0; i < MdnSpec.HIDDEN; i++) {
+      head[reward * MdnSpec.HIDDEN + i] *= 16;
+    }
+    weights.get("head.bias").data()[MdnSpec.HEAD - 1] = -6;
+    return weights;
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  @Test
+  void batchedActionsAreThoseOfEachCandidatesLinearController() {
+    SplittableRandom random = new SplittableRandom(1);
+    int candidates = 3;
+    int rollouts = 2;
+    float[][] parameters = new float[candidates][Controllers.PARAMETERS];
+    for (float[] p : parameters) {
+      for (int i = 0; i < p.length; i++) {
+        p[i] = (float) (random.nextGaussian() * 0.2);
+      }
+    }
+    int dreams = candidates * rollouts;
+    float[] features = new float[dreams * Controllers.INPUTS];
+    for (int i = 0; i < features.length; i++) {
+      features[i] = (float) random.nextGaussian();
+    }
+    float[] actions = new float[dreams * Controllers.OUTPUTS];
+    Controllers.act(parameters, rollouts, features, actions);
+    for (int d = 0; d < dreams; d++) {
+      double[] asDoubles = new double[Controllers.PARAMETERS];
+      for (int i = 0; i < asDoubles.length; i++) {
+        asDoubles[i] = parameters[d / rollouts][i];
+      }
+      float[] x = new float[Controllers.INPUTS];
+      System.arraycopy(features, d * Controllers.INPUTS, x, 0, x.length);
+      Action.Continuous expected = Controllers.controller(asDoubles).carRacingAction(x);
+      for (int o = 0; o < Controllers.OUTPUTS; o++) {
+        assertThat((double) actions[d * Controllers.OUTPUTS + o])
+            .as("dream %d output %d", d, o)
+            .isCloseTo(expected.get(o), within(1e-5));
+      }
+    }
+  }
+
+  @Test
+  void theSameSeedScoresTheSameAndEndedDreamsStopEarning() {
+    float[][] candidates = new float[2][Controllers.PARAMETERS];
+    candidates[1][0] = 0.5f;
+    DreamFitness.Rules rules = new DreamFitness.Rules(3, 40, 1.0, 0.5);
+    DreamFitness.Scores a = DreamFitness.score(model, starts, candidates, rules, 9, () -> false);
+    DreamFitness.Scores b = DreamFitness.score(model, starts, candidates, rules, 9, () -> false);
+    assertThat(a.meanReturns()).containsExactly(b.meanReturns());
+    assertThat(a.dreamSteps()).isEqualTo(b.dreamSteps()).isLessThanOrEqualTo(2 * 3 * 40L);
+
+    DreamFitness.Rules endAtOnce = new DreamFitness.Rules(3, 40, 1.0, 1e-9);
+    DreamFitness.Scores ended =
+        DreamFitness.score(model, starts, candidates, endAtOnce, 9, () -> false);
+    assertThat(ended.dreamSteps()).as("every dream ends at its first step").isEqualTo(6);
+  }
+
+  @Test
+  void dreamFitnessRisesOverGenerations() {
+    DreamFitness.Rules rules = new DreamFitness.Rules(4, 60, 1.0, 0.5);
+    Cmaes search = Cmaes.start(new double[Controllers.PARAMETERS], 0.1, 16, 11);
+    double first = meanOfMean(search, rules);
+    double[] generationMeans = new double[20];
+    for (int g = 0; g < generationMeans.length; g++) {
+      double[][] population = search.ask();
+      float[][] candidates = new float[population.length][];
+      for (int k = 0; k < population.length; k++) {
+        candidates[k] = Controllers.toFloats(population[k]);
+      }
+      double[] returns =
+          DreamFitness.score(model, starts, candidates, rules, 100 + g, () -> false).meanReturns();
+      double[] costs = new double[returns.length];
+      for (int k = 0; k < costs.length; k++) {
+        costs[k] = -returns[k];
+        generationMeans[g] += returns[k] / returns.length;
+      }
+      search.tell(costs);
+    }
+    double last = meanOfMean(search, rules);
+    assertThat(generationMeans[generationMeans.length - 1])
+        .as("population mean return, last generation vs first")
+        .isGreaterThan(generationMeans[0]);
+    assertThat(last)
+        .as("the search mean's dream return on fixed dreams, after vs before")
+        .isGreaterThan(first + 0.25 * Math.abs(first) + 0.5);
+  }
+
+  /** The dream return of the search's mean controller on 64 fixed dreams. */
+  private static double meanOfMean(Cmaes search, DreamFitness.Rules rules) {
+    float[][] mean = {Controllers.toFloats(search.mean())};
+    DreamFitness.Rules many = new DreamFitness.Rules(64, rules.horizon(), 1.0, 0.5);
+    return DreamFitness.score(model, starts, mean, many, 7, () -> false).meanReturns()[0];
+  }
+}
