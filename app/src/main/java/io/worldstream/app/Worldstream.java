@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       WorkerCommand.class,
       EncodeCommand.class,
       TrainCommand.class,
+      EvaluateCommand.class,
       io.worldstream.app.vae.VaeCommand.class,
       io.worldstream.app.bench.BenchCommand.class,
       EnvCommand.class,
