@@ -8,5 +8,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "Measures Worldstream's speed; each benchmark ends with name: value unit lines (docs/BENCHMARKS.md).",
-    subcommands = {BenchEnv.class, BenchModels.class, BenchEncode.class, BenchTrain.class})
+    subcommands = {
+      BenchEnv.class,
+      BenchModels.class,
+      BenchEncode.class,
+      BenchTrain.class,
+      BenchEvaluate.class
+    })
 public final class BenchCommand {}

@@ -8,17 +8,17 @@ import io.worldstream.models.mdn.MdnSpec;
  * The linear controllers CMA-ES searches over, as parameter vectors [W (3 × 288, row-major), b (3)]
  * — the layout of {@code ControllerUpdate} — and their actions for many dreams at once.
  */
-final class Controllers {
+public final class Controllers {
 
   static final int INPUTS = DreamEnvironment.FEATURES;
   static final int OUTPUTS = MdnSpec.ACTIONS;
 
   /** 867 for the paper's controller. */
-  static final int PARAMETERS = INPUTS * OUTPUTS + OUTPUTS;
+  public static final int PARAMETERS = INPUTS * OUTPUTS + OUTPUTS;
 
   private Controllers() {}
 
-  static LinearController controller(double[] parameters) {
+  public static LinearController controller(double[] parameters) {
     float[] weights = new float[INPUTS * OUTPUTS];
     float[] bias = new float[OUTPUTS];
     for (int i = 0; i < weights.length; i++) {
@@ -49,7 +49,7 @@ final class Controllers {
    * @param features [N, 288] row-major
    * @param actions [N, 3] row-major, written
    */
-  static void act(
+  public static void act(
       float[][] candidates, int rolloutsPerCandidate, float[] features, float[] actions) {
     int dreams = actions.length / OUTPUTS;
     for (int d = 0; d < dreams; d++) {
@@ -68,7 +68,7 @@ final class Controllers {
     }
   }
 
-  static float[] toFloats(double[] parameters) {
+  public static float[] toFloats(double[] parameters) {
     float[] out = new float[parameters.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = (float) parameters[i];

@@ -12,23 +12,23 @@ import java.util.function.BooleanSupplier;
  * candidate's fitness is the mean over its dreams of the rewards the model predicts until its done
  * head says the episode ended, or the horizon.
  */
-final class DreamFitness {
+public final class DreamFitness {
 
   /**
    * @param meanReturns per candidate, the mean predicted return of its dreams
    * @param dreamSteps steps of dreams still running, summed over the generation
    */
-  record Scores(double[] meanReturns, long dreamSteps) {}
+  public record Scores(double[] meanReturns, long dreamSteps) {}
 
   /** How the dreams run: rollouts per candidate, horizon, temperature, done threshold. */
-  record Rules(int rollouts, int horizon, double temperature, double doneThreshold) {}
+  public record Rules(int rollouts, int horizon, double temperature, double doneThreshold) {}
 
   private DreamFitness() {}
 
   /**
    * @throws CancellationException if {@code cancelled} turns true between time steps
    */
-  static Scores score(
+  public static Scores score(
       MdnRnnStep model,
       LatentPool starts,
       float[][] candidates,
