@@ -95,7 +95,8 @@ public final class EvaluatorOptions {
       paramLabel = "GENERATIONS",
       defaultValue = "5",
       description =
-          "Run the best controller in the real environment every this many generations; 0 never"
+          "Run the best controller in the real environment every this many generations (counted"
+              + " across checkpoints); 0 never"
               + " (default: ${DEFAULT-VALUE}).")
   int realCheckEvery;
 

@@ -59,6 +59,7 @@ final class DreamInputs implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   private volatile Throwable failure;
+  private volatile boolean caughtUp;
 
   /**
    * @param say where refusals are told
@@ -104,6 +105,11 @@ final class DreamInputs implements AutoCloseable {
             steps.stream().map(s -> toArray(s.getLogvar())).toList()));
   }
 
+  /** Whether both topics have been read up to where they ended when reading began. */
+  boolean caughtUp() {
+    return caughtUp;
+  }
+
   /** Why following stopped, if it did. */
   Optional<Throwable> failure() {
     return Optional.ofNullable(failure);
@@ -115,6 +121,7 @@ final class DreamInputs implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
           accept(record);
         }
+        caughtUp = caughtUp || reader.caughtUp();
       }
     } catch (WakeupException e) {
       // closing

@@ -162,6 +162,7 @@ public final class Evaluator implements Service {
 
   private Void run() throws InterruptedException {
     Search search = null;
+    long generations = 0;
     try {
       while (!stopping) {
         if (inputs.failure().isPresent()) {
@@ -169,10 +170,15 @@ public final class Evaluator implements Service {
               "stopped reading checkpoints and latents: " + inputs.failure().get().getMessage(),
               inputs.failure().get());
         }
+        if (!inputs.caughtUp()) {
+          waitFor("the checkpoints and episode starts published so far to be read");
+          Thread.sleep(100);
+          continue;
+        }
         Optional<VerifiedCheckpoint> newest =
             inputs.newest(settings.lineage()).filter(c -> !refused.contains(key(c)));
         if (newest.isPresent() && (search == null || search.shouldMoveTo(newest.get()))) {
-          Search next = open(newest.get());
+          Search next = open(newest.get(), search);
           if (next != null) {
             if (search != null) {
               search.close();
@@ -193,8 +199,11 @@ public final class Evaluator implements Service {
           Thread.sleep(250);
           continue;
         }
+        generations++;
+        boolean realCheckDue =
+            settings.realCheckEvery() > 0 && generations % settings.realCheckEvery() == 0;
         try {
-          search.runGeneration();
+          search.runGeneration(realCheckDue);
         } catch (CancellationException e) {
           return null;
         }
@@ -218,8 +227,11 @@ public final class Evaluator implements Service {
     return checkpoint.lineage() + "@" + checkpoint.version();
   }
 
-  /** A search on this checkpoint, or null if it cannot start yet (or is refused). */
-  private Search open(VerifiedCheckpoint checkpoint) {
+  /**
+   * A search on this checkpoint, continuing the distribution of {@code current} if it searched an
+   * earlier checkpoint of the same lineage; null if it cannot start yet (or is refused).
+   */
+  private Search open(VerifiedCheckpoint checkpoint, Search current) {
     var starts = inputs.starts(checkpoint.vaeVersion());
     if (starts.isEmpty()) {
       return null;
@@ -247,6 +259,9 @@ public final class Evaluator implements Service {
         starts.get(),
         settings,
         before,
+        current != null && current.lineage().equals(checkpoint.lineage())
+            ? current.distribution()
+            : null,
         realCheck != null && realCheck.vaeVersion().equals(checkpoint.vaeVersion())
             ? realCheck
             : null,

@@ -17,8 +17,10 @@ import java.util.function.Consumer;
 /**
  * CMA-ES on one checkpoint: each generation samples a population, scores it in the checkpoint's
  * dream, updates the search, and hands its report and the best controller found on this checkpoint
- * to be published. It starts from the newest controller the lineage published (a warm start), or
- * continues a search that earlier runs published generations of.
+ * to be published. On a newer checkpoint of the same lineage the search distribution carries over
+ * (successive versions of one model change its dream gradually); otherwise it starts from the
+ * newest controller the lineage published (a warm start), or continues a search that earlier runs
+ * published generations of.
  */
 final class Search implements AutoCloseable {
 
@@ -43,6 +45,7 @@ final class Search implements AutoCloseable {
       LatentPool starts,
       EvaluatorSettings settings,
       Published before,
+      Cmaes continued,
       RealCheck realCheck,
       BooleanSupplier cancelled,
       BiConsumer<EvaluationReport, ControllerUpdate> publish,
@@ -73,11 +76,22 @@ final class Search implements AutoCloseable {
       }
     }
     this.cmaes =
-        Cmaes.start(
-            mean,
-            sigma,
-            settings.populationSize(),
-            mix(settings.seed(), checkpoint.version(), generation));
+        continued != null
+            ? continued
+            : Cmaes.start(
+                mean,
+                sigma,
+                settings.populationSize(),
+                mix(settings.seed(), checkpoint.version(), generation));
+  }
+
+  String lineage() {
+    return checkpoint.lineage();
+  }
+
+  /** The search distribution, for a search on a newer checkpoint of the lineage to continue. */
+  Cmaes distribution() {
+    return cmaes;
   }
 
   /** Whether the search should leave its checkpoint for this newer one. */
@@ -88,7 +102,10 @@ final class Search implements AutoCloseable {
     return newest.version() - checkpoint.version() > settings.maxStaleness();
   }
 
-  void runGeneration() throws InterruptedException {
+  /**
+   * @param realCheckDue whether to run the best controller in the real environment this time
+   */
+  void runGeneration(boolean realCheckDue) throws InterruptedException {
     long started = System.nanoTime();
     double[][] population = cmaes.ask();
     float[][] candidates = new float[population.length][];
@@ -122,9 +139,7 @@ final class Search implements AutoCloseable {
 
     Double realReturn = null;
     int realEpisodes = 0;
-    if (realCheck != null
-        && settings.realCheckEvery() > 0
-        && (generation + 1) % settings.realCheckEvery() == 0) {
+    if (realCheck != null && realCheckDue) {
       double[] real = realCheck.returns(Controllers.controller(best), model, cancelled);
       realReturn = Arrays.stream(real).average().orElseThrow();
       realEpisodes = real.length;
