@@ -102,6 +102,15 @@ public final class TrainOptions {
               + " (default: ${DEFAULT-VALUE}).")
   Duration flinkCheckpointInterval;
 
+  @Option(
+      names = "--torch-threads",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "PyTorch threads for training; more help only on cores nothing else uses"
+              + " (default: ${DEFAULT-VALUE}).")
+  int torchThreads;
+
   public TrainSettings settings() {
     return Commands.settings(
         command,
@@ -117,7 +126,8 @@ public final class TrainOptions {
                     checkpointInterval,
                     learningRate,
                     1.0,
-                    0),
+                    0,
+                    torchThreads),
                 sequenceLength,
                 sequenceStride,
                 idleFlush,

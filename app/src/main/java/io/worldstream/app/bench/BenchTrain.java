@@ -37,10 +37,17 @@ public final class BenchTrain implements Callable<Integer> {
       description = "Measuring time of each phase (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(
+      names = "--torch-threads",
+      defaultValue = "1",
+      description = "PyTorch threads for training (default: ${DEFAULT-VALUE}).")
+  int torchThreads;
+
   @Override
   public Integer call() throws Exception {
     TrainBenchmark.Settings settings =
-        Commands.settings(spec, () -> new TrainBenchmark.Settings(episodes, steps, seconds));
+        Commands.settings(
+            spec, () -> new TrainBenchmark.Settings(episodes, steps, seconds, torchThreads));
     new TrainBenchmark(settings, spec.commandLine().getOut()).run();
     return 0;
   }

@@ -42,9 +42,11 @@ public final class TrainBenchmark {
    * @param episodes synthetic episodes of latents written first
    * @param steps steps per episode
    * @param seconds measuring time of each phase
+   * @param torchThreads PyTorch's intra-op threads for the learner and the standalone trainer
    */
-  public record Settings(int episodes, int steps, double seconds) {
+  public record Settings(int episodes, int steps, double seconds, int torchThreads) {
     public Settings {
+      InvalidSettingException.atLeast("torch-threads", "PyTorch threads", torchThreads, 1);
       InvalidSettingException.atLeast("bench-episodes", "the number of episodes", episodes, 2);
       InvalidSettingException.atLeast("bench-steps", "steps per episode", steps, 2);
       if (!(seconds > 0)) {
@@ -96,6 +98,22 @@ public final class TrainBenchmark {
 
       double after = standalone();
       say("standalone trainer again: %.0f sequence-steps/s", after);
+
+      // What the rest of a pipeline on the same cores does to training: one busy thread.
+      double[] underLoad = new double[3];
+      Thread load = busyThread();
+      try {
+        for (int torch : new int[] {1, 2}) {
+          ai.djl.pytorch.jni.JniUtils.setNumThreads(torch);
+          underLoad[torch] = standalone();
+          say(
+              "standalone trainer, %d PyTorch thread(s), one core busy elsewhere: %.0f sequence-steps/s",
+              torch, underLoad[torch]);
+        }
+      } finally {
+        load.interrupt();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(settings.torchThreads());
+      }
       Figures figures =
           new Figures()
               .add(
@@ -109,7 +127,13 @@ public final class TrainBenchmark {
                   onThread[0],
                   "sequence-steps/s",
                   "standalone-trainer",
-                  (before + after) / 2);
+                  (before + after) / 2)
+              .add(
+                  "train.under-load-1-thread",
+                  underLoad[1],
+                  "sequence-steps/s",
+                  "under-load-2-threads",
+                  underLoad[2]);
       figures.print(out);
       return figures;
     } finally {
@@ -119,6 +143,25 @@ public final class TrainBenchmark {
         }
       }
     }
+  }
+
+  /** A thread that keeps one core busy until interrupted. */
+  private static Thread busyThread() {
+    Thread thread =
+        new Thread(
+            () -> {
+              long x = 0;
+              while (!Thread.currentThread().isInterrupted()) {
+                x += System.nanoTime() % 7;
+              }
+              if (x == 42) {
+                System.out.print("");
+              }
+            },
+            "bench-load");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   private void say(String format, Object... args) {
@@ -145,7 +188,17 @@ public final class TrainBenchmark {
     TrainSettings train =
         new TrainSettings(
             new LearnerSettings(
-                BATCH, 1_000, 5_000, 10, 100, 1_000_000, Duration.ofHours(1), 1e-3f, 1.0, 0),
+                BATCH,
+                1_000,
+                5_000,
+                10,
+                100,
+                1_000_000,
+                Duration.ofHours(1),
+                1e-3f,
+                1.0,
+                0,
+                settings.torchThreads()),
             LENGTH,
             LENGTH / 2,
             Duration.ofSeconds(5),

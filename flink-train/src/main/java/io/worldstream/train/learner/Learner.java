@@ -1,6 +1,7 @@
 package io.worldstream.train.learner;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.Tensor;
 import io.worldstream.models.mdn.MdnGraphs;
@@ -105,6 +106,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     heldOut =
         getRuntimeContext().getMapState(new MapStateDescriptor<>("held-out", Types.LONG, sequence));
     manager = NDManager.newBaseManager();
+    JniUtils.setNumThreads(settings.torchThreads());
     trainers = new HashMap<>();
   }
 

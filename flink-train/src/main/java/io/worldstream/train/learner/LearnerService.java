@@ -86,7 +86,7 @@ public final class LearnerService implements Service {
             + job.getJobID()
             + (resumeFrom.map(p -> " resumed from " + p).orElse(" started afresh"))
             + "; checkpoints every "
-            + EffectiveConfiguration.duration(settings.checkpointInterval())
+            + EffectiveConfiguration.duration(settings.flinkCheckpointInterval())
             + " in "
             + settings.stateDir());
   }
@@ -139,7 +139,8 @@ public final class LearnerService implements Service {
 
   private Configuration flinkConfiguration(Optional<Path> resumeFrom) {
     Map<String, String> conf = new HashMap<>();
-    conf.put("execution.checkpointing.interval", settings.checkpointInterval().toMillis() + " ms");
+    conf.put(
+        "execution.checkpointing.interval", settings.flinkCheckpointInterval().toMillis() + " ms");
     conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     conf.put(
         "execution.checkpointing.dir", settings.stateDir().toAbsolutePath().toUri().toString());

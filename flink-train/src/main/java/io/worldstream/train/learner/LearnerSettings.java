@@ -15,6 +15,10 @@ import java.time.Duration;
  * @param heldOutCapacity the newest held-out sequences kept for validation
  * @param checkpointEvery gradient steps between published checkpoints
  * @param checkpointInterval time between published checkpoints at most, if any step was taken
+ * @param torchThreads PyTorch's intra-op threads for training. One by default: on a machine whose
+ *     cores the encoder, workers and evaluator also use, PyTorch's OpenMP threads wait for each
+ *     other at every operation, and a 16 × 32 step measured 1.6 s with two threads against 50 ms
+ *     with one (docs/BENCHMARKS.md, "Learner")
  */
 public record LearnerSettings(
     int batchSize,
@@ -26,7 +30,8 @@ public record LearnerSettings(
     Duration checkpointInterval,
     float learningRate,
     double maxGradNorm,
-    long seed)
+    long seed,
+    int torchThreads)
     implements java.io.Serializable {
 
   public LearnerSettings {
@@ -46,9 +51,11 @@ public record LearnerSettings(
         "checkpoint-every", "gradient steps between checkpoints", checkpointEvery, 1);
     InvalidSettingException.positive(
         "checkpoint-interval", "the checkpoint interval", checkpointInterval);
+    InvalidSettingException.atLeast("torch-threads", "PyTorch threads", torchThreads, 1);
   }
 
   public static LearnerSettings defaults() {
-    return new LearnerSettings(16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(60), 1e-3f, 1.0, 0);
+    return new LearnerSettings(
+        16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(60), 1e-3f, 1.0, 0, 1);
   }
 }

@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param sequenceLength transitions per training sequence (T)
  * @param sequenceStride steps between the starts of two sequences of an episode
  * @param idleFlush how long an episode may be quiet before its last steps are trained on
- * @param checkpointInterval Flink's checkpoint interval: a published model becomes visible when the
- *     Flink checkpoint after it completes
+ * @param flinkCheckpointInterval Flink's checkpoint interval: a published model becomes visible
+ *     when the Flink checkpoint after it completes
  * @param stateDir where Flink keeps its checkpoints (retained on cancel; the newest is resumed)
  * @param applicationId the consumer group and transactional-id prefix of this job
  * @param progressInterval how often the service prints its progress line
@@ -21,7 +21,7 @@ public record TrainSettings(
     int sequenceLength,
     int sequenceStride,
     Duration idleFlush,
-    Duration checkpointInterval,
+    Duration flinkCheckpointInterval,
     Path stateDir,
     String applicationId,
     Duration progressInterval) {
@@ -40,7 +40,7 @@ public record TrainSettings(
     }
     InvalidSettingException.positive("idle-flush", "the idle flush", idleFlush);
     InvalidSettingException.positive(
-        "flink-checkpoint-interval", "Flink's checkpoint interval", checkpointInterval);
+        "flink-checkpoint-interval", "Flink's checkpoint interval", flinkCheckpointInterval);
     InvalidSettingException.positive(
         "progress-interval", "the progress interval", progressInterval);
   }

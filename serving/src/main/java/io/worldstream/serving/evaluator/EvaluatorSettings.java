@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param horizon dream steps per rollout at most (CarRacing's episodes are 1,000 steps)
  * @param doneThreshold a dream ends when the done head's probability exceeds this
  * @param l2Penalty fitness = mean dream return − l2Penalty × ‖θ‖²
- * @param realCheckEvery run the best controller in the real environment every this many
- *     generations (counted across checkpoints); 0 never
+ * @param realCheckEvery run the best controller in the real environment every this many generations
+ *     (counted across checkpoints); 0 never
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed
  * @param startsPerVae real latents kept per VAE version to start dreams from
  * @param threads ONNX Runtime threads and real environments stepping at once
