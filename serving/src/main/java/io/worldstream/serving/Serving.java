@@ -1,0 +1,120 @@
+package io.worldstream.serving;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.service.EffectiveConfiguration;
+import io.worldstream.service.Service;
+import io.worldstream.serving.http.RegistryApi;
+import io.worldstream.serving.registry.CheckpointRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Serving as a service: the checkpoint registry rebuilt from Kafka, and the HTTP server that
+ * answers from it. Ready once the registry has read everything published before it started.
+ */
+public final class Serving implements Service {
+
+  private final KafkaSettings kafka;
+  private final ServingSettings settings;
+  private final Consumer<String> say;
+  private CheckpointRegistry registry;
+  private Javalin http;
+  private volatile boolean ready;
+
+  public Serving(KafkaSettings kafka, ServingSettings settings, Consumer<String> say) {
+    this.kafka = kafka;
+    this.settings = settings;
+    this.say = say;
+  }
+
+  @Override
+  public String name() {
+    return "serving";
+  }
+
+  @Override
+  public Map<String, ?> configuration() {
+    return EffectiveConfiguration.of(settings, kafka);
+  }
+
+  @Override
+  public void start() throws Exception {
+    kafka.createMissingTopics();
+    registry = new CheckpointRegistry(kafka.clientConfig(), settings.modelsKept());
+    long started = System.nanoTime();
+    if (!registry.awaitCaughtUp(Duration.ofMinutes(5))) {
+      throw new IllegalStateException(
+          "the registry did not finish reading wm.checkpoints in 5 minutes");
+    }
+    RegistryApi api = new RegistryApi(registry);
+    http =
+        Javalin.create(
+                config -> {
+                  config.jetty.host = settings.host();
+                  config.jetty.port = settings.port();
+                  config.startup.showJavalinBanner = false;
+                  config.jsonMapper(new JavalinJackson());
+                  api.register(config);
+                  config.routes.exception(
+                      HttpResponseException.class,
+                      (e, ctx) ->
+                          ctx.status(e.getStatus()).json(error(e.getStatus(), e.getMessage())));
+                  config.routes.error(
+                      404,
+                      ctx -> {
+                        if (ctx.result() == null) {
+                          ctx.json(
+                              error(404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                        }
+                      });
+                })
+            .start();
+    say.accept(
+        String.format(
+            "serving: registry of %d lineage(s) read in %.1f s; API on %s",
+            registry.lineages().size(), (System.nanoTime() - started) / 1e9, url()));
+    ready = true;
+  }
+
+  private static Map<String, Object> error(int status, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status);
+    body.put("error", message);
+    return body;
+  }
+
+  /** The server's base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String url() {
+    return "http://" + settings.host() + ":" + http.port();
+  }
+
+  public CheckpointRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public boolean isReady() {
+    return ready;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return registry == null ? Optional.empty() : registry.failure();
+  }
+
+  @Override
+  public void stop(Duration timeout) {
+    if (http != null) {
+      http.stop();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+}

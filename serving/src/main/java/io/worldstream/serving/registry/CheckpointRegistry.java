@@ -1,0 +1,328 @@
+package io.worldstream.serving.registry;
+
+import io.worldstream.models.ModelVersion;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model registry: {@code wm.checkpoints} materialised in memory, rebuilt from the beginning of
+ * the topic at every start (nothing local to corrupt), together with the evaluations that ran on
+ * each checkpoint and the best controller found on it ({@code wm.evaluations}, {@code
+ * wm.controllers}). Metadata is kept for every version; model bytes only for the newest few of each
+ * lineage, older ones are read again from the topic by their offset when asked for. Records are
+ * applied idempotently by lineage and version (a repeated version is ignored). A model whose bytes
+ * do not match its sha256 is marked corrupt and never served. Thread-safe.
+ */
+public final class CheckpointRegistry implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckpointRegistry.class);
+
+  /** What asking for a model's bytes found. */
+  public sealed interface Model {
+    record Found(CheckpointEntry entry, byte[] onnx) implements Model {}
+
+    record Unknown() implements Model {}
+
+    record Corrupt(CheckpointEntry entry, String reason) implements Model {}
+  }
+
+  /** One checkpoint with what ran on it. */
+  public record Details(
+      CheckpointEntry checkpoint,
+      List<EvaluationReport> evaluations,
+      Optional<ControllerUpdate> bestController) {}
+
+  private final Map<String, Object> clientConfig;
+  private final int modelsKept;
+  private final TopicReader<String, byte[]> reader;
+  private final Map<String, NavigableMap<Long, CheckpointEntry>> entries = new HashMap<>();
+  private final Map<String, NavigableMap<Long, byte[]>> models = new HashMap<>();
+  private final Map<String, NavigableMap<Long, List<EvaluationReport>>> evaluations =
+      new HashMap<>();
+  private final Map<String, NavigableMap<Long, ControllerUpdate>> controllers = new HashMap<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Thread thread;
+  private volatile boolean caughtUp;
+  private volatile Throwable failure;
+  private final Object rereadLock = new Object();
+  private KafkaConsumer<String, byte[]> rereader;
+
+  /**
+   * @param modelsKept model bytes kept in memory per lineage (the newest versions)
+   */
+  public CheckpointRegistry(Map<String, Object> clientConfig, int modelsKept) {
+    if (modelsKept < 1) {
+      throw new IllegalArgumentException("the registry keeps at least one model per lineage");
+    }
+    this.clientConfig = Map.copyOf(clientConfig);
+    this.modelsKept = modelsKept;
+    this.reader =
+        new TopicReader<>(
+            clientConfig,
+            List.of(
+                Topics.CHECKPOINTS.name(), Topics.EVALUATIONS.name(), Topics.CONTROLLERS.name()),
+            TopicReader.From.BEGINNING,
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    this.thread = new Thread(this::follow, "checkpoint-registry");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Whether everything published before the registry started has been read. */
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
+  /** Waits until {@link #caughtUp}; false if the time ran out first. */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!caughtUp) {
+      if (failure != null) {
+        throw new IllegalStateException(
+            "stopped reading " + Topics.CHECKPOINTS.name() + ": " + failure.getMessage(), failure);
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** Every lineage with its newest checkpoint. */
+  public synchronized List<CheckpointEntry> lineages() {
+    return entries.values().stream().map(v -> v.lastEntry().getValue()).toList();
+  }
+
+  /**
+   * A lineage's checkpoints, oldest first, that pass the filters.
+   *
+   * @return empty if the lineage is unknown
+   */
+  public synchronized Optional<List<CheckpointEntry>> versions(
+      String lineage, Optional<String> vaeVersion, Optional<Instant> from, Optional<Instant> to) {
+    NavigableMap<Long, CheckpointEntry> versions = entries.get(lineage);
+    if (versions == null) {
+      return Optional.empty();
+    }
+    Predicate<CheckpointEntry> keep =
+        e ->
+            vaeVersion.map(v -> e.vaeVersion().startsWith(v)).orElse(true)
+                && from.map(f -> !e.createdTime().isBefore(f)).orElse(true)
+                && to.map(t -> e.createdTime().isBefore(t)).orElse(true);
+    return Optional.of(versions.values().stream().filter(keep).toList());
+  }
+
+  public synchronized Optional<CheckpointEntry> latest(String lineage) {
+    NavigableMap<Long, CheckpointEntry> versions = entries.get(lineage);
+    return versions == null ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
+  }
+
+  public synchronized Optional<Details> details(String lineage, long version) {
+    NavigableMap<Long, CheckpointEntry> versions = entries.get(lineage);
+    CheckpointEntry entry = versions == null ? null : versions.get(version);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    List<EvaluationReport> reports =
+        List.copyOf(
+            evaluations.getOrDefault(lineage, new TreeMap<>()).getOrDefault(version, List.of()));
+    Optional<ControllerUpdate> best =
+        Optional.ofNullable(controllers.getOrDefault(lineage, new TreeMap<>()).get(version));
+    return Optional.of(new Details(entry, reports, best));
+  }
+
+  /** A checkpoint's ONNX model, checked against its sha256. */
+  public Model model(String lineage, long version) {
+    CheckpointEntry entry;
+    synchronized (this) {
+      NavigableMap<Long, CheckpointEntry> versions = entries.get(lineage);
+      entry = versions == null ? null : versions.get(version);
+      if (entry == null) {
+        return new Model.Unknown();
+      }
+      if (entry.corrupt()) {
+        return new Model.Corrupt(entry, entry.problem().get());
+      }
+      byte[] kept = models.getOrDefault(lineage, new TreeMap<>()).get(version);
+      if (kept != null) {
+        return new Model.Found(entry, kept);
+      }
+    }
+    Checkpoint record = reread(entry);
+    try {
+      return new Model.Found(
+          entry, ModelVersion.verified(record.getOnnxModel(), record.getSha256()));
+    } catch (IllegalArgumentException e) {
+      return new Model.Corrupt(entry, e.getMessage());
+    }
+  }
+
+  /** Reads one checkpoint record again from the topic, by its offset. */
+  private Checkpoint reread(CheckpointEntry entry) {
+    synchronized (rereadLock) {
+      return rereadLocked(entry);
+    }
+  }
+
+  private Checkpoint rereadLocked(CheckpointEntry entry) {
+    if (rereader == null) {
+      Map<String, Object> config = new HashMap<>(clientConfig);
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+      config.putIfAbsent(
+          ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
+      rereader = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+    TopicPartition partition = new TopicPartition(Topics.CHECKPOINTS.name(), entry.partition());
+    rereader.assign(List.of(partition));
+    rereader.seek(partition, entry.offset());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> record : rereader.poll(Duration.ofMillis(200))) {
+        if (record.offset() == entry.offset()) {
+          return Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value());
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "checkpoint v"
+            + entry.version()
+            + " of "
+            + entry.lineage()
+            + " could not be read again at offset "
+            + entry.offset());
+  }
+
+  private void follow() {
+    try {
+      while (running.get()) {
+        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
+          accept(record);
+        }
+        caughtUp = caughtUp || reader.caughtUp();
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      reader.close();
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    try {
+      if (record.topic().equals(Topics.CHECKPOINTS.name())) {
+        accept(
+            Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value()),
+            record.partition(),
+            record.offset());
+      } else if (record.topic().equals(Topics.EVALUATIONS.name())) {
+        EvaluationReport report =
+            Topics.EVALUATIONS.valueSerde().deserializer().deserialize(null, record.value());
+        synchronized (this) {
+          evaluations
+              .computeIfAbsent(report.getLineage(), l -> new TreeMap<>())
+              .computeIfAbsent(report.getCheckpointVersion(), v -> new ArrayList<>())
+              .add(report);
+        }
+      } else {
+        ControllerUpdate controller =
+            Topics.CONTROLLERS.valueSerde().deserializer().deserialize(null, record.value());
+        synchronized (this) {
+          controllers
+              .computeIfAbsent(controller.getLineage(), l -> new TreeMap<>())
+              .merge(
+                  controller.getCheckpointVersion(),
+                  controller,
+                  (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "Skipping {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
+    }
+  }
+
+  private void accept(Checkpoint checkpoint, int partition, long offset) {
+    Optional<String> problem = Optional.empty();
+    byte[] model = null;
+    try {
+      model = ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256());
+    } catch (IllegalArgumentException e) {
+      problem = Optional.of(e.getMessage());
+      log.warn(
+          "Checkpoint v{} of {} is corrupt: {}",
+          checkpoint.getVersion(),
+          checkpoint.getLineage(),
+          e.getMessage());
+    }
+    String lineage = checkpoint.getLineage();
+    synchronized (this) {
+      NavigableMap<Long, CheckpointEntry> versions =
+          entries.computeIfAbsent(lineage, l -> new TreeMap<>());
+      if (versions.containsKey(checkpoint.getVersion())) {
+        return;
+      }
+      versions.put(
+          checkpoint.getVersion(), CheckpointEntry.of(checkpoint, partition, offset, problem));
+      if (model != null) {
+        NavigableMap<Long, byte[]> kept = models.computeIfAbsent(lineage, l -> new TreeMap<>());
+        kept.put(checkpoint.getVersion(), model);
+        while (kept.size() > modelsKept) {
+          kept.pollFirstEntry();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    reader.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (rereadLock) {
+      if (rereader != null) {
+        rereader.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package io.worldstream.serving.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.worldstream.broker.KafkaTestCluster;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.RandomWeights;
+import io.worldstream.models.mdn.MdnGraphs;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.Topics;
+import io.worldstream.serving.Serving;
+import io.worldstream.serving.ServingSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry's HTTP contract against a real broker: every endpoint, its bad requests, a corrupt
+ * model, an old model read again by offset, and a restart that rebuilds everything.
+ */
+class RegistryApiIntegrationTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dataDir;
+  private static KafkaTestCluster.Embedded cluster;
+  private static Serving serving;
+  private static final List<byte[]> models = new ArrayList<>();
+  private static final List<String> said = new CopyOnWriteArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void publishAndServe() throws Exception {
+    cluster = KafkaTestCluster.embedded(dataDir);
+    KafkaSettings kafka = KafkaSettings.at(cluster.bootstrapServers());
+    kafka.createMissingTopics();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Topics.MODEL_MAX_MESSAGE_BYTES),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (int v = 1; v <= 3; v++) {
+        models.add(MdnGraphs.step(RandomWeights.mdn(v), "v" + v));
+        send(producer, checkpoint("alpha", v, "aaaa1111", models.get(v - 1), false));
+      }
+      // A repeated version: ignored, the first one stays.
+      send(producer, checkpoint("alpha", 2, "aaaa1111", models.get(0), false));
+      send(producer, checkpoint("alpha", 4, "aaaa1111", models.get(0), true));
+      send(producer, checkpoint("beta", 1, "bbbb2222", models.get(1), false));
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.EVALUATIONS.name(),
+                  "alpha",
+                  Topics.EVALUATIONS.valueSerde().serializer().serialize(null, report(3, 0))))
+          .get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.CONTROLLERS.name(),
+                  "alpha",
+                  Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller(3, 7))))
+          .get();
+    }
+    serving = start();
+  }
+
+  private static Serving start() throws Exception {
+    Serving started =
+        new Serving(
+            KafkaSettings.at(cluster.bootstrapServers()),
+            new ServingSettings("127.0.0.1", 0, 1),
+            said::add);
+    started.start();
+    return started;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (serving != null) {
+      serving.stop(Duration.ofSeconds(5));
+    }
+    cluster.close();
+  }
+
+  @Test
+  void listsLineagesWithTheirNewestCheckpoint() throws Exception {
+    JsonNode body = getJson("/api/lineages", 200);
+    assertThat(body.get("lineages")).hasSize(2);
+    JsonNode alpha = find(body.get("lineages"), "lineage", "alpha");
+    assertThat(alpha.get("latest").get("version").asLong()).isEqualTo(4);
+    assertThat(alpha.get("latest").get("corrupt").asBoolean()).isTrue();
+  }
+
+  @Test
+  void listsAndFiltersTheVersionsOfALineage() throws Exception {
+    JsonNode all = getJson("/api/lineages/alpha/checkpoints", 200).get("checkpoints");
+    assertThat(all).extracting(n -> n.get("version").asLong()).containsExactly(1L, 2L, 3L, 4L);
+    JsonNode second = all.get(1);
+    assertThat(second.get("parentVersion").asLong()).isEqualTo(1);
+    assertThat(second.get("sha256").asText()).isEqualTo(ModelVersion.of(models.get(1)));
+    assertThat(second.get("heldOutLoss").asDouble()).isEqualTo(1.25);
+    assertThat(second.get("createdTime").asText()).isEqualTo("2026-11-30T12:02:00Z");
+
+    JsonNode window =
+        getJson(
+                "/api/lineages/alpha/checkpoints?from=2026-11-30T12:02:00Z&to=2026-11-30T12:04:00Z",
+                200)
+            .get("checkpoints");
+    assertThat(window).extracting(n -> n.get("version").asLong()).containsExactly(2L, 3L);
+    assertThat(getJson("/api/lineages/alpha/checkpoints?vae=bbbb", 200).get("checkpoints"))
+        .isEmpty();
+    assertThat(getJson("/api/lineages/beta/checkpoints?vae=bbbb", 200).get("checkpoints"))
+        .hasSize(1);
+  }
+
+  @Test
+  void answersTheLatestAndOneVersionWithWhatRanOnIt() throws Exception {
+    assertThat(getJson("/api/lineages/beta/checkpoints/latest", 200).get("version").asLong())
+        .isEqualTo(1);
+    JsonNode v3 = getJson("/api/lineages/alpha/checkpoints/3", 200);
+    assertThat(v3.get("evaluations")).hasSize(1);
+    assertThat(v3.get("evaluations").get(0).get("bestReturn").asDouble()).isEqualTo(42.5);
+    assertThat(v3.get("bestController").get("version").asLong()).isEqualTo(7);
+    assertThat(getJson("/api/lineages/alpha/checkpoints/1", 200).get("bestController").isNull())
+        .isTrue();
+  }
+
+  @Test
+  void servesModelsThatMatchTheirSha256AndNeverACorruptOne() throws Exception {
+    // Only the newest model is kept in memory: v1 is read again from the topic by its offset.
+    for (int v = 1; v <= 3; v++) {
+      HttpResponse<byte[]> response = get("/api/lineages/alpha/checkpoints/" + v + "/model");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(models.get(v - 1));
+      assertThat(response.headers().firstValue("X-Worldstream-Sha256"))
+          .contains(ModelVersion.of(models.get(v - 1)));
+    }
+    JsonNode corrupt = getJson("/api/lineages/alpha/checkpoints/4/model", 409);
+    assertThat(corrupt.get("error").asText()).contains("v4", "corrupt");
+    assertThat(getJson("/api/lineages/alpha/checkpoints/4", 200).get("problem").asText())
+        .contains("sha256");
+  }
+
+  @Test
+  void badRequestsGetA4xxSayingWhatIsWrong() throws Exception {
+    assertThat(getJson("/api/lineages/alpha/checkpoints/abc", 400).get("error").asText())
+        .contains("version", "'abc'");
+    assertThat(getJson("/api/lineages/alpha/checkpoints/0", 400).get("error").asText())
+        .contains("version");
+    assertThat(getJson("/api/lineages/alpha/checkpoints?from=yesterday", 400).get("error").asText())
+        .contains("from", "ISO-8601", "'yesterday'");
+    assertThat(getJson("/api/lineages/alpha/checkpoints/99", 404).get("error").asText())
+        .contains("v99");
+    assertThat(getJson("/api/lineages/gamma/checkpoints", 404).get("error").asText())
+        .contains("gamma");
+    assertThat(getJson("/api/lineages/gamma/checkpoints/latest", 404).get("status").asInt())
+        .isEqualTo(404);
+    assertThat(getJson("/api/nothing-here", 404).get("error").asText())
+        .contains("/api/nothing-here");
+  }
+
+  @Test
+  void aRestartedRegistryRebuildsTheSameAnswers() throws Exception {
+    String before = new String(get("/api/lineages/alpha/checkpoints").body());
+    Serving again = start();
+    try {
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(again.url() + "/api/lineages/alpha/checkpoints"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(new String(response.body())).isEqualTo(before);
+    } finally {
+      again.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  private JsonNode getJson(String path, int status) throws Exception {
+    HttpResponse<byte[]> response = get(path);
+    assertThat(response.statusCode()).as(path).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .as(path)
+        .startsWith("application/json");
+    return JSON.readTree(response.body());
+  }
+
+  private HttpResponse<byte[]> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(serving.url() + path)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static JsonNode find(JsonNode array, String field, String value) {
+    for (JsonNode node : array) {
+      if (node.get(field).asText().equals(value)) {
+        return node;
+      }
+    }
+    throw new AssertionError("no " + field + " = " + value + " in " + array);
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, Checkpoint checkpoint)
+      throws Exception {
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.CHECKPOINTS.name(),
+                checkpoint.getLineage(),
+                Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint)))
+        .get();
+  }
+
+  private static Checkpoint checkpoint(
+      String lineage, long version, String vae, byte[] model, boolean corrupt) {
+    byte[] travelling = model.clone();
+    if (corrupt) {
+      travelling[travelling.length / 3] ^= 0x1F;
+    }
+    return Checkpoint.newBuilder()
+        .setLineage(lineage)
+        .setVersion(version)
+        .setParentVersion(version > 1 ? version - 1 : null)
+        .setVaeVersion(vae)
+        .setStepsTrained(1000 * version)
+        .setEpisodesTrained(2 * version)
+        .setTrainLoss(1.5)
+        .setHeldOutLoss(1.25)
+        .setCreatedTime(T0.plusSeconds(60 * version))
+        .setSha256(ModelVersion.of(model))
+        .setOnnxModel(ByteBuffer.wrap(travelling))
+        .build();
+  }
+
+  private static EvaluationReport report(long checkpoint, int generation) {
+    return EvaluationReport.newBuilder()
+        .setLineage("alpha")
+        .setCheckpointVersion(checkpoint)
+        .setVaeVersion("aaaa1111")
+        .setGeneration(generation)
+        .setPopulationSize(8)
+        .setRolloutsPerCandidate(2)
+        .setTemperature(1.15)
+        .setBestReturn(42.5)
+        .setMeanReturn(10)
+        .setWorstReturn(-3)
+        .setStdReturn(4)
+        .setHorizon(100)
+        .setSigma(0.1)
+        .setControllerVersion(7)
+        .setControllerDreamReturn(42.5)
+        .setDreamSteps(1600)
+        .setWallMillis(1000)
+        .setCreatedTime(T0.plusSeconds(300))
+        .build();
+  }
+
+  private static ControllerUpdate controller(long checkpoint, long version) {
+    return ControllerUpdate.newBuilder()
+        .setLineage("alpha")
+        .setVersion(version)
+        .setCheckpointVersion(checkpoint)
+        .setVaeVersion("aaaa1111")
+        .setInputSize(288)
+        .setOutputSize(3)
+        .setWeights(new ArrayList<>(Collections.nCopies(3 * 288, 0f)))
+        .setBias(List.of(0f, 0f, 0f))
+        .setDreamReturn(42.5)
+        .setGeneration(0)
+        .setCreatedTime(T0.plusSeconds(300))
+        .build();
+  }
+}
