@@ -28,6 +28,8 @@ import picocli.CommandLine.ScopeType;
       EncodeCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
+      ServeCommand.class,
+      io.worldstream.app.checkpoints.CheckpointsCommand.class,
       io.worldstream.app.vae.VaeCommand.class,
       io.worldstream.app.bench.BenchCommand.class,
       EnvCommand.class,

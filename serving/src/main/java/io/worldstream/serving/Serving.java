@@ -35,7 +35,7 @@ public final class Serving implements Service {
 
   @Override
   public String name() {
-    return "serving";
+    return "server";
   }
 
   @Override
@@ -77,7 +77,7 @@ public final class Serving implements Service {
             .start();
     say.accept(
         String.format(
-            "serving: registry of %d lineage(s) read in %.1f s; API on %s",
+            "server: registry of %d lineage(s) read in %.1f s; API on %s",
             registry.lineages().size(), (System.nanoTime() - started) / 1e9, url()));
     ready = true;
   }

@@ -145,7 +145,7 @@ public final class RegistryApi {
     return new NotFoundResponse("no checkpoint v" + version + " of '" + lineage + "'");
   }
 
-  static Map<String, Object> json(CheckpointEntry e) {
+  public static Map<String, Object> json(CheckpointEntry e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("lineage", e.lineage());
     m.put("version", e.version());
@@ -163,7 +163,7 @@ public final class RegistryApi {
     return m;
   }
 
-  static Map<String, Object> json(EvaluationReport r) {
+  public static Map<String, Object> json(EvaluationReport r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("generation", r.getGeneration());
     m.put("populationSize", r.getPopulationSize());
@@ -182,7 +182,7 @@ public final class RegistryApi {
     return m;
   }
 
-  static Map<String, Object> json(ControllerUpdate c) {
+  public static Map<String, Object> json(ControllerUpdate c) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", c.getVersion());
     m.put("checkpointVersion", c.getCheckpointVersion());

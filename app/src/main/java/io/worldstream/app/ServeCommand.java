@@ -1,0 +1,53 @@
+package io.worldstream.app;
+
+import io.worldstream.service.Service;
+import io.worldstream.serving.Serving;
+import io.worldstream.serving.evaluator.Evaluator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code worldstream serve}: the registry's HTTP API, and the evaluator beside it. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves the checkpoint registry over HTTP (wm.checkpoints read from the beginning, with",
+      "the evaluations and best controller of each checkpoint) and runs the controller",
+      "evaluator beside it unless --no-evaluator. Endpoints under /api/lineages: see",
+      "docs/API.md."
+    })
+public final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin KafkaOptions kafka;
+
+  @Mixin ServingOptions serving;
+
+  @Mixin EvaluatorOptions evaluator;
+
+  @Option(
+      names = "--no-evaluator",
+      description = "Serve only; run no controller search in this process.")
+  boolean noEvaluator;
+
+  @Override
+  public Integer call() {
+    List<Service> services = new ArrayList<>();
+    services.add(
+        Commands.create(
+            () -> new Serving(kafka.settings(), serving.settings(), Commands.console(spec))));
+    if (!noEvaluator) {
+      services.add(
+          Commands.create(
+              () -> new Evaluator(kafka.settings(), evaluator.settings(), Commands.console(spec))));
+    }
+    return Commands.run(spec, services.toArray(Service[]::new));
+  }
+}
