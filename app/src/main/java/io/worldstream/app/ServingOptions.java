@@ -35,7 +35,20 @@ public final class ServingOptions {
               + " wm.checkpoints when asked for (default: ${DEFAULT-VALUE}).")
   int modelsKept;
 
+  @Option(
+      names = "--dreams-at-once",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "On-demand dreams running at once at most; more are turned away with 429"
+              + " (default: ${DEFAULT-VALUE}).")
+  int dreamsAtOnce;
+
   public ServingSettings settings() {
-    return Commands.settings(command, () -> new ServingSettings(host, port, modelsKept));
+    return Commands.settings(
+        command,
+        () ->
+            new ServingSettings(
+                host, port, modelsKept, dreamsAtOnce, ServingSettings.defaults().threads()));
   }
 }

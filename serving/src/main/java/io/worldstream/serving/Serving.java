@@ -6,6 +6,9 @@ import io.javalin.json.JavalinJackson;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
+import io.worldstream.serving.dream.Dreams;
+import io.worldstream.serving.evaluator.DreamInputs;
+import io.worldstream.serving.http.DreamApi;
 import io.worldstream.serving.http.RegistryApi;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.time.Duration;
@@ -25,6 +28,8 @@ public final class Serving implements Service {
   private final Consumer<String> say;
   private CheckpointRegistry registry;
   private Javalin http;
+  private DreamInputs inputs;
+  private Dreams dreams;
   private volatile boolean ready;
 
   public Serving(KafkaSettings kafka, ServingSettings settings, Consumer<String> say) {
@@ -52,7 +57,10 @@ public final class Serving implements Service {
       throw new IllegalStateException(
           "the registry did not finish reading wm.checkpoints in 5 minutes");
     }
+    inputs = new DreamInputs(kafka.clientConfig(), 1024, say);
+    dreams = new Dreams(registry, inputs, settings.threads(), settings.dreamsAtOnce());
     RegistryApi api = new RegistryApi(registry);
+    DreamApi dreamApi = new DreamApi(dreams);
     http =
         Javalin.create(
                 config -> {
@@ -60,7 +68,9 @@ public final class Serving implements Service {
                   config.jetty.port = settings.port();
                   config.startup.showJavalinBanner = false;
                   config.jsonMapper(new JavalinJackson());
+                  config.http.maxRequestSize = ServingSettings.MAX_REQUEST_BYTES;
                   api.register(config);
+                  dreamApi.register(config);
                   config.routes.exception(
                       HttpResponseException.class,
                       (e, ctx) ->
@@ -112,6 +122,12 @@ public final class Serving implements Service {
   public void stop(Duration timeout) {
     if (http != null) {
       http.stop();
+    }
+    if (dreams != null) {
+      dreams.close();
+    }
+    if (inputs != null) {
+      inputs.close();
     }
     if (registry != null) {
       registry.close();

@@ -9,11 +9,17 @@ import io.worldstream.service.InvalidSettingException;
  * @param port its port; 0 picks a free one
  * @param modelsKept model bytes the registry keeps in memory per lineage (the newest versions);
  *     older ones are read again from {@code wm.checkpoints} when asked for
+ * @param dreamsAtOnce on-demand dreams running at once at most; more are turned away (429)
+ * @param threads ONNX Runtime threads for on-demand dreams
  */
-public record ServingSettings(String host, int port, int modelsKept) {
+public record ServingSettings(
+    String host, int port, int modelsKept, int dreamsAtOnce, int threads) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
+
+  /** Largest request body taken: a controller's 867 parameters fit several times over. */
+  public static final long MAX_REQUEST_BYTES = 64 * 1024;
 
   public ServingSettings {
     if (host == null || host.isBlank()) {
@@ -23,9 +29,12 @@ public record ServingSettings(String host, int port, int modelsKept) {
       throw new InvalidSettingException("port", "the port must be 0 to 65535, not " + port);
     }
     InvalidSettingException.atLeast("models-kept", "models kept per lineage", modelsKept, 1);
+    InvalidSettingException.atLeast("dreams-at-once", "dreams at once", dreamsAtOnce, 1);
+    InvalidSettingException.atLeast("threads", "threads", threads, 1);
   }
 
   public static ServingSettings defaults() {
-    return new ServingSettings(DEFAULT_HOST, DEFAULT_PORT, 4);
+    return new ServingSettings(
+        DEFAULT_HOST, DEFAULT_PORT, 4, 2, Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 }

@@ -30,6 +30,19 @@ public final class Controllers {
     return new LinearController(INPUTS, OUTPUTS, weights, bias);
   }
 
+  /** A published controller's parameter vector. */
+  public static double[] parameters(io.worldstream.records.ControllerUpdate controller) {
+    float[] weights = new float[controller.getWeights().size()];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = controller.getWeights().get(i);
+    }
+    float[] bias = new float[controller.getBias().size()];
+    for (int i = 0; i < bias.length; i++) {
+      bias[i] = controller.getBias().get(i);
+    }
+    return parameters(weights, bias);
+  }
+
   static double[] parameters(float[] weights, float[] bias) {
     double[] parameters = new double[PARAMETERS];
     for (int i = 0; i < weights.length; i++) {

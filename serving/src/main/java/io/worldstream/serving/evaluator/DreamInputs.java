@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * of every lineage whose model matches its sha256 (a corrupt one is refused with a log line and
  * never offered), and per VAE version the latents of the newest episode starts, where dreams begin.
  */
-final class DreamInputs implements AutoCloseable {
+public final class DreamInputs implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DreamInputs.class);
 
@@ -64,7 +64,7 @@ final class DreamInputs implements AutoCloseable {
   /**
    * @param say where refusals are told
    */
-  DreamInputs(Map<String, Object> clientConfig, int startsPerVae, Consumer<String> say) {
+  public DreamInputs(Map<String, Object> clientConfig, int startsPerVae, Consumer<String> say) {
     this.startsPerVae = startsPerVae;
     this.say = say;
     this.reader =
@@ -94,7 +94,7 @@ final class DreamInputs implements AutoCloseable {
   }
 
   /** Dream starts from real episodes encoded by this VAE, or empty while there are none. */
-  synchronized Optional<LatentPool> starts(String vaeVersion) {
+  public synchronized Optional<LatentPool> starts(String vaeVersion) {
     Deque<LatentStep> steps = starts.get(vaeVersion);
     if (steps == null || steps.isEmpty()) {
       return Optional.empty();
@@ -106,7 +106,7 @@ final class DreamInputs implements AutoCloseable {
   }
 
   /** Whether both topics have been read up to where they ended when reading began. */
-  boolean caughtUp() {
+  public boolean caughtUp() {
     return caughtUp;
   }
 

@@ -98,7 +98,7 @@ class RegistryApiIntegrationTest {
     Serving started =
         new Serving(
             KafkaSettings.at(cluster.bootstrapServers()),
-            new ServingSettings("127.0.0.1", 0, 1),
+            new ServingSettings("127.0.0.1", 0, 1, 2, 2),
             said::add);
     started.start();
     return started;

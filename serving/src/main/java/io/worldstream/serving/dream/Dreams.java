@@ -1,0 +1,297 @@
+package io.worldstream.serving.dream;
+
+import io.worldstream.envs.Action;
+import io.worldstream.envs.ActionSpec;
+import io.worldstream.envs.policy.BrownianPolicy;
+import io.worldstream.envs.policy.Policy;
+import io.worldstream.envs.policy.RandomPolicy;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.dream.DreamEnvironment;
+import io.worldstream.models.dream.LatentPool;
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeDecoder;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.serving.evaluator.Controllers;
+import io.worldstream.serving.evaluator.DreamInputs;
+import io.worldstream.serving.registry.CheckpointEntry;
+import io.worldstream.serving.registry.CheckpointRegistry;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Runs on-demand dreams: a checkpoint of the registry, a controller, rollouts stepping together
+ * from real episode starts, and, when asked, the first rollouts decoded into pictures by the VAE.
+ * The same request with the same seed gives the same answer. At most {@code concurrent} dreams run
+ * at once; more are turned away rather than queued.
+ */
+public final class Dreams implements AutoCloseable {
+
+  /** Why a dream cannot run, in the terms of the request. */
+  public static final class Refused extends RuntimeException {
+    /** What kind of refusal: the HTTP layer maps these to 404, 409 and 429. */
+    public enum Kind {
+      NOT_FOUND,
+      CONFLICT,
+      BUSY
+    }
+
+    private final Kind kind;
+
+    Refused(Kind kind, String message) {
+      super(message);
+      this.kind = kind;
+    }
+
+    public Kind kind() {
+      return kind;
+    }
+  }
+
+  /** Pictures of the first rollouts: GIF (side by side, one frame per step) and PNG strip. */
+  public record Frames(int rollouts, int steps, byte[] gif, byte[] png) {}
+
+  /**
+   * @param returns each rollout's predicted return; {@code lengths} its steps until done or the
+   *     horizon
+   */
+  public record Result(
+      CheckpointEntry checkpoint,
+      String controller,
+      Optional<Long> controllerVersion,
+      double[] returns,
+      int[] lengths,
+      long dreamSteps,
+      long wallMillis,
+      Optional<Frames> frames) {}
+
+  private static final ActionSpec.Box CAR_RACING_ACTIONS =
+      new ActionSpec.Box(
+          new double[] {-1, 0, 0}, new double[] {1, 1, 1}, new String[] {"steer", "gas", "brake"});
+
+  private final CheckpointRegistry registry;
+  private final DreamInputs inputs;
+  private final int threads;
+  private final Semaphore slots;
+  private final Map<String, MdnRnnStep> models =
+      new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MdnRnnStep> eldest) {
+          if (size() > 2) {
+            eldest.getValue().close();
+            return true;
+          }
+          return false;
+        }
+      };
+  private VaeDecoder decoder;
+
+  public Dreams(CheckpointRegistry registry, DreamInputs inputs, int threads, int concurrent) {
+    this.registry = registry;
+    this.inputs = inputs;
+    this.threads = threads;
+    this.slots = new Semaphore(concurrent);
+  }
+
+  public Result run(DreamRequest request) {
+    if (!slots.tryAcquire()) {
+      throw new Refused(
+          Refused.Kind.BUSY, "too many dreams running at once; try again in a moment");
+    }
+    try {
+      return dream(request);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private Result dream(DreamRequest request) {
+    long started = System.nanoTime();
+    String lineage =
+        request
+            .lineage()
+            .or(
+                () ->
+                    registry.lineages().stream()
+                        .max(Comparator.comparing(CheckpointEntry::createdTime))
+                        .map(CheckpointEntry::lineage))
+            .orElseThrow(() -> new Refused(Refused.Kind.NOT_FOUND, "no checkpoint published yet"));
+    CheckpointEntry checkpoint =
+        request
+            .version()
+            .map(v -> registry.details(lineage, v).map(CheckpointRegistry.Details::checkpoint))
+            .orElseGet(() -> registry.latest(lineage))
+            .orElseThrow(
+                () ->
+                    new Refused(
+                        Refused.Kind.NOT_FOUND,
+                        request.version().isPresent()
+                            ? "no checkpoint v" + request.version().get() + " of '" + lineage + "'"
+                            : "no lineage '" + lineage + "'"));
+    LatentPool starts =
+        inputs
+            .starts(checkpoint.vaeVersion())
+            .orElseThrow(
+                () ->
+                    new Refused(
+                        Refused.Kind.CONFLICT,
+                        "no episode starts encoded by VAE "
+                            + ModelVersion.shortForm(checkpoint.vaeVersion())
+                            + " on wm.latents yet, to start dreams from"));
+    float[] parameters = null;
+    Optional<Long> controllerVersion = Optional.empty();
+    switch (request.controller()) {
+      case BEST -> {
+        ControllerUpdate best =
+            registry
+                .details(lineage, checkpoint.version())
+                .flatMap(CheckpointRegistry.Details::bestController)
+                .orElseThrow(
+                    () ->
+                        new Refused(
+                            Refused.Kind.CONFLICT,
+                            "no controller has been found on v"
+                                + checkpoint.version()
+                                + " of "
+                                + lineage
+                                + " yet; ask for \"random\", \"brownian\" or \"parameters\""));
+        parameters = Controllers.toFloats(Controllers.parameters(best));
+        controllerVersion = Optional.of(best.getVersion());
+      }
+      case PARAMETERS -> parameters = Controllers.toFloats(request.parameters().orElseThrow());
+      default -> {}
+    }
+    MdnRnnStep model = model(checkpoint);
+    int n = request.rollouts();
+    int pictured = request.frames() ? Math.min(DreamRequest.FRAME_ROLLOUTS, n) : 0;
+    if (pictured > 0) {
+      decoder(checkpoint);
+    }
+    Policy[] policies = new Policy[n];
+    for (int d = 0; d < n && parameters == null; d++) {
+      long seed = request.seed() * 1_000_003L + d;
+      policies[d] =
+          request.controller() == DreamRequest.Controller.RANDOM
+              ? new RandomPolicy(CAR_RACING_ACTIONS, seed)
+              : new BrownianPolicy(CAR_RACING_ACTIONS, seed);
+    }
+    DreamEnvironment dreams =
+        new DreamEnvironment(model, starts, n, request.temperature(), 0.5, request.seed());
+    float[] features = dreams.reset();
+    float[][] latents = new float[pictured][(request.horizon() + 1) * MdnSpec.LATENT];
+    keep(latents, features, 0);
+    double[] returns = new double[n];
+    int[] lengths = new int[n];
+    boolean[] ended = new boolean[n];
+    float[] actions = new float[n * MdnSpec.ACTIONS];
+    long steps = 0;
+    int t = 0;
+    for (; t < request.horizon(); t++) {
+      if (parameters != null) {
+        Controllers.act(new float[][] {parameters}, n, features, actions);
+      } else {
+        for (int d = 0; d < n; d++) {
+          Action.Continuous a = (Action.Continuous) policies[d].act(null);
+          for (int i = 0; i < MdnSpec.ACTIONS; i++) {
+            actions[d * MdnSpec.ACTIONS + i] = (float) a.get(i);
+          }
+        }
+      }
+      DreamEnvironment.Step step = dreams.step(actions);
+      features = step.features();
+      keep(latents, features, t + 1);
+      for (int d = 0; d < n; d++) {
+        if (!ended[d]) {
+          returns[d] += step.rewards()[d];
+          lengths[d]++;
+          steps++;
+          ended[d] = step.done()[d];
+        }
+      }
+    }
+    Optional<Frames> frames = Optional.empty();
+    if (pictured > 0) {
+      frames = Optional.of(pictures(latents, t + 1));
+    }
+    return new Result(
+        checkpoint,
+        request.controller().name().toLowerCase(java.util.Locale.ROOT),
+        controllerVersion,
+        returns,
+        lengths,
+        steps,
+        (System.nanoTime() - started) / 1_000_000,
+        frames);
+  }
+
+  private static void keep(float[][] latents, float[] features, int t) {
+    for (int d = 0; d < latents.length; d++) {
+      System.arraycopy(
+          features, d * DreamEnvironment.FEATURES, latents[d], t * MdnSpec.LATENT, MdnSpec.LATENT);
+    }
+  }
+
+  private Frames pictures(float[][] latents, int steps) {
+    int rollouts = latents.length;
+    float[][][] frames = new float[rollouts][steps][];
+    int pixels = 3 * 64 * 64;
+    synchronized (this) {
+      for (int r = 0; r < rollouts; r++) {
+        float[] decoded = decoder.decode(Arrays.copyOf(latents[r], steps * MdnSpec.LATENT), steps);
+        for (int t = 0; t < steps; t++) {
+          frames[r][t] = Arrays.copyOfRange(decoded, t * pixels, (t + 1) * pixels);
+        }
+      }
+    }
+    return new Frames(rollouts, steps, DreamPictures.gif(frames, 40), DreamPictures.strip(frames));
+  }
+
+  private synchronized MdnRnnStep model(CheckpointEntry checkpoint) {
+    String key = checkpoint.lineage() + "@" + checkpoint.version();
+    MdnRnnStep model = models.get(key);
+    if (model != null) {
+      return model;
+    }
+    CheckpointRegistry.Model found = registry.model(checkpoint.lineage(), checkpoint.version());
+    if (found instanceof CheckpointRegistry.Model.Corrupt corrupt) {
+      throw new Refused(
+          Refused.Kind.CONFLICT,
+          "checkpoint v" + checkpoint.version() + " is corrupt: " + corrupt.reason());
+    }
+    if (!(found instanceof CheckpointRegistry.Model.Found ok)) {
+      throw new Refused(Refused.Kind.NOT_FOUND, "checkpoint v" + checkpoint.version() + " is gone");
+    }
+    model = MdnRnnStep.load(ok.onnx(), threads);
+    models.put(key, model);
+    return model;
+  }
+
+  private synchronized void decoder(CheckpointEntry checkpoint) {
+    String vae = ModelVersion.of(DefaultVae.encoder());
+    if (!vae.equals(checkpoint.vaeVersion())) {
+      throw new Refused(
+          Refused.Kind.CONFLICT,
+          "frames need the decoder of VAE "
+              + ModelVersion.shortForm(checkpoint.vaeVersion())
+              + "; this server has the default VAE's, "
+              + ModelVersion.shortForm(vae));
+    }
+    if (decoder == null) {
+      decoder = VaeDecoder.load(DefaultVae.decoder(), threads);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    models.values().forEach(MdnRnnStep::close);
+    models.clear();
+    if (decoder != null) {
+      decoder.close();
+    }
+  }
+}

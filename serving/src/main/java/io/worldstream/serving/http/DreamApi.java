@@ -1,0 +1,106 @@
+package io.worldstream.serving.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.ConflictResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
+import io.worldstream.serving.dream.DreamRequest;
+import io.worldstream.serving.dream.Dreams;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /api/dreams}: runs a dream on demand (docs/API.md). A body that is not JSON, or a
+ * field that is wrong, gets a 400 naming it before anything reaches a model.
+ */
+public final class DreamApi {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Dreams dreams;
+
+  public DreamApi(Dreams dreams) {
+    this.dreams = dreams;
+  }
+
+  public void register(JavalinConfig config) {
+    config.routes.post("/api/dreams", this::dream);
+  }
+
+  private void dream(Context ctx) {
+    JsonNode body;
+    try {
+      body = JSON.readTree(ctx.bodyAsBytes());
+    } catch (JsonProcessingException e) {
+      throw new BadRequestResponse("the body is not JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new BadRequestResponse("the body could not be read: " + e.getMessage());
+    }
+    DreamRequest request;
+    try {
+      request = DreamRequest.parse(body);
+    } catch (DreamRequest.Invalid e) {
+      throw new BadRequestResponse(e.getMessage());
+    }
+    Dreams.Result result;
+    try {
+      result = dreams.run(request);
+    } catch (Dreams.Refused e) {
+      throw switch (e.kind()) {
+        case NOT_FOUND -> new NotFoundResponse(e.getMessage());
+        case CONFLICT -> new ConflictResponse(e.getMessage());
+        case BUSY -> new HttpResponseException(429, e.getMessage(), Map.of());
+      };
+    }
+    ctx.json(json(request, result));
+  }
+
+  static Map<String, Object> json(DreamRequest request, Dreams.Result result) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("lineage", result.checkpoint().lineage());
+    m.put("version", result.checkpoint().version());
+    m.put("controller", result.controller());
+    m.put("controllerVersion", result.controllerVersion().orElse(null));
+    m.put("temperature", request.temperature());
+    m.put("horizon", request.horizon());
+    m.put("rollouts", request.rollouts());
+    m.put("seed", request.seed());
+    double[] returns = result.returns();
+    double mean = Arrays.stream(returns).average().orElse(0);
+    double variance = Arrays.stream(returns).map(r -> (r - mean) * (r - mean)).average().orElse(0);
+    m.put("meanReturn", mean);
+    m.put("stdReturn", Math.sqrt(variance));
+    m.put("minReturn", Arrays.stream(returns).min().orElse(0));
+    m.put("maxReturn", Arrays.stream(returns).max().orElse(0));
+    m.put("returns", returns);
+    m.put("lengths", result.lengths());
+    m.put("dreamSteps", result.dreamSteps());
+    m.put("wallMillis", result.wallMillis());
+    m.put(
+        "frames",
+        result
+            .frames()
+            .map(
+                f -> {
+                  Map<String, Object> frames = new LinkedHashMap<>();
+                  frames.put("rollouts", f.rollouts());
+                  frames.put("steps", f.steps());
+                  frames.put(
+                      "gif",
+                      "data:image/gif;base64," + Base64.getEncoder().encodeToString(f.gif()));
+                  frames.put(
+                      "png",
+                      "data:image/png;base64," + Base64.getEncoder().encodeToString(f.png()));
+                  return frames;
+                })
+            .orElse(null));
+    return m;
+  }
+}

@@ -1,0 +1,271 @@
+package io.worldstream.serving.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.worldstream.broker.KafkaTestCluster;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.RandomWeights;
+import io.worldstream.models.mdn.MdnGraphs;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.Topics;
+import io.worldstream.serving.Serving;
+import io.worldstream.serving.ServingSettings;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code POST /api/dreams} against a real broker: answers, pictures, and every bad request. */
+class DreamApiIntegrationTest {
+
+  private static final String VAE = ModelVersion.of(DefaultVae.encoder());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dataDir;
+  private static KafkaTestCluster.Embedded cluster;
+  private static Serving serving;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void publishAndServe() throws Exception {
+    cluster = KafkaTestCluster.embedded(dataDir);
+    KafkaSettings kafka = KafkaSettings.at(cluster.bootstrapServers());
+    kafka.createMissingTopics();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Topics.MODEL_MAX_MESSAGE_BYTES),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      SplittableRandom random = new SplittableRandom(2);
+      for (int e = 0; e < 4; e++) {
+        List<Float> mu = new ArrayList<>();
+        for (int d = 0; d < MdnSpec.LATENT; d++) {
+          mu.add((float) random.nextGaussian());
+        }
+        LatentStep step =
+            LatentStep.newBuilder()
+                .setEpisodeId("episode-" + e)
+                .setStep(0)
+                .setMu(mu)
+                .setLogvar(Collections.nCopies(MdnSpec.LATENT, -3f))
+                .setAction(List.of(0f, 0f, 0f))
+                .setReward(0)
+                .setTerminated(false)
+                .setTruncated(false)
+                .setVaeVersion(VAE)
+                .setEventTime(Instant.now())
+                .setEncodeTime(Instant.now())
+                .build();
+        send(
+            producer,
+            Topics.LATENTS.name(),
+            step.getEpisodeId(),
+            Topics.LATENTS.valueSerde().serializer().serialize(null, step));
+      }
+      // Random weights whose done head rarely fires, so dreams run their horizon.
+      var weights = RandomWeights.mdn(4);
+      weights.get("head.bias").data()[MdnSpec.HEAD - 1] = -6;
+      byte[] model = MdnGraphs.step(weights, "dream-test");
+      Checkpoint checkpoint =
+          Checkpoint.newBuilder()
+              .setLineage("alpha")
+              .setVersion(1)
+              .setParentVersion(null)
+              .setVaeVersion(VAE)
+              .setStepsTrained(0)
+              .setEpisodesTrained(0)
+              .setTrainLoss(1)
+              .setHeldOutLoss(null)
+              .setCreatedTime(Instant.now())
+              .setSha256(ModelVersion.of(model))
+              .setOnnxModel(ByteBuffer.wrap(model))
+              .build();
+      send(
+          producer,
+          Topics.CHECKPOINTS.name(),
+          "alpha",
+          Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint));
+      ControllerUpdate controller =
+          ControllerUpdate.newBuilder()
+              .setLineage("alpha")
+              .setVersion(5)
+              .setCheckpointVersion(1)
+              .setVaeVersion(VAE)
+              .setInputSize(288)
+              .setOutputSize(3)
+              .setWeights(new ArrayList<>(Collections.nCopies(3 * 288, 0.01f)))
+              .setBias(List.of(0f, 2f, -2f))
+              .setDreamReturn(1)
+              .setGeneration(0)
+              .setCreatedTime(Instant.now())
+              .build();
+      send(
+          producer,
+          Topics.CONTROLLERS.name(),
+          "alpha",
+          Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller));
+    }
+    serving =
+        new Serving(
+            KafkaSettings.at(cluster.bootstrapServers()),
+            new ServingSettings("127.0.0.1", 0, 2, 2, 2),
+            line -> {});
+    serving.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (serving != null) {
+      serving.stop(Duration.ofSeconds(5));
+    }
+    cluster.close();
+  }
+
+  @Test
+  void theSameRequestAndSeedGiveTheSameAnswer() throws Exception {
+    String request = "{\"rollouts\": 8, \"horizon\": 50, \"seed\": 3}";
+    JsonNode first = post(request, 200);
+    JsonNode second = post(request, 200);
+    assertThat(first.get("lineage").asText()).isEqualTo("alpha");
+    assertThat(first.get("version").asLong()).isEqualTo(1);
+    assertThat(first.get("controller").asText()).isEqualTo("best");
+    assertThat(first.get("controllerVersion").asLong()).isEqualTo(5);
+    assertThat(first.get("returns")).hasSize(8);
+    assertThat(second.get("returns")).isEqualTo(first.get("returns"));
+    assertThat(post("{\"rollouts\": 8, \"horizon\": 50, \"seed\": 4}", 200).get("returns"))
+        .isNotEqualTo(first.get("returns"));
+    JsonNode random = post("{\"controller\": \"random\", \"rollouts\": 4, \"horizon\": 30}", 200);
+    JsonNode brownian =
+        post("{\"controller\": \"brownian\", \"rollouts\": 4, \"horizon\": 30}", 200);
+    assertThat(random.get("returns")).isNotEqualTo(brownian.get("returns"));
+    StringBuilder zeros = new StringBuilder("[0");
+    for (int i = 1; i < 867; i++) {
+      zeros.append(",0");
+    }
+    zeros.append("]");
+    JsonNode explicit =
+        post(
+            "{\"lineage\": \"alpha\", \"version\": 1, \"controller\": \"parameters\", \"parameters\": "
+                + zeros
+                + ", \"rollouts\": 2, \"horizon\": 10}",
+            200);
+    assertThat(explicit.get("lengths").get(0).asInt()).isBetween(1, 10);
+  }
+
+  @Test
+  void picturesTheFirstRolloutsAsAnAnimationAndAStrip() throws Exception {
+    JsonNode answer =
+        post("{\"rollouts\": 3, \"horizon\": 24, \"frames\": true, \"seed\": 1}", 200);
+    JsonNode frames = answer.get("frames");
+    assertThat(frames.get("rollouts").asInt()).isEqualTo(3);
+    assertThat(frames.get("steps").asInt()).isEqualTo(25);
+    BufferedImage gif = image(frames.get("gif").asText(), "data:image/gif;base64,");
+    assertThat(gif.getWidth()).isEqualTo(3 * 128 + 2 * 4);
+    assertThat(gif.getHeight()).isEqualTo(128);
+    BufferedImage png = image(frames.get("png").asText(), "data:image/png;base64,");
+    assertThat(png.getHeight()).isEqualTo(3 * 128 + 2 * 4);
+    assertThat(png.getWidth()).isEqualTo(8 * 128 + 7 * 4);
+    Path picture = Path.of("target", "dream-strip.png");
+    Files.createDirectories(picture.getParent());
+    Files.write(picture, decode(frames.get("png").asText(), "data:image/png;base64,"));
+    assertThat(post("{\"rollouts\": 3, \"horizon\": 24}", 200).get("frames").isNull()).isTrue();
+  }
+
+  @Test
+  void badRequestsGetA4xxNamingTheField() throws Exception {
+    assertThat(error("{not json", 400)).contains("not JSON");
+    assertThat(error("[1, 2]", 400)).contains("JSON object");
+    assertThat(error("{\"rollout\": 3}", 400)).contains("unknown field 'rollout'");
+    assertThat(error("{\"horizon\": 5000}", 400)).contains("horizon", "1000");
+    assertThat(error("{\"rollouts\": 0}", 400)).contains("rollouts");
+    assertThat(error("{\"temperature\": -1}", 400)).contains("temperature");
+    assertThat(error("{\"temperature\": \"hot\"}", 400)).contains("temperature");
+    assertThat(error("{\"controller\": \"wizard\"}", 400)).contains("controller");
+    assertThat(error("{\"controller\": \"parameters\", \"parameters\": [1, 2]}", 400))
+        .contains("parameters", "867", "got 2");
+    assertThat(error("{\"frames\": true, \"horizon\": 500}", 400)).contains("frames", "300");
+    assertThat(error("{\"version\": 0}", 400)).contains("version");
+    assertThat(error("{\"version\": 9}", 404)).contains("v9");
+    assertThat(error("{\"lineage\": \"beta\"}", 404)).contains("beta");
+    byte[] huge = new byte[100 * 1024];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    HttpResponse<byte[]> tooBig =
+        http.send(
+            HttpRequest.newBuilder(URI.create(serving.url() + "/api/dreams"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(huge))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+  }
+
+  private String error(String body, int status) throws Exception {
+    JsonNode answer = post(body, status);
+    assertThat(answer.get("status").asInt()).isEqualTo(status);
+    return answer.get("error").asText();
+  }
+
+  private JsonNode post(String body, int status) throws Exception {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(serving.url() + "/api/dreams"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode())
+        .as(body + " → " + new String(response.body()))
+        .isEqualTo(status);
+    return JSON.readTree(response.body());
+  }
+
+  private static byte[] decode(String dataUrl, String prefix) {
+    assertThat(dataUrl).startsWith(prefix);
+    return Base64.getDecoder().decode(dataUrl.substring(prefix.length()));
+  }
+
+  private static BufferedImage image(String dataUrl, String prefix) throws Exception {
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(decode(dataUrl, prefix)));
+    assertThat(image).isNotNull();
+    return image;
+  }
+
+  private static void send(
+      KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value)
+      throws Exception {
+    producer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+}
