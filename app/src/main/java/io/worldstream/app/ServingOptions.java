@@ -49,6 +49,11 @@ public final class ServingOptions {
         command,
         () ->
             new ServingSettings(
-                host, port, modelsKept, dreamsAtOnce, ServingSettings.defaults().threads()));
+                host,
+                port,
+                modelsKept,
+                dreamsAtOnce,
+                ServingSettings.defaults().threads(),
+                ServingSettings.defaults().dashboardInterval()));
   }
 }

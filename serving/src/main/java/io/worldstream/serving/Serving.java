@@ -6,6 +6,7 @@ import io.javalin.json.JavalinJackson;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
+import io.worldstream.serving.dashboard.Dashboard;
 import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.evaluator.DreamInputs;
 import io.worldstream.serving.http.DreamApi;
@@ -30,6 +31,7 @@ public final class Serving implements Service {
   private Javalin http;
   private DreamInputs inputs;
   private Dreams dreams;
+  private Dashboard dashboard;
   private volatile boolean ready;
 
   public Serving(KafkaSettings kafka, ServingSettings settings, Consumer<String> say) {
@@ -61,6 +63,7 @@ public final class Serving implements Service {
     dreams = new Dreams(registry, inputs, settings.threads(), settings.dreamsAtOnce());
     RegistryApi api = new RegistryApi(registry);
     DreamApi dreamApi = new DreamApi(dreams);
+    dashboard = new Dashboard(registry, kafka.clientConfig(), settings.dashboardInterval());
     http =
         Javalin.create(
                 config -> {
@@ -71,6 +74,7 @@ public final class Serving implements Service {
                   config.http.maxRequestSize = ServingSettings.MAX_REQUEST_BYTES;
                   api.register(config);
                   dreamApi.register(config);
+                  dashboard.register(config);
                   config.routes.exception(
                       HttpResponseException.class,
                       (e, ctx) ->
@@ -85,9 +89,10 @@ public final class Serving implements Service {
                       });
                 })
             .start();
+    dashboard.start();
     say.accept(
         String.format(
-            "server: registry of %d lineage(s) read in %.1f s; API on %s",
+            "server: registry of %d lineage(s) read in %.1f s; dashboard on %s/",
             registry.lineages().size(), (System.nanoTime() - started) / 1e9, url()));
     ready = true;
   }
@@ -120,6 +125,9 @@ public final class Serving implements Service {
 
   @Override
   public void stop(Duration timeout) {
+    if (dashboard != null) {
+      dashboard.close();
+    }
     if (http != null) {
       http.stop();
     }

@@ -11,9 +11,15 @@ import io.worldstream.service.InvalidSettingException;
  *     older ones are read again from {@code wm.checkpoints} when asked for
  * @param dreamsAtOnce on-demand dreams running at once at most; more are turned away (429)
  * @param threads ONNX Runtime threads for on-demand dreams
+ * @param dashboardInterval how often open dashboards get a fresh snapshot
  */
 public record ServingSettings(
-    String host, int port, int modelsKept, int dreamsAtOnce, int threads) {
+    String host,
+    int port,
+    int modelsKept,
+    int dreamsAtOnce,
+    int threads,
+    java.time.Duration dashboardInterval) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -31,10 +37,17 @@ public record ServingSettings(
     InvalidSettingException.atLeast("models-kept", "models kept per lineage", modelsKept, 1);
     InvalidSettingException.atLeast("dreams-at-once", "dreams at once", dreamsAtOnce, 1);
     InvalidSettingException.atLeast("threads", "threads", threads, 1);
+    InvalidSettingException.positive(
+        "dashboard-interval", "the dashboard's update interval", dashboardInterval);
   }
 
   public static ServingSettings defaults() {
     return new ServingSettings(
-        DEFAULT_HOST, DEFAULT_PORT, 4, 2, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        4,
+        2,
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        java.time.Duration.ofSeconds(2));
   }
 }

@@ -160,6 +160,14 @@ public final class CheckpointRegistry implements AutoCloseable {
     return Optional.of(new Details(entry, reports, best));
   }
 
+  /** Every evaluation report of a lineage, in the order they were published. */
+  public synchronized List<EvaluationReport> evaluations(String lineage) {
+    List<EvaluationReport> all = new ArrayList<>();
+    evaluations.getOrDefault(lineage, new TreeMap<>()).values().forEach(all::addAll);
+    all.sort(java.util.Comparator.comparing(EvaluationReport::getCreatedTime));
+    return all;
+  }
+
   /** A checkpoint's ONNX model, checked against its sha256. */
   public Model model(String lineage, long version) {
     CheckpointEntry entry;

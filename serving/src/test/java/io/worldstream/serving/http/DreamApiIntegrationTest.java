@@ -142,7 +142,7 @@ class DreamApiIntegrationTest {
     serving =
         new Serving(
             KafkaSettings.at(cluster.bootstrapServers()),
-            new ServingSettings("127.0.0.1", 0, 2, 2, 2),
+            new ServingSettings("127.0.0.1", 0, 2, 2, 2, Duration.ofSeconds(1)),
             line -> {});
     serving.start();
   }

@@ -98,7 +98,7 @@ class RegistryApiIntegrationTest {
     Serving started =
         new Serving(
             KafkaSettings.at(cluster.bootstrapServers()),
-            new ServingSettings("127.0.0.1", 0, 1, 2, 2),
+            new ServingSettings("127.0.0.1", 0, 1, 2, 2, Duration.ofSeconds(1)),
             said::add);
     started.start();
     return started;

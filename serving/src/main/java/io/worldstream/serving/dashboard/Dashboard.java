@@ -1,0 +1,171 @@
+package io.worldstream.serving.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.staticfiles.Location;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.serving.registry.CheckpointEntry;
+import io.worldstream.serving.registry.CheckpointRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The page a person keeps open while the pipeline runs ({@code /}), and its live feed: every few
+ * seconds a snapshot of the newest lineage — checkpoints with their losses, CMA-ES generations with
+ * dream and real returns, pipeline rates and ages — goes to every open page as a server-sent event
+ * on {@code /api/events}. Charts are drawn by uPlot, served from its WebJar: nothing is fetched
+ * from the internet.
+ */
+public final class Dashboard implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int POINTS = 500;
+
+  private final CheckpointRegistry registry;
+  private final PipelineRates rates;
+  private final Duration interval;
+  private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+  private final List<Map<String, Object>> rateHistory = new ArrayList<>();
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "dashboard");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile String last = "{}";
+
+  public Dashboard(
+      CheckpointRegistry registry, Map<String, Object> clientConfig, Duration interval) {
+    this.registry = registry;
+    this.rates = new PipelineRates(clientConfig);
+    this.interval = interval;
+  }
+
+  public void register(JavalinConfig config) {
+    config.staticFiles.add(
+        files -> {
+          files.hostedPath = "/";
+          files.directory = "/io/worldstream/serving/dashboard";
+          files.location = Location.CLASSPATH;
+        });
+    config.staticFiles.enableWebjars();
+    config.routes.sse(
+        "/api/events",
+        client -> {
+          client.keepAlive();
+          client.onClose(() -> clients.remove(client));
+          clients.add(client);
+          client.sendEvent("snapshot", last);
+        });
+  }
+
+  public void start() {
+    ticker.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    try {
+      last = JSON.writeValueAsString(snapshot());
+      for (SseClient client : clients) {
+        if (client.terminated()) {
+          clients.remove(client);
+        } else {
+          client.sendEvent("snapshot", last);
+        }
+      }
+    } catch (JsonProcessingException | RuntimeException e) {
+      log.warn("Dashboard snapshot failed: {}", e.getMessage());
+    }
+  }
+
+  /** The newest lineage as the page draws it. */
+  Map<String, Object> snapshot() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    long now = System.currentTimeMillis();
+    s.put("time", Instant.ofEpochMilli(now).toString());
+    PipelineRates.Rates r = rates.look();
+    Map<String, Object> point = new LinkedHashMap<>();
+    point.put("t", now / 1000.0);
+    point.put("stepsPerSecond", r.stepsPerSecond());
+    point.put("latentsPerSecond", r.latentsPerSecond());
+    rateHistory.add(point);
+    if (rateHistory.size() > POINTS) {
+      rateHistory.remove(0);
+    }
+    s.put("rates", List.copyOf(rateHistory));
+    Optional<CheckpointEntry> newest =
+        registry.lineages().stream().max(Comparator.comparing(CheckpointEntry::createdTime));
+    if (newest.isEmpty()) {
+      s.put("lineage", null);
+      return s;
+    }
+    CheckpointEntry latest = newest.get();
+    s.put("lineage", latest.lineage());
+    s.put("latestVersion", latest.version());
+    s.put("checkpointAgeSeconds", (now - latest.createdTime().toEpochMilli()) / 1000.0);
+    List<CheckpointEntry> versions =
+        registry
+            .versions(latest.lineage(), Optional.empty(), Optional.empty(), Optional.empty())
+            .orElse(List.of());
+    List<Map<String, Object>> checkpoints = new ArrayList<>();
+    for (CheckpointEntry e :
+        versions.subList(Math.max(0, versions.size() - POINTS), versions.size())) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("version", e.version());
+      c.put("trainLoss", finite(e.trainLoss()));
+      c.put("heldOutLoss", e.heldOutLoss().map(Dashboard::finite).orElse(null));
+      c.put("corrupt", e.corrupt());
+      checkpoints.add(c);
+    }
+    s.put("checkpoints", checkpoints);
+    List<EvaluationReport> reports = registry.evaluations(latest.lineage());
+    List<Map<String, Object>> evaluations = new ArrayList<>();
+    int first = Math.max(0, reports.size() - POINTS);
+    for (int i = first; i < reports.size(); i++) {
+      EvaluationReport report = reports.get(i);
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("index", i);
+      e.put("checkpointVersion", report.getCheckpointVersion());
+      e.put("generation", report.getGeneration());
+      e.put("bestReturn", finite(report.getBestReturn()));
+      e.put("meanReturn", finite(report.getMeanReturn()));
+      e.put("realReturn", report.getRealReturn() == null ? null : finite(report.getRealReturn()));
+      e.put("controllerVersion", report.getControllerVersion());
+      evaluations.add(e);
+    }
+    s.put("evaluations", evaluations);
+    if (!reports.isEmpty()) {
+      EvaluationReport newestReport = reports.get(reports.size() - 1);
+      s.put("evaluatorStaleness", latest.version() - newestReport.getCheckpointVersion());
+      s.put("evaluatedVersion", newestReport.getCheckpointVersion());
+    }
+    return s;
+  }
+
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    clients.forEach(SseClient::close);
+    rates.close();
+  }
+}
