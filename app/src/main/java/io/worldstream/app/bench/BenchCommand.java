@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       BenchModels.class,
       BenchEncode.class,
       BenchTrain.class,
-      BenchEvaluate.class
+      BenchEvaluate.class,
+      BenchServe.class
     })
 public final class BenchCommand {}
