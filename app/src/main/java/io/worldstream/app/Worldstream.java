@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       EvaluateCommand.class,
       ServeCommand.class,
+      DreamCommand.class,
       io.worldstream.app.checkpoints.CheckpointsCommand.class,
       io.worldstream.app.vae.VaeCommand.class,
       io.worldstream.app.bench.BenchCommand.class,

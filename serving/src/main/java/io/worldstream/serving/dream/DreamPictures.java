@@ -32,16 +32,42 @@ final class DreamPictures {
   static byte[] gif(float[][][] frames, int delayMillis) {
     int rollouts = frames.length;
     int steps = frames[0].length;
+    java.util.List<BufferedImage> images = new java.util.ArrayList<>();
+    for (int t = 0; t < steps; t++) {
+      BufferedImage image = canvas(rollouts * SIDE + (rollouts - 1) * GAP, SIDE);
+      for (int r = 0; r < rollouts; r++) {
+        draw(image, frames[r][t], r * (SIDE + GAP), 0);
+      }
+      images.add(image);
+    }
+    return animated(images, delayMillis);
+  }
+
+  /** Real observations (HWC bytes) as an animated GIF at twice their size. */
+  static byte[] gif(java.util.List<io.worldstream.envs.Pixels> observations, int delayMillis) {
+    java.util.List<BufferedImage> images = new java.util.ArrayList<>();
+    for (io.worldstream.envs.Pixels p : observations) {
+      BufferedImage image = canvas(p.width() * SCALE, p.height() * SCALE);
+      for (int y = 0; y < p.height() * SCALE; y++) {
+        for (int x = 0; x < p.width() * SCALE; x++) {
+          int py = y / SCALE;
+          int px = x / SCALE;
+          image.setRGB(x, y, (p.get(py, px, 0) << 16) | (p.get(py, px, 1) << 8) | p.get(py, px, 2));
+        }
+      }
+      images.add(image);
+    }
+    return animated(images, delayMillis);
+  }
+
+  private static byte[] animated(java.util.List<BufferedImage> images, int delayMillis) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (var out = ImageIO.createImageOutputStream(bytes)) {
       writer.setOutput(out);
       writer.prepareWriteSequence(null);
-      for (int t = 0; t < steps; t++) {
-        BufferedImage image = canvas(rollouts * SIDE + (rollouts - 1) * GAP, SIDE);
-        for (int r = 0; r < rollouts; r++) {
-          draw(image, frames[r][t], r * (SIDE + GAP), 0);
-        }
+      for (int t = 0; t < images.size(); t++) {
+        BufferedImage image = images.get(t);
         IIOMetadata metadata =
             writer.getDefaultImageMetadata(
                 ImageTypeSpecifier.createFromRenderedImage(image), writer.getDefaultWriteParam());
@@ -50,7 +76,7 @@ final class DreamPictures {
       }
       writer.endWriteSequence();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the dream's GIF", e);
+      throw new UncheckedIOException("Cannot write an animated GIF", e);
     } finally {
       writer.dispose();
     }

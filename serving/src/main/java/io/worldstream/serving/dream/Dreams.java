@@ -2,7 +2,13 @@ package io.worldstream.serving.dream;
 
 import io.worldstream.envs.Action;
 import io.worldstream.envs.ActionSpec;
+import io.worldstream.envs.Environment;
+import io.worldstream.envs.Environments;
+import io.worldstream.envs.Pixels;
+import io.worldstream.envs.Step;
+import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.envs.policy.BrownianPolicy;
+import io.worldstream.envs.policy.LinearController;
 import io.worldstream.envs.policy.Policy;
 import io.worldstream.envs.policy.RandomPolicy;
 import io.worldstream.models.ModelVersion;
@@ -12,6 +18,7 @@ import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeDecoder;
+import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.serving.evaluator.Controllers;
 import io.worldstream.serving.evaluator.DreamInputs;
@@ -90,6 +97,7 @@ public final class Dreams implements AutoCloseable {
         }
       };
   private VaeDecoder decoder;
+  private VaeEncoder encoder;
 
   public Dreams(CheckpointRegistry registry, DreamInputs inputs, int threads, int concurrent) {
     this.registry = registry;
@@ -112,27 +120,8 @@ public final class Dreams implements AutoCloseable {
 
   private Result dream(DreamRequest request) {
     long started = System.nanoTime();
-    String lineage =
-        request
-            .lineage()
-            .or(
-                () ->
-                    registry.lineages().stream()
-                        .max(Comparator.comparing(CheckpointEntry::createdTime))
-                        .map(CheckpointEntry::lineage))
-            .orElseThrow(() -> new Refused(Refused.Kind.NOT_FOUND, "no checkpoint published yet"));
-    CheckpointEntry checkpoint =
-        request
-            .version()
-            .map(v -> registry.details(lineage, v).map(CheckpointRegistry.Details::checkpoint))
-            .orElseGet(() -> registry.latest(lineage))
-            .orElseThrow(
-                () ->
-                    new Refused(
-                        Refused.Kind.NOT_FOUND,
-                        request.version().isPresent()
-                            ? "no checkpoint v" + request.version().get() + " of '" + lineage + "'"
-                            : "no lineage '" + lineage + "'"));
+    CheckpointEntry checkpoint = checkpoint(request.lineage(), request.version());
+    String lineage = checkpoint.lineage();
     LatentPool starts =
         inputs
             .starts(checkpoint.vaeVersion())
@@ -143,29 +132,9 @@ public final class Dreams implements AutoCloseable {
                         "no episode starts encoded by VAE "
                             + ModelVersion.shortForm(checkpoint.vaeVersion())
                             + " on wm.latents yet, to start dreams from"));
-    float[] parameters = null;
-    Optional<Long> controllerVersion = Optional.empty();
-    switch (request.controller()) {
-      case BEST -> {
-        ControllerUpdate best =
-            registry
-                .details(lineage, checkpoint.version())
-                .flatMap(CheckpointRegistry.Details::bestController)
-                .orElseThrow(
-                    () ->
-                        new Refused(
-                            Refused.Kind.CONFLICT,
-                            "no controller has been found on v"
-                                + checkpoint.version()
-                                + " of "
-                                + lineage
-                                + " yet; ask for \"random\", \"brownian\" or \"parameters\""));
-        parameters = Controllers.toFloats(Controllers.parameters(best));
-        controllerVersion = Optional.of(best.getVersion());
-      }
-      case PARAMETERS -> parameters = Controllers.toFloats(request.parameters().orElseThrow());
-      default -> {}
-    }
+    Optional<ControllerUpdate> best = best(request.controller(), checkpoint);
+    float[] parameters = parameters(request.controller(), request.parameters(), best);
+    Optional<Long> controllerVersion = best.map(ControllerUpdate::getVersion);
     MdnRnnStep model = model(checkpoint);
     int n = request.rollouts();
     int pictured = request.frames() ? Math.min(DreamRequest.FRAME_ROLLOUTS, n) : 0;
@@ -174,11 +143,7 @@ public final class Dreams implements AutoCloseable {
     }
     Policy[] policies = new Policy[n];
     for (int d = 0; d < n && parameters == null; d++) {
-      long seed = request.seed() * 1_000_003L + d;
-      policies[d] =
-          request.controller() == DreamRequest.Controller.RANDOM
-              ? new RandomPolicy(CAR_RACING_ACTIONS, seed)
-              : new BrownianPolicy(CAR_RACING_ACTIONS, seed);
+      policies[d] = policy(request.controller(), request.seed() * 1_000_003L + d);
     }
     DreamEnvironment dreams =
         new DreamEnvironment(model, starts, n, request.temperature(), 0.5, request.seed());
@@ -227,6 +192,182 @@ public final class Dreams implements AutoCloseable {
         steps,
         (System.nanoTime() - started) / 1_000_000,
         frames);
+  }
+
+  /**
+   * The asked-for checkpoint: a lineage (or the newest checkpoint's) and a version (or its newest).
+   */
+  private CheckpointEntry checkpoint(Optional<String> asked, Optional<Long> version) {
+    String lineage =
+        asked
+            .or(
+                () ->
+                    registry.lineages().stream()
+                        .max(Comparator.comparing(CheckpointEntry::createdTime))
+                        .map(CheckpointEntry::lineage))
+            .orElseThrow(() -> new Refused(Refused.Kind.NOT_FOUND, "no checkpoint published yet"));
+    return version
+        .map(v -> registry.details(lineage, v).map(CheckpointRegistry.Details::checkpoint))
+        .orElseGet(() -> registry.latest(lineage))
+        .orElseThrow(
+            () ->
+                new Refused(
+                    Refused.Kind.NOT_FOUND,
+                    version.isPresent()
+                        ? "no checkpoint v" + version.get() + " of '" + lineage + "'"
+                        : "no lineage '" + lineage + "'"));
+  }
+
+  /** The best controller found on the checkpoint, when that is the one asked for. */
+  private Optional<ControllerUpdate> best(
+      DreamRequest.Controller controller, CheckpointEntry checkpoint) {
+    if (controller != DreamRequest.Controller.BEST) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        registry
+            .details(checkpoint.lineage(), checkpoint.version())
+            .flatMap(CheckpointRegistry.Details::bestController)
+            .orElseThrow(
+                () ->
+                    new Refused(
+                        Refused.Kind.CONFLICT,
+                        "no controller has been found on v"
+                            + checkpoint.version()
+                            + " of "
+                            + checkpoint.lineage()
+                            + " yet; ask for \"random\", \"brownian\" or \"parameters\"")));
+  }
+
+  /** The linear controller's parameters, or null for the random and brownian policies. */
+  private static float[] parameters(
+      DreamRequest.Controller controller,
+      Optional<double[]> given,
+      Optional<ControllerUpdate> best) {
+    if (best.isPresent()) {
+      return Controllers.toFloats(Controllers.parameters(best.get()));
+    }
+    if (controller == DreamRequest.Controller.PARAMETERS) {
+      return Controllers.toFloats(given.orElseThrow());
+    }
+    return null;
+  }
+
+  private static Policy policy(DreamRequest.Controller controller, long seed) {
+    return controller == DreamRequest.Controller.RANDOM
+        ? new RandomPolicy(CAR_RACING_ACTIONS, seed)
+        : new BrownianPolicy(CAR_RACING_ACTIONS, seed);
+  }
+
+  /** A real CarRacing episode driven by the asked-for controller, pictured every few steps. */
+  public Episode episode(EpisodeRequest request) {
+    if (!slots.tryAcquire()) {
+      throw new Refused(
+          Refused.Kind.BUSY, "too many dreams and episodes running at once; try again in a moment");
+    }
+    try {
+      return realEpisode(request);
+    } finally {
+      slots.release();
+    }
+  }
+
+  /**
+   * @param frames an animated GIF of every {@code every}-th observation
+   */
+  public record Episode(
+      CheckpointEntry checkpoint,
+      String controller,
+      Optional<Long> controllerVersion,
+      double totalReward,
+      int steps,
+      boolean terminated,
+      long wallMillis,
+      byte[] frames) {}
+
+  private Episode realEpisode(EpisodeRequest request) {
+    long started = System.nanoTime();
+    CheckpointEntry checkpoint = checkpoint(request.lineage(), request.version());
+    Optional<ControllerUpdate> best = best(request.controller(), checkpoint);
+    float[] parameters = parameters(request.controller(), request.parameters(), best);
+    LinearController controller = null;
+    MdnRnnStep model = null;
+    VaeEncoder vae = null;
+    Policy policy = null;
+    if (parameters != null) {
+      double[] asDoubles = new double[parameters.length];
+      for (int i = 0; i < asDoubles.length; i++) {
+        asDoubles[i] = parameters[i];
+      }
+      controller = Controllers.controller(asDoubles);
+      model = model(checkpoint);
+      vae = encoder(checkpoint);
+    } else {
+      policy = policy(request.controller(), request.seed());
+    }
+    float[] h = new float[MdnSpec.HIDDEN];
+    float[] c = new float[MdnSpec.HIDDEN];
+    float[] features = new float[DreamEnvironment.FEATURES];
+    java.util.List<Pixels> frames = new java.util.ArrayList<>();
+    double total = 0;
+    int steps = 0;
+    boolean terminated = false;
+    try (Environment env = Environments.make(CarRacing.ID, true, false)) {
+      Pixels observation = env.reset(request.seed()).observation();
+      for (int t = 0; t < request.steps(); t++) {
+        if (t % request.every() == 0) {
+          frames.add(observation);
+        }
+        Action action;
+        if (controller != null) {
+          float[] z = vae.encodeObservations(java.util.List.of(observation.data())).mu();
+          System.arraycopy(z, 0, features, 0, MdnSpec.LATENT);
+          System.arraycopy(h, 0, features, MdnSpec.LATENT, MdnSpec.HIDDEN);
+          Action.Continuous a = controller.carRacingAction(features);
+          float[] values = {(float) a.get(0), (float) a.get(1), (float) a.get(2)};
+          MdnRnnStep.Output out = model.step(z, values, h, c, 1);
+          h = out.h();
+          c = out.c();
+          action = a;
+        } else {
+          action = policy.act(observation);
+        }
+        Step step = env.step(action);
+        total += step.reward();
+        steps++;
+        observation = step.observation();
+        if (step.done()) {
+          terminated = step.terminated();
+          frames.add(observation);
+          break;
+        }
+      }
+    }
+    return new Episode(
+        checkpoint,
+        request.controller().name().toLowerCase(java.util.Locale.ROOT),
+        best.map(ControllerUpdate::getVersion),
+        total,
+        steps,
+        terminated,
+        (System.nanoTime() - started) / 1_000_000,
+        DreamPictures.gif(frames, 20 * request.every()));
+  }
+
+  private synchronized VaeEncoder encoder(CheckpointEntry checkpoint) {
+    String vae = ModelVersion.of(DefaultVae.encoder());
+    if (!vae.equals(checkpoint.vaeVersion())) {
+      throw new Refused(
+          Refused.Kind.CONFLICT,
+          "the controller reads latents of VAE "
+              + ModelVersion.shortForm(checkpoint.vaeVersion())
+              + "; this server has the default VAE, "
+              + ModelVersion.shortForm(vae));
+    }
+    if (encoder == null) {
+      encoder = VaeEncoder.load(DefaultVae.encoder(), threads);
+    }
+    return encoder;
   }
 
   private static void keep(float[][] latents, float[] features, int t) {
@@ -292,6 +433,9 @@ public final class Dreams implements AutoCloseable {
     models.clear();
     if (decoder != null) {
       decoder.close();
+    }
+    if (encoder != null) {
+      encoder.close();
     }
   }
 }

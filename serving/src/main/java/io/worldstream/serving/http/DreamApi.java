@@ -11,14 +11,16 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.worldstream.serving.dream.DreamRequest;
 import io.worldstream.serving.dream.Dreams;
+import io.worldstream.serving.dream.EpisodeRequest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code POST /api/dreams}: runs a dream on demand (docs/API.md). A body that is not JSON, or a
- * field that is wrong, gets a 400 naming it before anything reaches a model.
+ * {@code POST /api/dreams} runs a dream on demand, {@code POST /api/episodes} a real episode
+ * (docs/API.md). A body that is not JSON, or a field that is wrong, gets a 400 naming it before
+ * anything reaches a model.
  */
 public final class DreamApi {
 
@@ -32,17 +34,56 @@ public final class DreamApi {
 
   public void register(JavalinConfig config) {
     config.routes.post("/api/dreams", this::dream);
+    config.routes.post("/api/episodes", this::episode);
   }
 
-  private void dream(Context ctx) {
-    JsonNode body;
+  private void episode(Context ctx) {
+    EpisodeRequest request;
     try {
-      body = JSON.readTree(ctx.bodyAsBytes());
+      request = EpisodeRequest.parse(body(ctx));
+    } catch (DreamRequest.Invalid e) {
+      throw new BadRequestResponse(e.getMessage());
+    }
+    Dreams.Episode episode;
+    try {
+      episode = dreams.episode(request);
+    } catch (Dreams.Refused e) {
+      throw http(e);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("lineage", episode.checkpoint().lineage());
+    m.put("version", episode.checkpoint().version());
+    m.put("controller", episode.controller());
+    m.put("controllerVersion", episode.controllerVersion().orElse(null));
+    m.put("seed", request.seed());
+    m.put("steps", episode.steps());
+    m.put("terminated", episode.terminated());
+    m.put("totalReward", episode.totalReward());
+    m.put("wallMillis", episode.wallMillis());
+    m.put("gif", "data:image/gif;base64," + Base64.getEncoder().encodeToString(episode.frames()));
+    ctx.json(m);
+  }
+
+  private static JsonNode body(Context ctx) {
+    try {
+      return JSON.readTree(ctx.bodyAsBytes());
     } catch (JsonProcessingException e) {
       throw new BadRequestResponse("the body is not JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
       throw new BadRequestResponse("the body could not be read: " + e.getMessage());
     }
+  }
+
+  private static HttpResponseException http(Dreams.Refused e) {
+    return switch (e.kind()) {
+      case NOT_FOUND -> new NotFoundResponse(e.getMessage());
+      case CONFLICT -> new ConflictResponse(e.getMessage());
+      case BUSY -> new HttpResponseException(429, e.getMessage(), Map.of());
+    };
+  }
+
+  private void dream(Context ctx) {
+    JsonNode body = body(ctx);
     DreamRequest request;
     try {
       request = DreamRequest.parse(body);
@@ -53,11 +94,7 @@ public final class DreamApi {
     try {
       result = dreams.run(request);
     } catch (Dreams.Refused e) {
-      throw switch (e.kind()) {
-        case NOT_FOUND -> new NotFoundResponse(e.getMessage());
-        case CONFLICT -> new ConflictResponse(e.getMessage());
-        case BUSY -> new HttpResponseException(429, e.getMessage(), Map.of());
-      };
+      throw http(e);
     }
     ctx.json(json(request, result));
   }

@@ -94,6 +94,19 @@ function dream(lineage, version, haveController) {
         " over " + body.rollouts + " rollouts of " + body.horizon + " steps");
     })
     .catch(e => text("dream-note", "dream failed: " + e));
+  const episode = {
+    lineage: lineage, version: version, controller: haveController ? "best" : "brownian",
+    seed: 1, steps: 300, every: 3,
+  };
+  fetch("/api/episodes", { method: "POST", body: JSON.stringify(episode) })
+    .then(r => r.json().then(body => ({ ok: r.ok, body: body })))
+    .then(({ ok, body }) => {
+      if (!ok) { text("episode-note", body.error); return; }
+      document.getElementById("episode").src = body.gif;
+      text("episode-note", "real CarRacing, track seed " + body.seed + ": reward " +
+        fmt(body.totalReward, 1) + " in " + body.steps + " steps" + (body.terminated ? " (ended)" : ""));
+    })
+    .catch(e => text("episode-note", "episode failed: " + e));
 }
 
 const events = new EventSource("/api/events");

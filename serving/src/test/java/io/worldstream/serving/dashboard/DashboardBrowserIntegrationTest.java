@@ -146,7 +146,7 @@ class DashboardBrowserIntegrationTest {
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
-        "--window-size=1300,1000");
+        "--window-size=1300,1250");
     browser =
         new ChromeDriver(
             new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build(), options);
@@ -194,6 +194,13 @@ class DashboardBrowserIntegrationTest {
     assertThat(browser.findElement(By.id("dream")).getAttribute("src"))
         .startsWith("data:image/gif;base64,");
     assertThat(text("dream-note")).contains("best controller v12");
+    wait.until(
+        b ->
+            (Long)
+                    ((JavascriptExecutor) b)
+                        .executeScript("return document.getElementById('episode').naturalWidth")
+                > 0);
+    assertThat(text("episode-note")).contains("real CarRacing, track seed 1");
 
     Path screenshot = Path.of("target", "dashboard.png");
     Files.createDirectories(screenshot.getParent());

@@ -206,6 +206,23 @@ class DreamApiIntegrationTest {
   }
 
   @Test
+  void drivesARealEpisodeWithTheSameControllerAndPicturesIt() throws Exception {
+    JsonNode best = post("/api/episodes", "{\"seed\": 1, \"steps\": 40, \"every\": 4}", 200);
+    assertThat(best.get("controller").asText()).isEqualTo("best");
+    assertThat(best.get("controllerVersion").asLong()).isEqualTo(5);
+    assertThat(best.get("steps").asInt()).isEqualTo(40);
+    BufferedImage gif = image(best.get("gif").asText(), "data:image/gif;base64,");
+    assertThat(gif.getWidth()).isEqualTo(192);
+    JsonNode again = post("/api/episodes", "{\"seed\": 1, \"steps\": 40, \"every\": 4}", 200);
+    assertThat(again.get("totalReward")).isEqualTo(best.get("totalReward"));
+    JsonNode random =
+        post("/api/episodes", "{\"controller\": \"random\", \"seed\": 2, \"steps\": 20}", 200);
+    assertThat(random.get("controllerVersion").isNull()).isTrue();
+    assertThat(error("/api/episodes", "{\"steps\": 0}", 400)).contains("steps");
+    assertThat(error("/api/episodes", "{\"rollouts\": 2}", 400)).contains("unknown field");
+  }
+
+  @Test
   void badRequestsGetA4xxNamingTheField() throws Exception {
     assertThat(error("{not json", 400)).contains("not JSON");
     assertThat(error("[1, 2]", 400)).contains("JSON object");
@@ -233,15 +250,23 @@ class DreamApiIntegrationTest {
   }
 
   private String error(String body, int status) throws Exception {
-    JsonNode answer = post(body, status);
+    return error("/api/dreams", body, status);
+  }
+
+  private String error(String path, String body, int status) throws Exception {
+    JsonNode answer = post(path, body, status);
     assertThat(answer.get("status").asInt()).isEqualTo(status);
     return answer.get("error").asText();
   }
 
   private JsonNode post(String body, int status) throws Exception {
+    return post("/api/dreams", body, status);
+  }
+
+  private JsonNode post(String path, String body, int status) throws Exception {
     HttpResponse<byte[]> response =
         http.send(
-            HttpRequest.newBuilder(URI.create(serving.url() + "/api/dreams"))
+            HttpRequest.newBuilder(URI.create(serving.url() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
