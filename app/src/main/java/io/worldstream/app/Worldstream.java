@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       EncodeCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
+      UpCommand.class,
       ServeCommand.class,
       DreamCommand.class,
       io.worldstream.app.checkpoints.CheckpointsCommand.class,

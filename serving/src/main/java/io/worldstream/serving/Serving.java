@@ -109,6 +109,11 @@ public final class Serving implements Service {
     return "http://" + settings.host() + ":" + http.port();
   }
 
+  /** The pipeline in one line (see {@link Dashboard#statusLine}). */
+  public String statusLine() {
+    return dashboard == null ? "starting" : dashboard.statusLine();
+  }
+
   public CheckpointRegistry registry() {
     return registry;
   }

@@ -49,6 +49,7 @@ public final class Dashboard implements AutoCloseable {
             return thread;
           });
   private volatile String last = "{}";
+  private volatile Map<String, Object> lastSnapshot = Map.of();
 
   public Dashboard(
       CheckpointRegistry registry, Map<String, Object> clientConfig, Duration interval) {
@@ -81,7 +82,9 @@ public final class Dashboard implements AutoCloseable {
 
   private void tick() {
     try {
-      last = JSON.writeValueAsString(snapshot());
+      Map<String, Object> snapshot = snapshot();
+      lastSnapshot = snapshot;
+      last = JSON.writeValueAsString(snapshot);
       for (SseClient client : clients) {
         if (client.terminated()) {
           clients.remove(client);
@@ -156,6 +159,64 @@ public final class Dashboard implements AutoCloseable {
       s.put("evaluatedVersion", newestReport.getCheckpointVersion());
     }
     return s;
+  }
+
+  /**
+   * The pipeline in one line, from the latest snapshot: env steps/s, latents/s, the newest
+   * checkpoint with its age and losses, the evaluator's best dream and real returns.
+   */
+  @SuppressWarnings("unchecked")
+  public String statusLine() {
+    Map<String, Object> s = lastSnapshot;
+    List<Map<String, Object>> rates =
+        (List<Map<String, Object>>) s.getOrDefault("rates", List.of());
+    StringBuilder line = new StringBuilder();
+    if (!rates.isEmpty()) {
+      Map<String, Object> r = rates.get(rates.size() - 1);
+      line.append(
+          String.format(
+              "%.0f steps/s, %.0f latents/s",
+              (Double) r.get("stepsPerSecond"), (Double) r.get("latentsPerSecond")));
+    }
+    if (s.get("lineage") == null) {
+      return line.append(", no checkpoint yet").toString();
+    }
+    List<Map<String, Object>> checkpoints =
+        (List<Map<String, Object>>) s.getOrDefault("checkpoints", List.of());
+    Map<String, Object> newest =
+        checkpoints.isEmpty() ? Map.of() : checkpoints.get(checkpoints.size() - 1);
+    line.append(
+        String.format(
+            ", %s v%s %.0f s old, loss %s (held-out %s)",
+            s.get("lineage"),
+            s.get("latestVersion"),
+            (Double) s.get("checkpointAgeSeconds"),
+            format(newest.get("trainLoss")),
+            format(newest.get("heldOutLoss"))));
+    List<Map<String, Object>> evaluations =
+        (List<Map<String, Object>>) s.getOrDefault("evaluations", List.of());
+    if (evaluations.isEmpty()) {
+      return line.append(", no controller search yet").toString();
+    }
+    Map<String, Object> e = evaluations.get(evaluations.size() - 1);
+    Object real = null;
+    for (Map<String, Object> report : evaluations) {
+      if (report.get("realReturn") != null) {
+        real = report.get("realReturn");
+      }
+    }
+    return line.append(
+            String.format(
+                ", dream best %s (v%s gen %s), real %s",
+                format(e.get("bestReturn")),
+                e.get("checkpointVersion"),
+                e.get("generation"),
+                format(real)))
+        .toString();
+  }
+
+  private static String format(Object value) {
+    return value instanceof Number n ? String.format("%.3g", n.doubleValue()) : "-";
   }
 
   private static Double finite(double value) {

@@ -1,0 +1,218 @@
+package io.worldstream.app;
+
+import io.worldstream.broker.BrokerService;
+import io.worldstream.encode.Encoder;
+import io.worldstream.encode.EncoderSettings;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.producers.ExperienceWorker;
+import io.worldstream.producers.WorkerSettings;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.service.Service;
+import io.worldstream.serving.Serving;
+import io.worldstream.serving.ServingSettings;
+import io.worldstream.serving.evaluator.Evaluator;
+import io.worldstream.serving.evaluator.EvaluatorSettings;
+import io.worldstream.train.learner.Learner;
+import io.worldstream.train.learner.TrainSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code worldstream up}: the whole loop in one process, composed from the same services as the
+ * separate commands, with their defaults: broker, encoder, learner, serving with the evaluator, and
+ * workers acting with the newest controller (brownian until there is one).
+ */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole loop embedded, in this process: the Kafka broker, the encoder, the Flink",
+      "learner, serving (registry, dream API, dashboard) with the controller evaluator, and",
+      "CarRacing workers that act with the newest controller. Everything is kept under",
+      "--data-dir; run it again to resume. Ctrl-C stops the workers first and the broker last.",
+      "Each part is also a command of its own (broker, encode, train, serve, worker) for",
+      "running them on separate machines."
+    })
+public final class UpCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin DataDirOption data;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "9092",
+      description = "The embedded broker's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description = "The dashboard's and API's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(
+      names = "--envs",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "CarRacing environments stepping, one thread each (default: ${DEFAULT-VALUE}).")
+  int envs;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "P",
+      defaultValue = "controller",
+      description =
+          "The workers' policy: controller (the newest found, brownian until then), brownian or"
+              + " random (default: ${DEFAULT-VALUE}).")
+  String policy;
+
+  @Option(
+      names = "--population",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "CMA-ES candidates per generation (default: ${DEFAULT-VALUE}).")
+  int population;
+
+  @Option(
+      names = "--rollouts",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Dream rollouts per candidate (default: ${DEFAULT-VALUE}).")
+  int rollouts;
+
+  @Option(
+      names = "--status-interval",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often the status line prints (default: ${DEFAULT-VALUE}).")
+  Duration statusInterval;
+
+  @Override
+  public Integer call() {
+    Consumer<String> say = Commands.console(spec);
+    List<Service> services =
+        Commands.create(
+            () -> {
+              KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + port);
+              String lineage = Learner.lineage(ModelVersion.of(DefaultVae.encoder()));
+              WorkerSettings defaults = WorkerSettings.defaults();
+              WorkerSettings workers =
+                  new WorkerSettings(
+                      defaults.env(),
+                      envs,
+                      WorkerSettings.Policy.named(policy),
+                      OptionalLong.empty(),
+                      OptionalDouble.empty(),
+                      defaults.maxEpisodeSteps(),
+                      OptionalLong.empty(),
+                      defaults.workerId(),
+                      lineage,
+                      Duration.ofSeconds(30));
+              EvaluatorSettings evaluator =
+                  EvaluatorSettings.defaults()
+                      .withSearch(population, rollouts, EvaluatorSettings.defaults().horizon());
+              ServingSettings serving = ServingSettings.defaults();
+              Serving server =
+                  new Serving(
+                      kafka,
+                      new ServingSettings(
+                          serving.host(),
+                          httpPort,
+                          serving.modelsKept(),
+                          serving.dreamsAtOnce(),
+                          serving.threads(),
+                          serving.dashboardInterval()),
+                      say);
+              return List.of(
+                  new BrokerService(new BrokerService.Settings(data.dataDir(), port, true), say),
+                  Encoder.create(
+                      kafka,
+                      EncoderSettings.defaults(EncoderSettings.stateDirUnder(data.dataDir())),
+                      say),
+                  new io.worldstream.train.learner.LearnerService(
+                      kafka, TrainSettings.defaults(data.dataDir()), say),
+                  server,
+                  new Evaluator(kafka, evaluator, say),
+                  new StatusLine(server, statusInterval, say),
+                  new ExperienceWorker(workers, kafka, say));
+            });
+    return Commands.run(spec, services.toArray(Service[]::new));
+  }
+
+  /** Prints the dashboard's address once and the pipeline's status line every few seconds. */
+  static final class StatusLine implements Service {
+    private final Serving serving;
+    private final Duration interval;
+    private final Consumer<String> say;
+    private ScheduledExecutorService ticker;
+
+    StatusLine(Serving serving, Duration interval, Consumer<String> say) {
+      this.serving = serving;
+      this.interval = interval;
+      this.say = say;
+    }
+
+    @Override
+    public String name() {
+      return "status";
+    }
+
+    @Override
+    public void start() {
+      say.accept("Dashboard: " + serving.url() + "/");
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "status");
+                thread.setDaemon(true);
+                return thread;
+              });
+      ticker.scheduleAtFixedRate(
+          () -> say.accept("up: " + serving.statusLine()),
+          interval.toMillis(),
+          interval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean isReady() {
+      return ticker != null;
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+      return Optional.empty();
+    }
+
+    @Override
+    public void stop(Duration timeout) {
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
+    }
+
+    @Override
+    public Map<String, ?> configuration() {
+      return Map.of("interval", interval.toString());
+    }
+  }
+}
