@@ -23,6 +23,8 @@ final class PipelineRates implements AutoCloseable {
   private long lastSteps = -1;
   private long lastLatents = -1;
   private long lastNanos;
+  private List<TopicPartition> experience;
+  private List<TopicPartition> latentPartitions;
 
   PipelineRates(Map<String, Object> clientConfig) {
     Map<String, Object> config = new HashMap<>(clientConfig);
@@ -34,8 +36,16 @@ final class PipelineRates implements AutoCloseable {
   }
 
   Rates look() {
-    long steps = end(Topics.EXPERIENCE.name());
-    long latents = end(Topics.LATENTS.name());
+    if (experience == null) {
+      experience = partitions(Topics.EXPERIENCE.name());
+      latentPartitions = partitions(Topics.LATENTS.name());
+      List<TopicPartition> all = new java.util.ArrayList<>(experience);
+      all.addAll(latentPartitions);
+      // Assigned (never polled), so the consumer keeps no stale offsets to warn about.
+      consumer.assign(all);
+    }
+    long steps = end(experience);
+    long latents = end(latentPartitions);
     long now = System.nanoTime();
     Rates rates = new Rates(0, 0);
     if (lastSteps >= 0) {
@@ -48,13 +58,14 @@ final class PipelineRates implements AutoCloseable {
     return rates;
   }
 
-  private long end(String topic) {
+  private List<TopicPartition> partitions(String topic) {
     var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-    if (infos == null) {
-      return 0;
-    }
-    List<TopicPartition> partitions =
-        infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    return infos == null
+        ? List.of()
+        : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  private long end(List<TopicPartition> partitions) {
     return consumer.endOffsets(partitions, Duration.ofSeconds(5)).values().stream()
         .mapToLong(Long::longValue)
         .sum();
