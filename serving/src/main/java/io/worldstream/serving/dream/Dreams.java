@@ -218,7 +218,10 @@ public final class Dreams implements AutoCloseable {
                         : "no lineage '" + lineage + "'"));
   }
 
-  /** The best controller found on the checkpoint, when that is the one asked for. */
+  /**
+   * When the best controller is asked for: the best found on this checkpoint, or else the newest of
+   * its lineage (found on an earlier checkpoint; the search on this one has not published yet).
+   */
   private Optional<ControllerUpdate> best(
       DreamRequest.Controller controller, CheckpointEntry checkpoint) {
     if (controller != DreamRequest.Controller.BEST) {
@@ -228,13 +231,12 @@ public final class Dreams implements AutoCloseable {
         registry
             .details(checkpoint.lineage(), checkpoint.version())
             .flatMap(CheckpointRegistry.Details::bestController)
+            .or(() -> registry.newestController(checkpoint.lineage()))
             .orElseThrow(
                 () ->
                     new Refused(
                         Refused.Kind.CONFLICT,
-                        "no controller has been found on v"
-                            + checkpoint.version()
-                            + " of "
+                        "no controller has been found for "
                             + checkpoint.lineage()
                             + " yet; ask for \"random\", \"brownian\" or \"parameters\"")));
   }

@@ -160,6 +160,12 @@ public final class CheckpointRegistry implements AutoCloseable {
     return Optional.of(new Details(entry, reports, best));
   }
 
+  /** The newest controller published for a lineage, on whichever checkpoint it was found. */
+  public synchronized Optional<ControllerUpdate> newestController(String lineage) {
+    return controllers.getOrDefault(lineage, new TreeMap<>()).values().stream()
+        .max(java.util.Comparator.comparingLong(ControllerUpdate::getVersion));
+  }
+
   /** Every evaluation report of a lineage, in the order they were published. */
   public synchronized List<EvaluationReport> evaluations(String lineage) {
     List<EvaluationReport> all = new ArrayList<>();

@@ -1,0 +1,207 @@
+package io.worldstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.Topic;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code worldstream up} end to end, as a user runs it: a child JVM with the whole loop, checked
+ * through Kafka and HTTP; stopped with SIGTERM (Ctrl-C's signal for a background process) and
+ * started again on the same data directory.
+ */
+class UpIntegrationTest {
+
+  @TempDir Path dataDir;
+  private Process up;
+  private Path log;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (up != null && up.isAlive()) {
+      up.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void runsTheLoopAndResumesWhereItStopped() throws Exception {
+    int port = freePort();
+    int httpPort = freePort();
+    KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + port);
+
+    start(port, httpPort, "first");
+    await(() -> read(kafka, Topics.CHECKPOINTS).size() >= 2, "two checkpoints");
+    await(() -> !read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
+    List<Checkpoint> checkpoints = read(kafka, Topics.CHECKPOINTS);
+    assertThat(checkpoints).extracting(Checkpoint::getVersion).startsWith(1L, 2L);
+    assertThat(read(kafka, Topics.CONTROLLERS)).isNotEmpty();
+    EvaluationReport report = read(kafka, Topics.EVALUATIONS).get(0);
+    assertThat(report.getPopulationSize()).isEqualTo(8);
+    HttpResponse<String> dream =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/dreams"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"rollouts\": 2, \"horizon\": 20}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(dream.statusCode()).as(dream.body()).isEqualTo(200);
+    assertThat(Files.readString(log)).contains("Dashboard: http://127.0.0.1:" + httpPort + "/");
+    // Steps published so far: all of them the first run's. (The broker lives in `up`: read now.)
+    long experiencedFirst = records(kafka, Topics.EXPERIENCE.name());
+    assertThat(experiencedFirst).isPositive();
+    stopUp();
+
+    start(port, httpPort, "second");
+    await(() -> !read(kafka, Topics.CHECKPOINTS).isEmpty(), "the broker back with its data");
+    // The restored learner publishes its next version a checkpoint interval after it starts.
+    long lastVersion =
+        read(kafka, Topics.CHECKPOINTS).stream()
+            .mapToLong(Checkpoint::getVersion)
+            .max()
+            .orElseThrow();
+    await(
+        () ->
+            read(kafka, Topics.CHECKPOINTS).stream()
+                .anyMatch(c -> c.getVersion() == lastVersion + 1),
+        "the version after " + lastVersion);
+    await(
+        () -> read(kafka, Topics.LATENTS).size() >= experiencedFirst,
+        "the first run's " + experiencedFirst + " steps encoded");
+    List<Checkpoint> all = read(kafka, Topics.CHECKPOINTS);
+    List<String> encoded =
+        read(kafka, Topics.LATENTS).stream()
+            .map(l -> l.getEpisodeId() + "#" + l.getStep())
+            .toList();
+    long experienced = records(kafka, Topics.EXPERIENCE.name());
+    stopUp();
+
+    assertThat(all)
+        .as("versions continue across the restart, none repeated")
+        .extracting(Checkpoint::getVersion)
+        .doesNotHaveDuplicates()
+        .contains(lastVersion, lastVersion + 1);
+    assertThat(encoded).as("no step encoded twice").doesNotHaveDuplicates();
+    // Workers publish without transactions: a topic's offsets count its records.
+    assertThat((long) encoded.size())
+        .as("no latent without a step")
+        .isLessThanOrEqualTo(experienced);
+  }
+
+  private void start(int port, int httpPort, String name) throws IOException {
+    log = dataDir.resolve("up-" + name + ".log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            java,
+            "-Xmx2g",
+            "-Djava.awt.headless=true",
+            "-Dai.djl.offline=true",
+            Worldstream.class.getName(),
+            "up",
+            "--data-dir",
+            dataDir.resolve("data").toString(),
+            "--port",
+            Integer.toString(port),
+            "--http-port",
+            Integer.toString(httpPort),
+            "--population",
+            "8",
+            "--rollouts",
+            "2",
+            "--status-interval",
+            "5s");
+    // The classpath goes in the environment: ONNX Runtime crashes on command lines over ~4 KB.
+    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    up = builder.start();
+  }
+
+  private void stopUp() throws Exception {
+    up.destroy();
+    assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("up stops within 90 s of SIGTERM").isTrue();
+    String output = Files.readString(log);
+    assertThat(output).contains("Stopping the worker", "Stopping the broker");
+    assertThat(output.indexOf("Stopping the worker"))
+        .isLessThan(output.indexOf("Stopping the broker"));
+  }
+
+  private void await(BooleanSupplier condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (!up.isAlive()) {
+        throw new AssertionError(
+            "up exited while waiting for " + what + ":\n" + Files.readString(log));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + ":\n" + Files.readString(log));
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
+  /** Records written to a topic, from its offsets (frames are too many to read back). */
+  private static long records(KafkaSettings kafka, String topic) {
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            kafka.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      long begin =
+          consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      return end - begin;
+    }
+  }
+
+  /** Every committed record of a topic, decoded; empty if the broker is not up (yet). */
+  private static <V> List<V> read(KafkaSettings kafka, Topic<String, V> topic) {
+    List<V> values = new ArrayList<>();
+    try (TopicReader<String, byte[]> reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(topic.name()),
+            TopicReader.From.BEGINNING,
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      do {
+        reader
+            .poll(Duration.ofMillis(200))
+            .forEach(
+                r -> values.add(topic.valueSerde().deserializer().deserialize(null, r.value())));
+      } while (!reader.caughtUp());
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    return values;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
