@@ -226,6 +226,12 @@ public final class Dashboard implements AutoCloseable {
   @Override
   public void close() {
     ticker.shutdownNow();
+    try {
+      // The ticker may be inside the rates' consumer, which only one thread may use at a time.
+      ticker.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     clients.forEach(SseClient::close);
     rates.close();
   }

@@ -4,21 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.worldstream.broker.KafkaTestCluster;
-import io.worldstream.models.ModelVersion;
-import io.worldstream.models.RandomWeights;
-import io.worldstream.models.mdn.MdnGraphs;
-import io.worldstream.models.mdn.MdnSpec;
-import io.worldstream.models.vae.DefaultVae;
-import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
-import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
+import io.worldstream.serving.TestRecords;
 import java.io.File;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +42,7 @@ class DashboardBrowserIntegrationTest {
 
   private static final File CHROMIUM = new File("/usr/bin/chromium");
   private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-  private static final String VAE = ModelVersion.of(DefaultVae.encoder());
+  private static final String VAE = TestRecords.DEFAULT_VAE;
   private static final Instant T0 = Instant.now().minusSeconds(600);
 
   @TempDir Path dataDir;
@@ -72,19 +59,9 @@ class DashboardBrowserIntegrationTest {
         "needs Debian's chromium and chromium-driver packages (.ci/run installs them)");
     cluster = KafkaTestCluster.embedded(dataDir);
     KafkaSettings.at(cluster.bootstrapServers()).createMissingTopics();
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                cluster.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                Topics.MODEL_MAX_MESSAGE_BYTES),
-            new StringSerializer(),
-            new ByteArraySerializer());
-    var weights = RandomWeights.mdn(9);
-    weights.get("head.bias").data()[MdnSpec.HEAD - 1] = -6;
-    model = MdnGraphs.step(weights, "dashboard-test");
-    publishStarts();
+    producer = TestRecords.producer(cluster.bootstrapServers());
+    model = TestRecords.modelWithoutEnds(9);
+    TestRecords.episodeStarts(producer, VAE, 4, 4);
     for (int v = 1; v <= 3; v++) {
       publishCheckpoint(v);
     }
@@ -112,9 +89,7 @@ class DashboardBrowserIntegrationTest {
               .setWallMillis(11_000)
               .setCreatedTime(T0.plusSeconds(200 + 10 * g))
               .build();
-      send(
-          Topics.EVALUATIONS.name(),
-          Topics.EVALUATIONS.valueSerde().serializer().serialize(null, report));
+      TestRecords.send(producer, Topics.EVALUATIONS, "vae-test", report);
     }
     ControllerUpdate controller =
         ControllerUpdate.newBuilder()
@@ -130,9 +105,7 @@ class DashboardBrowserIntegrationTest {
             .setGeneration(5)
             .setCreatedTime(T0.plusSeconds(320))
             .build();
-    send(
-        Topics.CONTROLLERS.name(),
-        Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller));
+    TestRecords.send(producer, Topics.CONTROLLERS, "vae-test", controller);
     serving =
         new Serving(
             KafkaSettings.at(cluster.bootstrapServers()),
@@ -218,52 +191,16 @@ class DashboardBrowserIntegrationTest {
     return Integer.parseInt(value.toString());
   }
 
-  private void publishStarts() throws Exception {
-    SplittableRandom random = new SplittableRandom(4);
-    for (int e = 0; e < 4; e++) {
-      List<Float> mu = new ArrayList<>();
-      for (int d = 0; d < MdnSpec.LATENT; d++) {
-        mu.add((float) random.nextGaussian());
-      }
-      LatentStep step =
-          LatentStep.newBuilder()
-              .setEpisodeId("episode-" + e)
-              .setStep(0)
-              .setMu(mu)
-              .setLogvar(Collections.nCopies(MdnSpec.LATENT, -3f))
-              .setAction(List.of(0f, 0f, 0f))
-              .setReward(0)
-              .setTerminated(false)
-              .setTruncated(false)
-              .setVaeVersion(VAE)
-              .setEventTime(Instant.now())
-              .setEncodeTime(Instant.now())
-              .build();
-      send(Topics.LATENTS.name(), Topics.LATENTS.valueSerde().serializer().serialize(null, step));
-    }
-  }
-
   private void publishCheckpoint(long version) throws Exception {
-    Checkpoint checkpoint =
-        Checkpoint.newBuilder()
-            .setLineage("vae-test")
-            .setVersion(version)
-            .setParentVersion(version > 1 ? version - 1 : null)
-            .setVaeVersion(VAE)
+    TestRecords.send(
+        producer,
+        Topics.CHECKPOINTS,
+        "vae-test",
+        TestRecords.checkpoint("vae-test", version, VAE, model, false)
             .setStepsTrained(10_000 * version)
-            .setEpisodesTrained(5 * version)
             .setTrainLoss(2.0 / version)
             .setHeldOutLoss(2.2 / version)
             .setCreatedTime(version < 4 ? T0.plusSeconds(100 * version) : Instant.now())
-            .setSha256(ModelVersion.of(model))
-            .setOnnxModel(ByteBuffer.wrap(model))
-            .build();
-    send(
-        Topics.CHECKPOINTS.name(),
-        Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint));
-  }
-
-  private void send(String topic, byte[] value) throws Exception {
-    producer.send(new ProducerRecord<>(topic, "vae-test", value)).get();
+            .build());
   }
 }

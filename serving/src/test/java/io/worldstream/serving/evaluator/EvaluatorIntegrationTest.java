@@ -3,38 +3,25 @@ package io.worldstream.serving.evaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.worldstream.broker.KafkaTestCluster;
-import io.worldstream.models.ModelVersion;
 import io.worldstream.models.RandomWeights;
 import io.worldstream.models.mdn.MdnGraphs;
-import io.worldstream.models.mdn.MdnSpec;
-import io.worldstream.models.vae.DefaultVae;
-import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
-import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
-import java.nio.ByteBuffer;
+import io.worldstream.serving.TestRecords;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The evaluator against a real broker, on checkpoints and latents a test publishes. */
 class EvaluatorIntegrationTest {
 
-  private static final String VAE = ModelVersion.of(DefaultVae.encoder());
+  private static final String VAE = TestRecords.DEFAULT_VAE;
 
   @TempDir Path dataDir;
   private KafkaTestCluster.Embedded cluster;
@@ -54,15 +41,7 @@ class EvaluatorIntegrationTest {
   void start() {
     cluster = KafkaTestCluster.embedded(dataDir);
     kafka().createMissingTopics();
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                cluster.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                Topics.MODEL_MAX_MESSAGE_BYTES),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    producer = TestRecords.producer(cluster.bootstrapServers());
   }
 
   @AfterEach
@@ -147,62 +126,15 @@ class EvaluatorIntegrationTest {
   }
 
   private void publishStarts(int episodes) throws Exception {
-    SplittableRandom random = new SplittableRandom(1);
-    for (int e = 0; e < episodes; e++) {
-      List<Float> mu = new ArrayList<>();
-      for (int d = 0; d < MdnSpec.LATENT; d++) {
-        mu.add((float) random.nextGaussian());
-      }
-      LatentStep step =
-          LatentStep.newBuilder()
-              .setEpisodeId("episode-" + e)
-              .setStep(0)
-              .setMu(mu)
-              .setLogvar(Collections.nCopies(MdnSpec.LATENT, -2f))
-              .setAction(List.of(0f, 0f, 0f))
-              .setReward(0)
-              .setTerminated(false)
-              .setTruncated(false)
-              .setVaeVersion(VAE)
-              .setEventTime(Instant.now())
-              .setEncodeTime(Instant.now())
-              .build();
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.LATENTS.name(),
-                  step.getEpisodeId(),
-                  Topics.LATENTS.valueSerde().serializer().serialize(null, step)))
-          .get();
-    }
+    TestRecords.episodeStarts(producer, VAE, episodes, 1);
   }
 
   private void publishCheckpoint(long version, byte[] model, boolean corrupt) throws Exception {
-    byte[] travelling = model.clone();
-    if (corrupt) {
-      travelling[travelling.length / 2] ^= 0x55;
-    }
-    Checkpoint checkpoint =
-        Checkpoint.newBuilder()
-            .setLineage("default")
-            .setVersion(version)
-            .setParentVersion(version > 1 ? version - 1 : null)
-            .setVaeVersion(VAE)
-            .setStepsTrained(0)
-            .setEpisodesTrained(0)
-            .setTrainLoss(0)
-            .setHeldOutLoss(null)
-            .setCreatedTime(Instant.now())
-            .setSha256(ModelVersion.of(model))
-            .setOnnxModel(ByteBuffer.wrap(travelling))
-            .build();
-    producer
-        .send(
-            new ProducerRecord<>(
-                Topics.CHECKPOINTS.name(),
-                "default",
-                Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint)))
-        .get();
+    TestRecords.send(
+        producer,
+        Topics.CHECKPOINTS,
+        "default",
+        TestRecords.checkpoint("default", version, VAE, model, corrupt).build());
   }
 
   private List<EvaluationReport> reports() {

@@ -5,25 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.worldstream.broker.KafkaTestCluster;
-import io.worldstream.models.ModelVersion;
-import io.worldstream.models.RandomWeights;
-import io.worldstream.models.mdn.MdnGraphs;
-import io.worldstream.models.mdn.MdnSpec;
-import io.worldstream.models.vae.DefaultVae;
-import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
-import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
+import io.worldstream.serving.TestRecords;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,14 +25,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code POST /api/dreams} against a real broker: answers, pictures, and every bad request. */
 class DreamApiIntegrationTest {
 
-  private static final String VAE = ModelVersion.of(DefaultVae.encoder());
+  private static final String VAE = TestRecords.DEFAULT_VAE;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dataDir;
@@ -62,63 +50,13 @@ class DreamApiIntegrationTest {
     KafkaSettings kafka = KafkaSettings.at(cluster.bootstrapServers());
     kafka.createMissingTopics();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                cluster.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                Topics.MODEL_MAX_MESSAGE_BYTES),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      SplittableRandom random = new SplittableRandom(2);
-      for (int e = 0; e < 4; e++) {
-        List<Float> mu = new ArrayList<>();
-        for (int d = 0; d < MdnSpec.LATENT; d++) {
-          mu.add((float) random.nextGaussian());
-        }
-        LatentStep step =
-            LatentStep.newBuilder()
-                .setEpisodeId("episode-" + e)
-                .setStep(0)
-                .setMu(mu)
-                .setLogvar(Collections.nCopies(MdnSpec.LATENT, -3f))
-                .setAction(List.of(0f, 0f, 0f))
-                .setReward(0)
-                .setTerminated(false)
-                .setTruncated(false)
-                .setVaeVersion(VAE)
-                .setEventTime(Instant.now())
-                .setEncodeTime(Instant.now())
-                .build();
-        send(
-            producer,
-            Topics.LATENTS.name(),
-            step.getEpisodeId(),
-            Topics.LATENTS.valueSerde().serializer().serialize(null, step));
-      }
-      // Random weights whose done head rarely fires, so dreams run their horizon.
-      var weights = RandomWeights.mdn(4);
-      weights.get("head.bias").data()[MdnSpec.HEAD - 1] = -6;
-      byte[] model = MdnGraphs.step(weights, "dream-test");
-      Checkpoint checkpoint =
-          Checkpoint.newBuilder()
-              .setLineage("alpha")
-              .setVersion(1)
-              .setParentVersion(null)
-              .setVaeVersion(VAE)
-              .setStepsTrained(0)
-              .setEpisodesTrained(0)
-              .setTrainLoss(1)
-              .setHeldOutLoss(null)
-              .setCreatedTime(Instant.now())
-              .setSha256(ModelVersion.of(model))
-              .setOnnxModel(ByteBuffer.wrap(model))
-              .build();
-      send(
+        TestRecords.producer(cluster.bootstrapServers())) {
+      TestRecords.episodeStarts(producer, VAE, 4, 2);
+      TestRecords.send(
           producer,
-          Topics.CHECKPOINTS.name(),
+          Topics.CHECKPOINTS,
           "alpha",
-          Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint));
+          TestRecords.checkpoint("alpha", 1, VAE, TestRecords.modelWithoutEnds(4), false).build());
       ControllerUpdate controller =
           ControllerUpdate.newBuilder()
               .setLineage("alpha")
@@ -133,11 +71,7 @@ class DreamApiIntegrationTest {
               .setGeneration(0)
               .setCreatedTime(Instant.now())
               .build();
-      send(
-          producer,
-          Topics.CONTROLLERS.name(),
-          "alpha",
-          Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller));
+      TestRecords.send(producer, Topics.CONTROLLERS, "alpha", controller);
     }
     serving =
         new Serving(

@@ -15,24 +15,19 @@ import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
+import io.worldstream.serving.TestRecords;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,14 +55,7 @@ class RegistryApiIntegrationTest {
     KafkaSettings kafka = KafkaSettings.at(cluster.bootstrapServers());
     kafka.createMissingTopics();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                cluster.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                Topics.MODEL_MAX_MESSAGE_BYTES),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+        TestRecords.producer(cluster.bootstrapServers())) {
       for (int v = 1; v <= 3; v++) {
         models.add(MdnGraphs.step(RandomWeights.mdn(v), "v" + v));
         send(producer, checkpoint("alpha", v, "aaaa1111", models.get(v - 1), false));
@@ -76,20 +64,8 @@ class RegistryApiIntegrationTest {
       send(producer, checkpoint("alpha", 2, "aaaa1111", models.get(0), false));
       send(producer, checkpoint("alpha", 4, "aaaa1111", models.get(0), true));
       send(producer, checkpoint("beta", 1, "bbbb2222", models.get(1), false));
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.EVALUATIONS.name(),
-                  "alpha",
-                  Topics.EVALUATIONS.valueSerde().serializer().serialize(null, report(3, 0))))
-          .get();
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.CONTROLLERS.name(),
-                  "alpha",
-                  Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller(3, 7))))
-          .get();
+      TestRecords.send(producer, Topics.EVALUATIONS, "alpha", report(3, 0));
+      TestRecords.send(producer, Topics.CONTROLLERS, "alpha", controller(3, 7));
     }
     serving = start();
   }
@@ -231,33 +207,14 @@ class RegistryApiIntegrationTest {
 
   private static void send(KafkaProducer<String, byte[]> producer, Checkpoint checkpoint)
       throws Exception {
-    producer
-        .send(
-            new ProducerRecord<>(
-                Topics.CHECKPOINTS.name(),
-                checkpoint.getLineage(),
-                Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint)))
-        .get();
+    TestRecords.send(producer, Topics.CHECKPOINTS, checkpoint.getLineage(), checkpoint);
   }
 
   private static Checkpoint checkpoint(
       String lineage, long version, String vae, byte[] model, boolean corrupt) {
-    byte[] travelling = model.clone();
-    if (corrupt) {
-      travelling[travelling.length / 3] ^= 0x1F;
-    }
-    return Checkpoint.newBuilder()
-        .setLineage(lineage)
-        .setVersion(version)
-        .setParentVersion(version > 1 ? version - 1 : null)
-        .setVaeVersion(vae)
-        .setStepsTrained(1000 * version)
-        .setEpisodesTrained(2 * version)
-        .setTrainLoss(1.5)
+    return TestRecords.checkpoint(lineage, version, vae, model, corrupt)
         .setHeldOutLoss(1.25)
         .setCreatedTime(T0.plusSeconds(60 * version))
-        .setSha256(ModelVersion.of(model))
-        .setOnnxModel(ByteBuffer.wrap(travelling))
         .build();
   }
 
