@@ -11,20 +11,16 @@ import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.Service;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
+import io.worldstream.serving.StatusLine;
 import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import io.worldstream.train.learner.Learner;
 import io.worldstream.train.learner.TrainSettings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -156,63 +152,5 @@ public final class UpCommand implements Callable<Integer> {
                   new ExperienceWorker(workers, kafka, say));
             });
     return Commands.run(spec, services.toArray(Service[]::new));
-  }
-
-  /** Prints the dashboard's address once and the pipeline's status line every few seconds. */
-  static final class StatusLine implements Service {
-    private final Serving serving;
-    private final Duration interval;
-    private final Consumer<String> say;
-    private ScheduledExecutorService ticker;
-
-    StatusLine(Serving serving, Duration interval, Consumer<String> say) {
-      this.serving = serving;
-      this.interval = interval;
-      this.say = say;
-    }
-
-    @Override
-    public String name() {
-      return "status";
-    }
-
-    @Override
-    public void start() {
-      say.accept("Dashboard: " + serving.url() + "/");
-      ticker =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread thread = new Thread(r, "status");
-                thread.setDaemon(true);
-                return thread;
-              });
-      ticker.scheduleAtFixedRate(
-          () -> say.accept("up: " + serving.statusLine()),
-          interval.toMillis(),
-          interval.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public boolean isReady() {
-      return ticker != null;
-    }
-
-    @Override
-    public Optional<Throwable> failure() {
-      return Optional.empty();
-    }
-
-    @Override
-    public void stop(Duration timeout) {
-      if (ticker != null) {
-        ticker.shutdownNow();
-      }
-    }
-
-    @Override
-    public Map<String, ?> configuration() {
-      return Map.of("interval", interval.toString());
-    }
   }
 }

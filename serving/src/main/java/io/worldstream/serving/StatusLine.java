@@ -1,0 +1,68 @@
+package io.worldstream.serving;
+
+import io.worldstream.service.Service;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Prints the dashboard's address once and the pipeline's status line every few seconds. */
+public final class StatusLine implements Service {
+  private final Serving serving;
+  private final Duration interval;
+  private final Consumer<String> say;
+  private ScheduledExecutorService ticker;
+
+  public StatusLine(Serving serving, Duration interval, Consumer<String> say) {
+    this.serving = serving;
+    this.interval = interval;
+    this.say = say;
+  }
+
+  @Override
+  public String name() {
+    return "status";
+  }
+
+  @Override
+  public void start() {
+    say.accept("Dashboard: " + serving.url() + "/");
+    ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "status");
+              thread.setDaemon(true);
+              return thread;
+            });
+    ticker.scheduleAtFixedRate(
+        () -> say.accept("up: " + serving.statusLine()),
+        interval.toMillis(),
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public boolean isReady() {
+    return ticker != null;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return Optional.empty();
+  }
+
+  @Override
+  public void stop(Duration timeout) {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+  }
+
+  @Override
+  public Map<String, ?> configuration() {
+    return Map.of("interval", interval.toString());
+  }
+}
