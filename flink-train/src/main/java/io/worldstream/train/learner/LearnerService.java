@@ -117,10 +117,26 @@ public final class LearnerService implements Service {
     if (running == null) {
       return;
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       running.cancel().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       say.accept("learner: the Flink job did not cancel cleanly: " + e.getMessage());
+    }
+    // A cancel is acknowledged before the task has left its training step; the JVM must not exit
+    // while the step is still inside libtorch (seen: SIGSEGV on exit). The result completes once
+    // every task has ended.
+    try {
+      running
+          .getJobExecutionResult()
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // cancelled, as asked
+    } catch (java.util.concurrent.TimeoutException e) {
+      say.accept(
+          "learner: the Flink job had not ended " + timeout.toSeconds() + " s after the cancel");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     job = null;
   }
