@@ -97,6 +97,7 @@ public final class Dreams implements AutoCloseable {
         }
       };
   private VaeDecoder decoder;
+  private String defaultVaeVersion;
   private VaeEncoder encoder;
 
   public Dreams(CheckpointRegistry registry, DreamInputs inputs, int threads, int concurrent) {
@@ -155,8 +156,10 @@ public final class Dreams implements AutoCloseable {
     boolean[] ended = new boolean[n];
     float[] actions = new float[n * MdnSpec.ACTIONS];
     long steps = 0;
+    int running = n;
     int t = 0;
-    for (; t < request.horizon(); t++) {
+    // Pictures show every step of the horizon; without them, stop once every dream has ended.
+    for (; t < request.horizon() && (running > 0 || pictured > 0); t++) {
       if (parameters != null) {
         Controllers.act(new float[][] {parameters}, n, features, actions);
       } else {
@@ -176,6 +179,9 @@ public final class Dreams implements AutoCloseable {
           lengths[d]++;
           steps++;
           ended[d] = step.done()[d];
+          if (ended[d]) {
+            running--;
+          }
         }
       }
     }
@@ -356,8 +362,16 @@ public final class Dreams implements AutoCloseable {
         DreamPictures.gif(frames, 20 * request.every()));
   }
 
+  /** The bundled VAE's version, hashed once (the encoder is 17 MB). */
+  private synchronized String defaultVaeVersion() {
+    if (defaultVaeVersion == null) {
+      defaultVaeVersion = ModelVersion.of(DefaultVae.encoder());
+    }
+    return defaultVaeVersion;
+  }
+
   private synchronized VaeEncoder encoder(CheckpointEntry checkpoint) {
-    String vae = ModelVersion.of(DefaultVae.encoder());
+    String vae = defaultVaeVersion();
     if (!vae.equals(checkpoint.vaeVersion())) {
       throw new Refused(
           Refused.Kind.CONFLICT,
@@ -415,7 +429,7 @@ public final class Dreams implements AutoCloseable {
   }
 
   private synchronized void decoder(CheckpointEntry checkpoint) {
-    String vae = ModelVersion.of(DefaultVae.encoder());
+    String vae = defaultVaeVersion();
     if (!vae.equals(checkpoint.vaeVersion())) {
       throw new Refused(
           Refused.Kind.CONFLICT,

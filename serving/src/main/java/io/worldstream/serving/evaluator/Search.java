@@ -62,7 +62,7 @@ final class Search implements AutoCloseable {
     double[] mean =
         last == null || last.getWeights().size() + last.getBias().size() != Controllers.PARAMETERS
             ? new double[Controllers.PARAMETERS]
-            : Controllers.parameters(floats(last.getWeights()), floats(last.getBias()));
+            : Controllers.parameters(last);
     this.controllerVersion = last == null ? 0 : last.getVersion();
     double sigma = settings.initialSigma();
     EvaluationReport report = before == null ? null : before.report();
@@ -216,14 +216,6 @@ final class Search implements AutoCloseable {
     h = h * 0x9E3779B97F4A7C15L + version;
     h = Long.rotateLeft(h, 31) * 0xBF58476D1CE4E5B9L + generation;
     return h ^ (h >>> 29);
-  }
-
-  private static float[] floats(List<Float> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
-    }
-    return out;
   }
 
   private static List<Float> boxed(float[] values) {
