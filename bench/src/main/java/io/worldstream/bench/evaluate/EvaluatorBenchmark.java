@@ -2,6 +2,7 @@ package io.worldstream.bench.evaluate;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.worldstream.bench.DreamStarts;
 import io.worldstream.bench.Figures;
 import io.worldstream.models.Tensor;
 import io.worldstream.models.dream.DreamEnvironment;
@@ -15,11 +16,8 @@ import io.worldstream.serving.evaluator.Controllers;
 import io.worldstream.serving.evaluator.DreamFitness;
 import io.worldstream.train.mdn.DjlMdnRnn;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Seconds per CMA-ES generation of the controller evaluator — ask, every candidate's rollouts in
@@ -76,7 +74,7 @@ public final class EvaluatorBenchmark {
     weights.get("head.bias").data()[MdnSpec.HEAD - 1] = -30;
     try (MdnRnnStep model =
         MdnRnnStep.load(MdnGraphs.step(weights, "bench"), settings.ortThreads())) {
-      LatentPool starts = starts();
+      LatentPool starts = DreamStarts.gaussian();
       DreamFitness.Rules rules =
           new DreamFitness.Rules(settings.rollouts(), settings.horizon(), 1.15, 0.5);
 
@@ -148,23 +146,6 @@ public final class EvaluatorBenchmark {
       dream.step(actions);
     }
     return (System.nanoTime() - started) / 1e9;
-  }
-
-  private static LatentPool starts() {
-    Random random = new Random(1);
-    List<float[]> mu = new ArrayList<>();
-    List<float[]> logvar = new ArrayList<>();
-    for (int i = 0; i < 64; i++) {
-      float[] m = new float[MdnSpec.LATENT];
-      float[] lv = new float[MdnSpec.LATENT];
-      for (int d = 0; d < MdnSpec.LATENT; d++) {
-        m[d] = (float) random.nextGaussian();
-        lv[d] = -2;
-      }
-      mu.add(m);
-      logvar.add(lv);
-    }
-    return new LatentPool(mu, logvar);
   }
 
   private static double median(double[] values) {

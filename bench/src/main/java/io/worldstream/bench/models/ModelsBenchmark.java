@@ -2,6 +2,7 @@ package io.worldstream.bench.models;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.worldstream.bench.DreamStarts;
 import io.worldstream.bench.Figures;
 import io.worldstream.bench.Rates;
 import io.worldstream.models.Tensor;
@@ -19,9 +20,7 @@ import io.worldstream.train.mdn.MdnRnnTrainer;
 import io.worldstream.train.vae.DjlVae;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -96,20 +95,7 @@ public final class ModelsBenchmark {
   private void dream(Map<String, Tensor> weights) {
     try (MdnRnnStep step =
         MdnRnnStep.load(MdnGraphs.step(weights, "bench"), settings.ortThreads())) {
-      Random random = new Random(1);
-      List<float[]> mu = new ArrayList<>();
-      List<float[]> logvar = new ArrayList<>();
-      for (int i = 0; i < 64; i++) {
-        float[] m = new float[MdnSpec.LATENT];
-        float[] lv = new float[MdnSpec.LATENT];
-        for (int d = 0; d < MdnSpec.LATENT; d++) {
-          m[d] = (float) random.nextGaussian();
-          lv[d] = -2;
-        }
-        mu.add(m);
-        logvar.add(lv);
-      }
-      LatentPool pool = new LatentPool(mu, logvar);
+      LatentPool pool = DreamStarts.gaussian();
       out.println("Dream (MDN-RNN step in ONNX Runtime + sampling at τ = 1.15):");
       double single = 0;
       for (int n : new int[] {1, 1024}) {
