@@ -110,6 +110,25 @@ class KafkaBrokerIntegrationTest {
     }
   }
 
+  @Test
+  @Order(4)
+  void shouldMeasureAGroupsLagFromWhatItCommitted() throws Exception {
+    try (Admin admin = admin()) {
+      TopicAdmin topics = new TopicAdmin(admin, Duration.ofSeconds(30));
+      assertThat(topics.lag(GROUP, Topics.LATENTS.name())).isZero();
+      assertThat(topics.lag("never-read", Topics.LATENTS.name()))
+          .isEqualTo((long) EPISODES * STEPS);
+      try (var producer = producer()) {
+        for (int episode = 0; episode < 7; episode++) {
+          LatentStep latent = latent("late-" + episode, 0);
+          producer.send(new ProducerRecord<>(Topics.LATENTS.name(), latent.getEpisodeId(), latent));
+        }
+        producer.flush();
+      }
+      assertThat(topics.lag(GROUP, Topics.LATENTS.name())).isEqualTo(7);
+    }
+  }
+
   private static void assertExactlyOnceInOrder(List<LatentStep> read) {
     assertThat(read).hasSize(EPISODES * STEPS);
     Set<String> seen = new HashSet<>();

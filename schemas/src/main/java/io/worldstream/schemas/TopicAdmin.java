@@ -107,4 +107,60 @@ public final class TopicAdmin {
       throw new IllegalStateException("Interrupted while describing topics", e);
     }
   }
+
+  /**
+   * How many committed records of {@code topic} a consumer group has not yet committed as read: the
+   * sum over partitions of the last stable offset minus the group's committed offset (a partition
+   * it never committed counts from its start). A group that commits with its checkpoints (Flink's
+   * Kafka source) lags by what came in since its last checkpoint, too.
+   */
+  public long lag(String groupId, String topic) {
+    try {
+      TopicDescription description =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .get(topic);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      description
+          .partitions()
+          .forEach(
+              p -> {
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+              });
+      var committedOnly =
+          new org.apache.kafka.clients.admin.ListOffsetsOptions(
+              org.apache.kafka.common.IsolationLevel.READ_COMMITTED);
+      var ends =
+          admin
+              .listOffsets(latest, committedOnly)
+              .all()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      var starts = admin.listOffsets(earliest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      var read =
+          admin
+              .listConsumerGroupOffsets(groupId)
+              .partitionsToOffsetAndMetadata()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      long lag = 0;
+      for (var end : ends.entrySet()) {
+        var committed = read.get(end.getKey());
+        long from = committed == null ? starts.get(end.getKey()).offset() : committed.offset();
+        lag += Math.max(0, end.getValue().offset() - from);
+      }
+      return lag;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "Cannot read the lag of " + groupId + " on " + topic + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Reading a group's lag took longer than " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading a group's lag", e);
+    }
+  }
 }

@@ -6,6 +6,7 @@ import io.worldstream.records.EvaluationReport;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import io.worldstream.records.LatentStep;
+import io.worldstream.records.LossParts;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -68,6 +69,9 @@ final class SampleRecords {
         .setEpisodesTrained(64L)
         .setTrainLoss(1.25)
         .setHeldOutLoss(1.5)
+        .setTrainLossParts(new LossParts(1.0, 0.2, 0.05))
+        .setHeldOutLossParts(new LossParts(1.2, 0.25, 0.05))
+        .setGradientSteps(1_600L)
         .setCreatedTime(T0)
         .setSha256("00ff")
         .setOnnxModel(ByteBuffer.wrap(new byte[] {8, 7, 6}))

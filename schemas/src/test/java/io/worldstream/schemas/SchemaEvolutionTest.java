@@ -3,6 +3,7 @@ package io.worldstream.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.schemas.RecordFormatException.Reason;
 import java.nio.ByteBuffer;
@@ -86,6 +87,30 @@ class SchemaEvolutionTest {
             RecordFormatException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA))
         .hasMessageContaining("not deployed with");
+  }
+
+  @Test
+  void shouldReadACheckpointWrittenBeforeTheLossPartsFromTheBundledHistory() throws Exception {
+    Schema first =
+        new Schema.Parser()
+            .parse(WriterSchemas.class.getResourceAsStream("history/Checkpoint.1.avsc"));
+    assertThat(first.getField("gradientSteps")).as("the superseded version").isNull();
+    Checkpoint current = SampleRecords.checkpoint();
+    GenericRecord old = new GenericData.Record(first);
+    for (Schema.Field field : first.getFields()) {
+      Object value = current.get(field.name());
+      old.put(field.name(), value instanceof java.time.Instant t ? t.toEpochMilli() : value);
+    }
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first).encode(old).array();
+
+    Checkpoint read = AvroSerde.of(Checkpoint.class).decode(bytes);
+
+    assertThat(read.getGradientSteps()).isZero();
+    assertThat(read.getTrainLossParts()).isNull();
+    assertThat(read.getHeldOutLossParts()).isNull();
+    assertThat(read.getOnnxModel()).isEqualTo(current.getOnnxModel());
+    assertThat(read.getHeldOutLoss()).isEqualTo(current.getHeldOutLoss());
   }
 
   private static GenericRecord copyInto(Schema schema, ExperienceStep source) {

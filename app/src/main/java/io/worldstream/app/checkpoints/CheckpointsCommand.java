@@ -49,12 +49,13 @@ public final class CheckpointsCommand {
     int run(io.worldstream.serving.registry.CheckpointRegistry registry) {
       var out = out();
       out.printf(
-          "%-20s %7s %7s %12s %9s %10s %10s  %-20s %s%n",
+          "%-20s %7s %7s %12s %9s %9s %10s %10s  %-20s %s%n",
           "LINEAGE",
           "VERSION",
           "PARENT",
           "STEPS",
           "EPISODES",
+          "UPDATES",
           "TRAIN",
           "HELD-OUT",
           "CREATED",
@@ -73,12 +74,13 @@ public final class CheckpointsCommand {
                     java.util.Optional.ofNullable(to))
                 .orElseThrow()) {
           out.printf(
-              "%-20s %7d %7s %12d %9d %10.4f %10s  %-20s %s%n",
+              "%-20s %7d %7s %12d %9d %9d %10.4f %10s  %-20s %s%n",
               e.lineage(),
               e.version(),
               e.parentVersion().map(String::valueOf).orElse("-"),
               e.stepsTrained(),
               e.episodesTrained(),
+              e.gradientSteps(),
               e.trainLoss(),
               e.heldOutLoss().map(l -> String.format("%.4f", l)).orElse("-"),
               e.createdTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),

@@ -155,12 +155,11 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       long started = System.nanoTime();
       MdnRnnTrainer.Losses losses = trainer.step(batch(sample));
       LearnerStatus.stepNanos.addAndGet(System.nanoTime() - started);
-      p.stepsTrained += sample.stream().mapToLong(s -> s.length + 1).sum();
+      p.stepsTrained += sample.stream().mapToLong(TrainingSequence::steps).sum();
       p.credit -= 1;
       p.gradientSteps++;
       LearnerStatus.gradientSteps.incrementAndGet();
-      p.trainLossSum += losses.total();
-      p.trainLossCount++;
+      p.addTrainLosses(losses.nll(), losses.rewardMse(), losses.doneBce());
       long now = ctx.timerService().currentProcessingTime();
       if (p.gradientSteps % settings.checkpointEvery() == 0
           || now - p.lastPublishedAt >= settings.checkpointInterval().toMillis()) {
@@ -169,6 +168,12 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     armTimer(p, ctx.timerService().currentProcessingTime(), ctx.timerService());
     progress.update(p);
+  }
+
+  /** The model a lineage trains in memory (null before its first step here): for tests. */
+  DjlMdnRnn model(String vaeVersion) {
+    MdnRnnTrainer trainer = trainers.get(vaeVersion);
+    return trainer == null ? null : trainer.model();
   }
 
   /** Keeps a training timer registered while a step is owed and there is data for it. */
@@ -195,7 +200,10 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     return batch;
   }
 
-  /** Sequences padded to the longest, with a mask of 0 on the padding. */
+  /**
+   * Sequences padded to the longest, with a mask of 0 on the padding and a latent mask of 0 also on
+   * an episode's last step.
+   */
   static MdnRnnTrainer.Batch batch(List<TrainingSequence> sequences) {
     int b = sequences.size();
     int t = sequences.stream().mapToInt(s -> s.length).max().orElse(1);
@@ -207,6 +215,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     float[] rewards = new float[b * t];
     float[] dones = new float[b * t];
     float[] mask = new float[b * t];
+    float[] latentMask = new float[b * t];
     for (int i = 0; i < b; i++) {
       TrainingSequence s = sequences.get(i);
       System.arraycopy(s.mu, 0, mu, i * (t + 1) * z, s.mu.length);
@@ -215,8 +224,9 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       System.arraycopy(s.rewards, 0, rewards, i * t, s.length);
       System.arraycopy(s.dones, 0, dones, i * t, s.length);
       java.util.Arrays.fill(mask, i * t, i * t + s.length, 1);
+      java.util.Arrays.fill(latentMask, i * t, i * t + s.length - (s.endsEpisode ? 1 : 0), 1);
     }
-    return new MdnRnnTrainer.Batch(b, t, mu, logvar, actions, rewards, dones, mask);
+    return new MdnRnnTrainer.Batch(b, t, mu, logvar, actions, rewards, dones, mask, latentMask);
   }
 
   /**
@@ -232,8 +242,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     p.credit += p.gradientSteps - p.savedSteps;
     p.gradientSteps = p.savedSteps;
     p.stepsTrained = p.savedStepsTrained;
-    p.trainLossSum = 0;
-    p.trainLossCount = 0;
+    p.resetTrainLosses();
     if (weights.isEmpty()) {
       trainer =
           new MdnRnnTrainer(
@@ -296,21 +305,49 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     return out;
   }
 
+  /**
+   * The mean losses of {@code sequences} (each weighted by its masked steps, as one big batch would
+   * weigh them), evaluated in minibatches.
+   */
+  static PublishedModel.Losses evaluate(
+      MdnRnnTrainer trainer, List<TrainingSequence> sequences, int batchSize) {
+    double nll = 0;
+    double reward = 0;
+    double done = 0;
+    double latents = 0;
+    double transitions = 0;
+    for (int from = 0; from < sequences.size(); from += batchSize) {
+      MdnRnnTrainer.Batch batch =
+          batch(sequences.subList(from, Math.min(sequences.size(), from + batchSize)));
+      MdnRnnTrainer.Losses l = trainer.evaluate(batch);
+      double n = sum(batch.mask());
+      double m = sum(batch.latentMask());
+      nll += l.nll() * m;
+      reward += l.rewardMse() * n;
+      done += l.doneBce() * n;
+      latents += m;
+      transitions += n;
+    }
+    return new PublishedModel.Losses(nll / latents, reward / transitions, done / transitions);
+  }
+
+  private static double sum(float[] values) {
+    double s = 0;
+    for (float v : values) {
+      s += v;
+    }
+    return s;
+  }
+
   private PublishedModel checkpoint(
       String vaeVersion, MdnRnnTrainer trainer, LearnerProgress p, long now) throws Exception {
-    Double heldOutLoss = null;
+    PublishedModel.Losses heldOutLosses = null;
     if (p.heldOutSize() > 0) {
       List<TrainingSequence> validation = new ArrayList<>();
       for (long i = p.heldOutHead; i < p.heldOutTail; i++) {
         validation.add(heldOut.get(i));
       }
-      double sum = 0;
-      for (int from = 0; from < validation.size(); from += settings.batchSize()) {
-        List<TrainingSequence> part =
-            validation.subList(from, Math.min(validation.size(), from + settings.batchSize()));
-        sum += trainer.evaluate(batch(part)).total() * part.size();
-      }
-      heldOutLoss = sum / validation.size();
+      heldOutLosses = evaluate(trainer, validation, settings.batchSize());
     }
     byte[] onnx =
         MdnGraphs.step(
@@ -324,8 +361,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     checkpoint.stepsTrained = p.stepsTrained;
     checkpoint.episodesTrained = p.episodes;
     checkpoint.gradientSteps = p.gradientSteps;
-    checkpoint.trainLoss = p.trainLossCount == 0 ? Double.NaN : p.trainLossSum / p.trainLossCount;
-    checkpoint.heldOutLoss = heldOutLoss;
+    checkpoint.train = p.meanTrainLosses();
+    checkpoint.heldOut = heldOutLosses;
     checkpoint.createdTime = System.currentTimeMillis();
     checkpoint.sha256 = ModelVersion.of(onnx);
     checkpoint.onnx = onnx;
@@ -337,17 +374,16 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
         checkpoint.lineage,
         checkpoint.version,
         checkpoint.gradientSteps,
-        String.format("%.3f", checkpoint.trainLoss),
-        heldOutLoss == null ? "-" : String.format("%.3f", heldOutLoss));
+        String.format("%.3f", checkpoint.train.total()),
+        heldOutLosses == null ? "-" : String.format("%.3f", heldOutLosses.total()));
     LearnerStatus.latest.set(
         new LearnerStatus.Published(
             checkpoint.lineage,
             checkpoint.version,
-            checkpoint.trainLoss,
-            heldOutLoss,
+            checkpoint.train.total(),
+            heldOutLosses == null ? null : heldOutLosses.total(),
             checkpoint.createdTime));
-    p.trainLossSum = 0;
-    p.trainLossCount = 0;
+    p.resetTrainLosses();
     p.lastPublishedAt = now;
     return checkpoint;
   }

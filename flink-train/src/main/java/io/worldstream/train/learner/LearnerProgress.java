@@ -19,7 +19,11 @@ public class LearnerProgress {
   /** Gradient steps owed to the data that came (train ratio × sequences, minus steps taken). */
   public double credit;
 
-  public double trainLossSum;
+  /** Sums of the loss parts over the minibatches since the last published version. */
+  public double trainNllSum;
+
+  public double trainRewardSum;
+  public double trainDoneSum;
   public long trainLossCount;
   public long lastPublishedAt;
 
@@ -41,5 +45,27 @@ public class LearnerProgress {
 
   long heldOutSize() {
     return heldOutTail - heldOutHead;
+  }
+
+  void addTrainLosses(double nll, double rewardMse, double doneBce) {
+    trainNllSum += nll;
+    trainRewardSum += rewardMse;
+    trainDoneSum += doneBce;
+    trainLossCount++;
+  }
+
+  /** The mean losses since the last published version (NaN before a step). */
+  PublishedModel.Losses meanTrainLosses() {
+    return new PublishedModel.Losses(
+        trainNllSum / trainLossCount,
+        trainRewardSum / trainLossCount,
+        trainDoneSum / trainLossCount);
+  }
+
+  void resetTrainLosses() {
+    trainNllSum = 0;
+    trainRewardSum = 0;
+    trainDoneSum = 0;
+    trainLossCount = 0;
   }
 }

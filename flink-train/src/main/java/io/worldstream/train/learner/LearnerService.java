@@ -1,6 +1,7 @@
 package io.worldstream.train.learner;
 
 import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.TopicAdmin;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
@@ -27,6 +28,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -47,6 +49,7 @@ public final class LearnerService implements Service {
   private volatile JobClient job;
   private volatile Throwable failure;
   private ScheduledExecutorService progress;
+  private Admin admin;
 
   public LearnerService(KafkaSettings kafka, TrainSettings settings, Consumer<String> say) {
     this.kafka = kafka;
@@ -79,6 +82,7 @@ public final class LearnerService implements Service {
               thread.setDaemon(true);
               return thread;
             });
+    admin = kafka.connectedAdmin();
     long every = settings.progressInterval().toMillis();
     progress.scheduleAtFixedRate(new Progress(every), every, every, TimeUnit.MILLISECONDS);
     say.accept(
@@ -112,6 +116,9 @@ public final class LearnerService implements Service {
   public void stop(Duration timeout) {
     if (progress != null) {
       progress.shutdownNow();
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(2));
     }
     JobClient running = job;
     if (running == null) {
@@ -266,11 +273,12 @@ public final class LearnerService implements Service {
       LearnerStatus.Published latest = LearnerStatus.latest();
       say.accept(
           String.format(
-              "train: %.1f sequences/s in, %.1f gradient steps/s, replay %d/%d, %s",
+              "train: %.1f sequences/s in, %.1f gradient steps/s, replay %d/%d, lag %s, %s",
               (s - sequences) / seconds,
               (g - steps) / seconds,
               LearnerStatus.replayFill(),
               settings.learner().replayCapacity(),
+              lag(),
               latest == null
                   ? "no checkpoint yet"
                   : String.format(
@@ -284,6 +292,17 @@ public final class LearnerService implements Service {
                           : String.format("%.3f", latest.heldOutLoss()))));
       sequences = s;
       steps = g;
+    }
+
+    /** Latents not yet read as of the job's last Flink checkpoint (when it commits offsets). */
+    private String lag() {
+      try {
+        return new TopicAdmin(admin, Duration.ofSeconds(5))
+                .lag(settings.applicationId(), Topics.LATENTS.name())
+            + " latents";
+      } catch (RuntimeException e) {
+        return "unknown";
+      }
     }
   }
 }

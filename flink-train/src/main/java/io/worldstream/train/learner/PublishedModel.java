@@ -1,6 +1,7 @@
 package io.worldstream.train.learner;
 
 import io.worldstream.records.Checkpoint;
+import io.worldstream.records.LossParts;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -20,10 +21,12 @@ public class PublishedModel {
   public long stepsTrained;
   public long episodesTrained;
   public long gradientSteps;
-  public double trainLoss;
 
-  /** Null while no episode has been held out. */
-  public Double heldOutLoss;
+  /** Mean losses of the minibatches trained since the parent version. */
+  public Losses train;
+
+  /** Losses on the held-out episodes; null while none has been held out. */
+  public Losses heldOut;
 
   public long createdTime;
   public String sha256;
@@ -39,8 +42,11 @@ public class PublishedModel {
         .setVaeVersion(vaeVersion)
         .setStepsTrained(stepsTrained)
         .setEpisodesTrained(episodesTrained)
-        .setTrainLoss(trainLoss)
-        .setHeldOutLoss(heldOutLoss)
+        .setGradientSteps(gradientSteps)
+        .setTrainLoss(train.total())
+        .setTrainLossParts(train.toRecord())
+        .setHeldOutLoss(heldOut == null ? null : heldOut.total())
+        .setHeldOutLossParts(heldOut == null ? null : heldOut.toRecord())
         .setCreatedTime(Instant.ofEpochMilli(createdTime))
         .setSha256(sha256)
         .setOnnxModel(ByteBuffer.wrap(onnx))
@@ -50,5 +56,31 @@ public class PublishedModel {
   @Override
   public String toString() {
     return lineage + " v" + version;
+  }
+
+  /** An MDN-RNN loss in its three parts. A Flink POJO. */
+  public static class Losses {
+
+    /** Mixture NLL of the next latent per latent dimension. */
+    public double nll;
+
+    public double rewardMse;
+    public double doneBce;
+
+    public Losses() {}
+
+    public Losses(double nll, double rewardMse, double doneBce) {
+      this.nll = nll;
+      this.rewardMse = rewardMse;
+      this.doneBce = doneBce;
+    }
+
+    public double total() {
+      return nll + rewardMse + doneBce;
+    }
+
+    LossParts toRecord() {
+      return new LossParts(nll, rewardMse, doneBce);
+    }
   }
 }

@@ -7,6 +7,10 @@ import java.util.List;
  * T + 1 consecutive steps of one episode, with no step missing: the latents of all of them, and the
  * action, reward and end of the first T (step t's action leads to step t + 1's latent). What the
  * learner trains on. A Flink POJO.
+ *
+ * <p>When the last of the steps ends the episode, its action, reward and end are a transition too
+ * ({@link #endsEpisode}): it has no next latent (that row of {@link #mu} and {@link #logvar} is
+ * zero), but it is the only step that tells the model how an episode ends.
  */
 public class TrainingSequence {
 
@@ -30,6 +34,9 @@ public class TrainingSequence {
 
   public float[] dones;
 
+  /** The last transition is the episode's last step, whose next latent is not known. */
+  public boolean endsEpisode;
+
   /** The newest event time in the sequence, ms since the epoch (for freshness). */
   public long lastEventTime;
 
@@ -40,8 +47,9 @@ public class TrainingSequence {
     if (steps.size() < 2) {
       throw new IllegalArgumentException("a sequence needs two steps at least");
     }
-    int t = steps.size() - 1;
     TrainingSequence s = new TrainingSequence();
+    s.endsEpisode = steps.get(steps.size() - 1).ends();
+    int t = s.endsEpisode ? steps.size() : steps.size() - 1;
     EpisodeStep first = steps.get(0);
     s.episode = first.episode;
     s.vaeVersion = first.vaeVersion;
@@ -52,7 +60,7 @@ public class TrainingSequence {
     s.actions = new float[t * MdnSpec.ACTIONS];
     s.rewards = new float[t];
     s.dones = new float[t];
-    for (int i = 0; i <= t; i++) {
+    for (int i = 0; i < steps.size(); i++) {
       EpisodeStep step = steps.get(i);
       if (step.step != first.step + i) {
         throw new IllegalArgumentException(
@@ -75,8 +83,14 @@ public class TrainingSequence {
     return s;
   }
 
+  /** How many of the episode's steps the sequence holds. */
+  public int steps() {
+    return endsEpisode ? length : length + 1;
+  }
+
+  /** The last step whose latent the sequence holds. */
   public long lastStep() {
-    return firstStep + length;
+    return firstStep + length - (endsEpisode ? 1 : 0);
   }
 
   @Override

@@ -15,7 +15,9 @@ import io.worldstream.models.mdn.MdnSpec;
  *       e^−|x|)).
  * </ul>
  *
- * Each is averaged over the steps the mask keeps (windows shorter than T are padded).
+ * Each is averaged over the steps the mask keeps (windows shorter than T are padded); the
+ * likelihood only over those the latent mask keeps too (an episode's last step has no next latent,
+ * but its reward and its end are worth learning).
  */
 public final class MdnLoss {
 
@@ -25,6 +27,15 @@ public final class MdnLoss {
 
   /** Returns (total, nll per dimension, reward MSE, done BCE), each a scalar. */
   public static NDList of(NDArray head, NDArray zNext, NDArray reward, NDArray done, NDArray mask) {
+    return of(head, zNext, reward, done, mask, mask);
+  }
+
+  /**
+   * As {@link #of(NDArray, NDArray, NDArray, NDArray, NDArray)}, with the likelihood of z_{t+1}
+   * counted only where {@code latentMask} is 1 (0 when it is 1 nowhere).
+   */
+  public static NDList of(
+      NDArray head, NDArray zNext, NDArray reward, NDArray done, NDArray mask, NDArray latentMask) {
     long b = head.getShape().get(0);
     long t = head.getShape().get(1);
     int m = MdnSpec.MIXTURE_OUTPUTS;
@@ -41,7 +52,12 @@ public final class MdnLoss {
     NDArray logNormal = standardised.square().mul(-0.5).sub(logSigma).sub(HALF_LOG_TWO_PI);
     NDArray logLikelihood = logSumExp(logPi.add(logNormal), 3);
     NDArray steps = mask.sum();
-    NDArray nll = logLikelihood.mul(mask.expandDims(2)).sum().neg().div(steps.mul(MdnSpec.LATENT));
+    NDArray nll =
+        logLikelihood
+            .mul(latentMask.expandDims(2))
+            .sum()
+            .neg()
+            .div(latentMask.sum().maximum(1).mul(MdnSpec.LATENT));
     NDArray rewardMse = predictedReward.sub(reward).square().mul(mask).sum().div(steps);
     NDArray bce =
         doneLogit.maximum(0).sub(doneLogit.mul(done)).add(doneLogit.abs().neg().exp().add(1).log());

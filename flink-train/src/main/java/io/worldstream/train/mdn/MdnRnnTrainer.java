@@ -21,6 +21,8 @@ public final class MdnRnnTrainer {
    * @param mu, logvar [B, T + 1, 32]
    * @param actions [B, T, 3]
    * @param rewards, dones, mask [B, T] (mask 0 marks padding after a short sequence's end)
+   * @param latentMask [B, T]: 0 also where step t + 1's latent is not known (an episode's last
+   *     step, whose reward and end still train)
    */
   public record Batch(
       int batch,
@@ -30,7 +32,22 @@ public final class MdnRnnTrainer {
       float[] actions,
       float[] rewards,
       float[] dones,
-      float[] mask) {
+      float[] mask,
+      float[] latentMask) {
+
+    /** A batch in which every kept step's next latent is known. */
+    public Batch(
+        int batch,
+        int steps,
+        float[] mu,
+        float[] logvar,
+        float[] actions,
+        float[] rewards,
+        float[] dones,
+        float[] mask) {
+      this(batch, steps, mu, logvar, actions, rewards, dones, mask, mask);
+    }
+
     public Batch {
       int latents = batch * (steps + 1) * MdnSpec.LATENT;
       if (mu.length != latents
@@ -38,7 +55,8 @@ public final class MdnRnnTrainer {
           || actions.length != batch * steps * MdnSpec.ACTIONS
           || rewards.length != batch * steps
           || dones.length != batch * steps
-          || mask.length != batch * steps) {
+          || mask.length != batch * steps
+          || latentMask.length != batch * steps) {
         throw new IllegalArgumentException(
             "batch arrays do not match " + batch + " sequences of " + steps + " steps");
       }
@@ -108,7 +126,8 @@ public final class MdnRnnTrainer {
         z.get(":, 1:, :"),
         step.create(batch.rewards(), new Shape(b, t)),
         step.create(batch.dones(), new Shape(b, t)),
-        step.create(batch.mask(), new Shape(b, t)));
+        step.create(batch.mask(), new Shape(b, t)),
+        step.create(batch.latentMask(), new Shape(b, t)));
   }
 
   private static Losses read(float[] values) {

@@ -155,6 +155,10 @@ class LearnerIntegrationTest {
       assertThat(c.getParentVersion()).isEqualTo(i == 0 ? null : (long) i);
       assertThat(c.getLineage()).isEqualTo(Learner.lineage(VAE));
       assertThat(c.getHeldOutLoss()).as("held-out loss of v%d", i + 1).isNotNull();
+      assertThat(c.getHeldOutLossParts()).as("its parts").isNotNull();
+      assertThat(c.getGradientSteps())
+          .as("gradient steps of v%d", i + 1)
+          .isGreaterThan(i == 0 ? 0 : published.get(i - 1).getGradientSteps());
     }
     Checkpoint last = published.get(published.size() - 1);
     System.out.printf(

@@ -1,11 +1,15 @@
 package io.worldstream.train.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.records.Checkpoint;
+import io.worldstream.records.LossParts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +164,81 @@ class LearnerTest {
   }
 
   @Test
+  void shouldPublishTheModelItTrainsWithItsLossPartsAndSteps() throws Exception {
+    Learner learner = new Learner(settings(3));
+    try (var harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            learner, (TrainingSequence s) -> s.vaeVersion, Types.STRING)) {
+      int n = 0;
+      for (String id : episodes(false, 9, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      TrainingSequence heldOut = sequence(episodes(true, 1, 10).get(0), "vae-a", n);
+      harness.processElement(heldOut, 1);
+      train(harness, 20);
+
+      // 9 sequences at a train ratio of 1: the 9th and last step published v3.
+      List<Checkpoint> published =
+          harness.extractOutputValues().stream().map(PublishedModel::toRecord).toList();
+      assertThat(published).extracting(Checkpoint::getGradientSteps).containsExactly(3L, 6L, 9L);
+      for (Checkpoint c : published) {
+        LossParts train = c.getTrainLossParts();
+        LossParts held = c.getHeldOutLossParts();
+        assertThat(train.getNll() + train.getRewardMse() + train.getDoneBce())
+            .isCloseTo(c.getTrainLoss(), within(1e-9));
+        assertThat(held.getNll() + held.getRewardMse() + held.getDoneBce())
+            .isCloseTo(c.getHeldOutLoss(), within(1e-9));
+        assertThat(held.getRewardMse()).isPositive();
+      }
+
+      // The published graph, stepped through the held-out sequence, gives what the learner's own
+      // model computes over the whole sequence at once (its training forward pass).
+      Checkpoint last = published.get(2);
+      byte[] onnx = ModelVersion.verified(last.getOnnxModel(), last.getSha256());
+      int t = heldOut.length;
+      float[] z = java.util.Arrays.copyOf(heldOut.mu, t * MdnSpec.LATENT);
+      float[] expected;
+      try (NDManager manager = NDManager.newBaseManager()) {
+        expected =
+            learner
+                .model("vae-a")
+                .sequence(
+                    manager.create(z, new Shape(1, t, MdnSpec.LATENT)),
+                    manager.create(heldOut.actions, new Shape(1, t, MdnSpec.ACTIONS)))
+                .toFloatArray();
+      }
+      double worst = 0;
+      try (MdnRnnStep step = MdnRnnStep.load(onnx, 1)) {
+        float[] h = new float[MdnSpec.HIDDEN];
+        float[] c = new float[MdnSpec.HIDDEN];
+        int m = MdnSpec.MIXTURE_OUTPUTS;
+        for (int i = 0; i < t; i++) {
+          MdnRnnStep.Output out =
+              step.step(
+                  java.util.Arrays.copyOfRange(z, i * MdnSpec.LATENT, (i + 1) * MdnSpec.LATENT),
+                  java.util.Arrays.copyOfRange(
+                      heldOut.actions, i * MdnSpec.ACTIONS, (i + 1) * MdnSpec.ACTIONS),
+                  h,
+                  c,
+                  1);
+          int base = i * MdnSpec.HEAD;
+          for (int k = 0; k < m; k++) {
+            worst = Math.max(worst, Math.abs(expected[base + m + k] - out.mu()[k]));
+            worst = Math.max(worst, Math.abs(expected[base + 2 * m + k] - out.logSigma()[k]));
+          }
+          worst = Math.max(worst, Math.abs(expected[base + 3 * m] - out.reward()[0]));
+          double done = 1 / (1 + Math.exp(-expected[base + 3 * m + 1]));
+          worst = Math.max(worst, Math.abs(done - out.done()[0]));
+          h = out.h();
+          c = out.c();
+        }
+      }
+      System.out.printf("Published model vs the learner's forward pass: max |Δ| %.2e%n", worst);
+      assertThat(worst).isLessThan(1e-4);
+    }
+  }
+
+  @Test
   void shouldSplitEpisodesStablyAtTheHeldOutShare() {
     long heldOut = 0;
     for (int i = 0; i < 10_000; i++) {
@@ -180,8 +259,14 @@ class LearnerTest {
 
     assertThat(batch.steps()).isEqualTo(8);
     assertThat(java.util.Arrays.copyOfRange(batch.mask(), 0, 8)).containsOnly(1f);
+    // b: the transition 0 → 1, then step 1's own (it ends the episode; no next latent).
     assertThat(batch.mask()[8]).isEqualTo(1f);
-    assertThat(java.util.Arrays.copyOfRange(batch.mask(), 9, 16)).containsOnly(0f);
+    assertThat(batch.mask()[9]).isEqualTo(1f);
+    assertThat(java.util.Arrays.copyOfRange(batch.mask(), 10, 16)).containsOnly(0f);
+    assertThat(batch.latentMask()[8]).isEqualTo(1f);
+    assertThat(batch.latentMask()[9]).isEqualTo(0f);
+    assertThat(batch.dones()[9]).isEqualTo(1f);
+    assertThat(java.util.Arrays.copyOfRange(batch.latentMask(), 0, 8)).containsOnly(1f);
     assertThat(batch.mu()[9 * MdnSpec.LATENT]).isEqualTo(0f); // b's step 0 latent is all zeros
     assertThat(batch.mu()[10 * MdnSpec.LATENT]).isEqualTo(1f); // b's step 1
   }

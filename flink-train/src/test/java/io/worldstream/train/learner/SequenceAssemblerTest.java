@@ -87,8 +87,15 @@ class SequenceAssemblerTest {
       assertThat(first.actions[3 * MdnSpec.ACTIONS]).isEqualTo(3f);
       assertThat(first.rewards).containsExactly(0f, 0.1f, 0.2f, 0.3f);
       TrainingSequence last = harness.extractOutputValues().get(3);
-      // The transition 8 → 9; step 9's own end has no next latent, so no transition carries it.
-      assertThat(last.dones).containsExactly(0f);
+      // The transition 8 → 9, and step 9's own: it ends the episode and has no next latent.
+      assertThat(last.endsEpisode).isTrue();
+      assertThat(last.length).isEqualTo(2);
+      assertThat(last.steps()).isEqualTo(2);
+      assertThat(last.dones).containsExactly(0f, 1f);
+      assertThat(last.rewards).containsExactly(0.8f, 0.9f);
+      assertThat(java.util.Arrays.copyOfRange(last.mu, 2 * MdnSpec.LATENT, 3 * MdnSpec.LATENT))
+          .containsOnly(0f);
+      assertThat(first.endsEpisode).isFalse();
       assertNothingLeft(harness);
     }
   }

@@ -17,6 +17,17 @@ class MdnLossTest {
 
   @Test
   void shouldEqualTheNegativeLogDensityOfTheMixture() {
+    float[] mask = {1, 1, 1, 1, 1, 0};
+    assertMatchesDirectComputation(mask, mask);
+  }
+
+  /** An episode's last step has no next latent: its reward and end train, its latent does not. */
+  @Test
+  void shouldLeaveOutOfTheLikelihoodTheStepsTheLatentMaskDrops() {
+    assertMatchesDirectComputation(new float[] {1, 1, 1, 1, 1, 0}, new float[] {1, 1, 0, 1, 0, 0});
+  }
+
+  private static void assertMatchesDirectComputation(float[] mask, float[] latentMask) {
     Random random = new Random(1);
     int b = 2;
     int t = 3;
@@ -27,7 +38,6 @@ class MdnLossTest {
     float[] zNext = new float[b * t * MdnSpec.LATENT];
     float[] reward = new float[b * t];
     float[] done = new float[b * t];
-    float[] mask = {1, 1, 1, 1, 1, 0};
     for (int i = 0; i < zNext.length; i++) {
       zNext[i] = (float) random.nextGaussian();
     }
@@ -46,7 +56,7 @@ class MdnLossTest {
         continue;
       }
       int base = s * MdnSpec.HEAD;
-      for (int d = 0; d < MdnSpec.LATENT; d++) {
+      for (int d = 0; d < MdnSpec.LATENT && latentMask[s] == 1; d++) {
         double norm = 0;
         for (int k = 0; k < MdnSpec.MIXTURES; k++) {
           norm += Math.exp(head[base + d * MdnSpec.MIXTURES + k]);
@@ -69,8 +79,13 @@ class MdnLossTest {
       double p = 1 / (1 + Math.exp(-head[base + 3 * m + 1]));
       bce -= done[s] * Math.log(p) + (1 - done[s]) * Math.log(1 - p);
     }
-    int kept = 5;
-    nll /= kept * MdnSpec.LATENT;
+    int kept = 0;
+    int keptLatents = 0;
+    for (int s = 0; s < b * t; s++) {
+      kept += (int) mask[s];
+      keptLatents += (int) latentMask[s];
+    }
+    nll /= keptLatents * MdnSpec.LATENT;
     mse /= kept;
     bce /= kept;
 
@@ -81,7 +96,8 @@ class MdnLossTest {
               manager.create(zNext, new Shape(b, t, MdnSpec.LATENT)),
               manager.create(reward, new Shape(b, t)),
               manager.create(done, new Shape(b, t)),
-              manager.create(mask, new Shape(b, t)));
+              manager.create(mask, new Shape(b, t)),
+              manager.create(latentMask, new Shape(b, t)));
       assertThat(losses.get(1).getFloat()).isCloseTo((float) nll, within(1e-4f));
       assertThat(losses.get(2).getFloat()).isCloseTo((float) mse, within(1e-4f));
       assertThat(losses.get(3).getFloat()).isCloseTo((float) bce, within(1e-4f));

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
+import io.worldstream.records.LossParts;
 import io.worldstream.serving.registry.CheckpointEntry;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.time.Instant;
@@ -153,13 +154,24 @@ public final class RegistryApi {
     m.put("vaeVersion", e.vaeVersion());
     m.put("stepsTrained", e.stepsTrained());
     m.put("episodesTrained", e.episodesTrained());
+    m.put("gradientSteps", e.gradientSteps());
     m.put("trainLoss", finite(e.trainLoss()));
     m.put("heldOutLoss", e.heldOutLoss().map(RegistryApi::finite).orElse(null));
+    m.put("trainLossParts", e.trainLossParts().map(RegistryApi::json).orElse(null));
+    m.put("heldOutLossParts", e.heldOutLossParts().map(RegistryApi::json).orElse(null));
     m.put("createdTime", e.createdTime().toString());
     m.put("sha256", e.sha256());
     m.put("modelBytes", e.modelBytes());
     m.put("corrupt", e.corrupt());
     m.put("problem", e.problem().orElse(null));
+    return m;
+  }
+
+  private static Map<String, Object> json(LossParts parts) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("nll", finite(parts.getNll()));
+    m.put("rewardMse", finite(parts.getRewardMse()));
+    m.put("doneBce", finite(parts.getDoneBce()));
     return m;
   }
 

@@ -1,6 +1,7 @@
 package io.worldstream.serving.registry;
 
 import io.worldstream.records.Checkpoint;
+import io.worldstream.records.LossParts;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -9,6 +10,8 @@ import java.util.Optional;
  * and losses behind it, where its record lies on {@code wm.checkpoints}, and whether its model's
  * bytes match its sha256.
  *
+ * @param gradientSteps 0 when the writer did not count them
+ * @param trainLossParts empty when the writer did not record them
  * @param problem why the model is corrupt, if it is; a corrupt model is never served
  */
 public record CheckpointEntry(
@@ -18,8 +21,11 @@ public record CheckpointEntry(
     String vaeVersion,
     long stepsTrained,
     long episodesTrained,
+    long gradientSteps,
     double trainLoss,
     Optional<Double> heldOutLoss,
+    Optional<LossParts> trainLossParts,
+    Optional<LossParts> heldOutLossParts,
     Instant createdTime,
     String sha256,
     int modelBytes,
@@ -36,8 +42,11 @@ public record CheckpointEntry(
         record.getVaeVersion(),
         record.getStepsTrained(),
         record.getEpisodesTrained(),
+        record.getGradientSteps(),
         record.getTrainLoss(),
         Optional.ofNullable(record.getHeldOutLoss()),
+        Optional.ofNullable(record.getTrainLossParts()),
+        Optional.ofNullable(record.getHeldOutLossParts()),
         record.getCreatedTime(),
         record.getSha256(),
         record.getOnnxModel().remaining(),

@@ -105,6 +105,9 @@ class RegistryApiIntegrationTest {
     assertThat(second.get("parentVersion").asLong()).isEqualTo(1);
     assertThat(second.get("sha256").asText()).isEqualTo(ModelVersion.of(models.get(1)));
     assertThat(second.get("heldOutLoss").asDouble()).isEqualTo(1.25);
+    assertThat(second.get("heldOutLossParts").get("rewardMse").asDouble()).isEqualTo(0.2);
+    assertThat(second.get("trainLossParts").isNull()).isTrue();
+    assertThat(second.get("gradientSteps").asLong()).isEqualTo(200);
     assertThat(second.get("createdTime").asText()).isEqualTo("2026-11-30T12:02:00Z");
 
     JsonNode window =
@@ -214,6 +217,8 @@ class RegistryApiIntegrationTest {
       String lineage, long version, String vae, byte[] model, boolean corrupt) {
     return TestRecords.checkpoint(lineage, version, vae, model, corrupt)
         .setHeldOutLoss(1.25)
+        .setHeldOutLossParts(new io.worldstream.records.LossParts(1.0, 0.2, 0.05))
+        .setGradientSteps(100 * version)
         .setCreatedTime(T0.plusSeconds(60 * version))
         .build();
   }
