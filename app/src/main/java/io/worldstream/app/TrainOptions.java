@@ -80,7 +80,7 @@ public final class TrainOptions {
   @Option(
       names = "--checkpoint-interval",
       paramLabel = "DURATION",
-      defaultValue = "60s",
+      defaultValue = "30s",
       converter = DurationConverter.class,
       description =
           "Longest time between published checkpoints while training (default: ${DEFAULT-VALUE}).")

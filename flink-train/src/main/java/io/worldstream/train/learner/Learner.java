@@ -48,6 +48,9 @@ import org.apache.flink.util.Collector;
  */
 public final class Learner extends KeyedProcessFunction<String, TrainingSequence, PublishedModel> {
 
+  /** The share of a minibatch kept for sequences no minibatch has taken yet. */
+  static final double FRESH_SHARE = 0.25;
+
   /** The next minibatch is due at once; the mailbox still lets barriers and records in between. */
   private static final long TRAIN_TICK_MS = 0;
 
@@ -134,6 +137,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.sequences++;
       p.episodes += sequence.firstStep == 0 ? 1 : 0;
       p.credit += settings.trainRatio();
+      LearnerStatus.arrived(sequence);
       LearnerStatus.sequences.incrementAndGet();
       LearnerStatus.replayFill.set(p.replaySize());
     }
@@ -148,10 +152,14 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PublishedModel> out)
       throws Exception {
     LearnerProgress p = progress();
-    p.timer = 0;
-    if (p.credit >= 1 && p.replaySize() >= settings.batchSize()) {
+    if (timestamp == p.timer) {
+      p.timer = 0;
+    }
+    long now = ctx.timerService().currentProcessingTime();
+    if (canTrain(p)) {
       MdnRnnTrainer trainer = trainer(ctx.getCurrentKey(), p);
       List<TrainingSequence> sample = sample(p);
+      LearnerStatus.sampled(sample, p.gradientSteps + 1);
       long started = System.nanoTime();
       MdnRnnTrainer.Losses losses = trainer.step(batch(sample));
       LearnerStatus.stepNanos.addAndGet(System.nanoTime() - started);
@@ -160,14 +168,26 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.gradientSteps++;
       LearnerStatus.gradientSteps.incrementAndGet();
       p.addTrainLosses(losses.nll(), losses.rewardMse(), losses.doneBce());
-      long now = ctx.timerService().currentProcessingTime();
-      if (p.gradientSteps % settings.checkpointEvery() == 0
-          || now - p.lastPublishedAt >= settings.checkpointInterval().toMillis()) {
+      if (p.gradientSteps % settings.checkpointEvery() == 0 || publishDue(p, now)) {
+        out.collect(checkpoint(ctx.getCurrentKey(), trainer, p, now));
+      }
+    } else if (p.gradientSteps > p.savedSteps && publishDue(p, now)) {
+      // No new data for now: what was trained since the last version must not wait for more.
+      MdnRnnTrainer trainer = trainer(ctx.getCurrentKey(), p);
+      if (p.gradientSteps > p.savedSteps) {
         out.collect(checkpoint(ctx.getCurrentKey(), trainer, p, now));
       }
     }
-    armTimer(p, ctx.timerService().currentProcessingTime(), ctx.timerService());
+    armTimer(p, now, ctx.timerService());
     progress.update(p);
+  }
+
+  private boolean canTrain(LearnerProgress p) {
+    return p.credit >= 1 && p.replaySize() >= settings.batchSize();
+  }
+
+  private boolean publishDue(LearnerProgress p, long now) {
+    return now - p.lastPublishedAt >= settings.checkpointInterval().toMillis();
   }
 
   /** The model a lineage trains in memory (null before its first step here): for tests. */
@@ -176,12 +196,23 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     return trainer == null ? null : trainer.model();
   }
 
-  /** Keeps a training timer registered while a step is owed and there is data for it. */
+  /**
+   * Keeps a timer registered: now while a step is owed and there is data for it, else at the
+   * checkpoint interval's end while steps are unpublished.
+   */
   private void armTimer(
       LearnerProgress p, long now, org.apache.flink.streaming.api.TimerService timers) {
-    if (p.timer == 0 && p.credit >= 1 && p.replaySize() >= settings.batchSize()) {
-      p.timer = now + TRAIN_TICK_MS;
-      timers.registerProcessingTimeTimer(p.timer);
+    long due;
+    if (canTrain(p)) {
+      due = now + TRAIN_TICK_MS;
+    } else if (p.gradientSteps > p.savedSteps) {
+      due = Math.max(now, p.lastPublishedAt + settings.checkpointInterval().toMillis());
+    } else {
+      return;
+    }
+    if (p.timer == 0 || due < p.timer) {
+      p.timer = due;
+      timers.registerProcessingTimeTimer(due);
     }
   }
 
@@ -190,11 +221,22 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     return p == null ? new LearnerProgress() : p;
   }
 
-  /** A uniform sample of the replay buffer, reproducible from the seed and the step number. */
+  /**
+   * A minibatch: up to {@link #FRESH_SHARE} of it the oldest sequences no minibatch has taken yet
+   * (so new experience reaches the next checkpoint, rather than waiting to be drawn from a full
+   * buffer), the rest a uniform sample of the replay buffer; reproducible from the seed and the
+   * step number.
+   */
   private List<TrainingSequence> sample(LearnerProgress p) throws Exception {
     SplittableRandom random = new SplittableRandom(settings.seed() * 31 + p.gradientSteps);
     List<TrainingSequence> batch = new ArrayList<>(settings.batchSize());
-    for (int i = 0; i < settings.batchSize(); i++) {
+    p.freshFrom = Math.max(p.freshFrom, p.replayHead);
+    int fresh =
+        (int) Math.min(p.replayTail - p.freshFrom, (long) (FRESH_SHARE * settings.batchSize()));
+    for (int i = 0; i < fresh; i++) {
+      batch.add(replay.get(p.freshFrom++));
+    }
+    while (batch.size() < settings.batchSize()) {
       batch.add(replay.get(p.replayHead + random.nextLong(p.replaySize())));
     }
     return batch;

@@ -31,6 +31,10 @@ public class LearnerProgress {
   public long replayHead;
 
   public long replayTail;
+
+  /** Sequences numbered from here on have not been taken as fresh data into a minibatch yet. */
+  public long freshFrom;
+
   public long heldOutHead;
   public long heldOutTail;
 

@@ -56,6 +56,6 @@ public record LearnerSettings(
 
   public static LearnerSettings defaults() {
     return new LearnerSettings(
-        16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(60), 1e-3f, 1.0, 0, 1);
+        16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(30), 1e-3f, 1.0, 0, 1);
   }
 }

@@ -20,6 +20,16 @@ public final class LearnerStatus {
   static final AtomicLong replayFill = new AtomicLong();
   static final AtomicReference<Published> latest = new AtomicReference<>();
 
+  /**
+   * What happened to one training sequence: it reached the learner, or a minibatch took it (for the
+   * gradient step numbered {@code gradientStep}). Steps {@code firstStep} to {@code lastStep} of
+   * the episode.
+   */
+  public record SequenceEvent(
+      boolean sampled, String episode, long firstStep, long lastStep, long gradientStep, long at) {}
+
+  private static volatile java.util.function.Consumer<SequenceEvent> tracer;
+
   private LearnerStatus() {}
 
   public static long sequences() {
@@ -41,5 +51,32 @@ public final class LearnerStatus {
 
   public static Published latest() {
     return latest.get();
+  }
+
+  /**
+   * Follows every sequence in and every minibatch's sequences (null: nobody), e.g. to measure how
+   * soon experience reaches a checkpoint.
+   */
+  public static void trace(java.util.function.Consumer<SequenceEvent> consumer) {
+    tracer = consumer;
+  }
+
+  static void arrived(TrainingSequence s) {
+    var t = tracer;
+    if (t != null) {
+      t.accept(
+          new SequenceEvent(
+              false, s.episode, s.firstStep, s.lastStep(), 0, System.currentTimeMillis()));
+    }
+  }
+
+  static void sampled(java.util.List<TrainingSequence> batch, long gradientStep) {
+    var t = tracer;
+    if (t != null) {
+      long now = System.currentTimeMillis();
+      for (TrainingSequence s : batch) {
+        t.accept(new SequenceEvent(true, s.episode, s.firstStep, s.lastStep(), gradientStep, now));
+      }
+    }
   }
 }

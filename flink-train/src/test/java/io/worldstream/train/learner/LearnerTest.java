@@ -239,6 +239,60 @@ class LearnerTest {
   }
 
   @Test
+  void shouldTakeEveryNewSequenceIntoAMinibatchInTheOrderTheyCame() throws Exception {
+    List<LearnerStatus.SequenceEvent> events =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    LearnerStatus.trace(events::add);
+    try (var harness = harness(settings(1_000))) {
+      List<String> ids = episodes(false, 20, 10);
+      int n = 0;
+      for (String id : ids) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 40);
+    } finally {
+      LearnerStatus.trace(null);
+    }
+    // A batch of 4 keeps one place for a sequence not taken yet: the k-th by step k + 1.
+    java.util.Map<String, Long> firstTaken = new java.util.HashMap<>();
+    for (var e : events) {
+      if (e.sampled()) {
+        firstTaken.merge(e.episode(), e.gradientStep(), Math::min);
+      }
+    }
+    List<String> arrived =
+        events.stream()
+            .filter(e -> !e.sampled())
+            .map(LearnerStatus.SequenceEvent::episode)
+            .toList();
+    assertThat(arrived).hasSize(20);
+    for (int k = 0; k < arrived.size(); k++) {
+      assertThat(firstTaken.get(arrived.get(k)))
+          .as("first step taking sequence %d", k)
+          .isLessThanOrEqualTo(k + 1L);
+    }
+  }
+
+  @Test
+  void shouldPublishWhatItTrainedOnceTheIntervalEndsEvenWhenNoMoreDataComes() throws Exception {
+    try (var harness = harness(settings(1_000))) {
+      int n = 0;
+      for (String id : episodes(false, 10, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 20);
+      assertThat(harness.extractOutputValues()).as("before the interval").isEmpty();
+
+      harness.setProcessingTime(Duration.ofHours(1).toMillis() + 10);
+
+      assertThat(harness.extractOutputValues())
+          .extracting(m -> m.gradientSteps)
+          .containsExactly(10L);
+      assertThat(harness.numProcessingTimeTimers()).as("nothing left to do").isZero();
+    }
+  }
+
+  @Test
   void shouldSplitEpisodesStablyAtTheHeldOutShare() {
     long heldOut = 0;
     for (int i = 0; i < 10_000; i++) {
