@@ -111,6 +111,15 @@ public final class TrainOptions {
               + " (default: ${DEFAULT-VALUE}).")
   int torchThreads;
 
+  @Option(
+      names = "--flink-cluster",
+      paramLabel = "HOST:PORT",
+      description =
+          "Run the job on this Flink session cluster (its REST address) instead of embedded; the"
+              + " cluster's classpath must hold Worldstream's jars, and DIR/train must be a"
+              + " directory its task managers share (default: embedded).")
+  String flinkCluster;
+
   public TrainSettings settings() {
     return Commands.settings(
         command,
@@ -134,6 +143,7 @@ public final class TrainOptions {
                 flinkCheckpointInterval,
                 TrainSettings.stateDirUnder(data.dataDir()),
                 TrainSettings.DEFAULT_APPLICATION_ID,
-                progress.progressInterval()));
+                progress.progressInterval(),
+                java.util.Optional.ofNullable(flinkCluster)));
   }
 }

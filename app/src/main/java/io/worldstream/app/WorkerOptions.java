@@ -1,7 +1,10 @@
 package io.worldstream.app;
 
 import io.worldstream.envs.Environments;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.producers.WorkerSettings;
+import io.worldstream.train.learner.Learner;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import picocli.CommandLine.Mixin;
@@ -68,9 +71,9 @@ public final class WorkerOptions {
   @Option(
       names = "--lineage",
       paramLabel = "NAME",
-      defaultValue = WorkerSettings.DEFAULT_LINEAGE,
       description =
-          "Model lineage whose controllers --policy controller follows (default: ${DEFAULT-VALUE}).")
+          "Model lineage whose controllers --policy controller follows (default: the one the"
+              + " learner trains on the bundled VAE's latents).")
   String lineage;
 
   @Mixin ProgressOption progress;
@@ -91,7 +94,7 @@ public final class WorkerOptions {
                 maxEpisodeSteps == null ? Environments.maxEpisodeSteps(env) : maxEpisodeSteps,
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed),
                 WorkerSettings.newWorkerId(),
-                lineage,
+                lineage != null ? lineage : Learner.lineage(ModelVersion.of(DefaultVae.encoder())),
                 progress.progressInterval()));
   }
 }

@@ -205,7 +205,8 @@ public final class TrainBenchmark {
             Duration.ofSeconds(5),
             scratch.resolve("train"),
             "bench-train",
-            Duration.ofHours(1));
+            Duration.ofHours(1),
+            java.util.Optional.empty());
     LearnerService service = new LearnerService(kafka, train, line -> {});
     service.start();
     try {

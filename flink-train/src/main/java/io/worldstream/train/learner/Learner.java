@@ -190,6 +190,12 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     return now - p.lastPublishedAt >= settings.checkpointInterval().toMillis();
   }
 
+  /** Gradient steps a lineage has taken in memory (0 before its first step here): for tests. */
+  long gradientSteps(String vaeVersion) {
+    MdnRnnTrainer trainer = trainers.get(vaeVersion);
+    return trainer == null ? 0 : trainer.steps();
+  }
+
   /** The model a lineage trains in memory (null before its first step here): for tests. */
   DjlMdnRnn model(String vaeVersion) {
     MdnRnnTrainer trainer = trainers.get(vaeVersion);

@@ -34,9 +34,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The learner job as a service, in a Flink MiniCluster inside this process: loopback only, the
- * hashmap state backend, checkpoints under the state directory, retained on cancel, and on start
- * resumed from the newest one there.
+ * The learner job as a service: in a Flink MiniCluster inside this process (loopback only), or
+ * submitted to a Flink session cluster — the same job either way: the hashmap state backend,
+ * checkpoints under the state directory, retained on cancel, and on start resumed from the newest
+ * one there. Stopping the service cancels the job, on a cluster too.
  */
 public final class LearnerService implements Service {
 
@@ -72,7 +73,17 @@ public final class LearnerService implements Service {
     kafka.createMissingTopics();
     Optional<Path> resumeFrom = newestCheckpoint(settings.stateDir());
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(1, flinkConfiguration(resumeFrom));
+        settings
+            .flinkCluster()
+            .map(TrainSettings::clusterAddress)
+            .map(
+                cluster ->
+                    StreamExecutionEnvironment.createRemoteEnvironment(
+                        cluster.getHostString(), cluster.getPort(), flinkConfiguration(resumeFrom)))
+            .orElseGet(
+                () ->
+                    StreamExecutionEnvironment.createLocalEnvironment(
+                        1, flinkConfiguration(resumeFrom)));
     LearnerJob.build(env, source(), checkpointSink(), deadLetterSink(), settings);
     job = env.executeAsync("worldstream learner");
     progress =
@@ -88,6 +99,7 @@ public final class LearnerService implements Service {
     say.accept(
         "learner: Flink job "
             + job.getJobID()
+            + settings.flinkCluster().map(c -> " on the cluster at " + c).orElse("")
             + (resumeFrom.map(p -> " resumed from " + p).orElse(" started afresh"))
             + "; checkpoints every "
             + EffectiveConfiguration.duration(settings.flinkCheckpointInterval())
@@ -171,11 +183,14 @@ public final class LearnerService implements Service {
     conf.put("state.backend.type", "hashmap");
     // Every type in the job has Flink's own serializer; Kryo would be a mistake.
     conf.put("pipeline.generic-types", "false");
-    conf.put("jobmanager.bind-host", "127.0.0.1");
-    conf.put("taskmanager.bind-host", "127.0.0.1");
-    conf.put("taskmanager.host", "127.0.0.1");
-    conf.put("rest.bind-address", "127.0.0.1");
-    conf.put("rest.address", "127.0.0.1");
+    if (settings.flinkCluster().isEmpty()) {
+      // Embedded: nothing of it listens beyond this machine.
+      conf.put("jobmanager.bind-host", "127.0.0.1");
+      conf.put("taskmanager.bind-host", "127.0.0.1");
+      conf.put("taskmanager.host", "127.0.0.1");
+      conf.put("rest.bind-address", "127.0.0.1");
+      conf.put("rest.address", "127.0.0.1");
+    }
     conf.put("restart-strategy.type", "fixed-delay");
     conf.put("restart-strategy.fixed-delay.attempts", "3");
     conf.put("restart-strategy.fixed-delay.delay", "2 s");
@@ -270,6 +285,14 @@ public final class LearnerService implements Service {
       long s = LearnerStatus.sequences();
       long g = LearnerStatus.gradientSteps();
       double seconds = everyMillis / 1000.0;
+      if (settings.flinkCluster().isPresent()) {
+        // The learner's own figures live in the task manager: the cluster's web UI shows them.
+        say.accept(
+            String.format(
+                "train: job %s on the cluster at %s, lag %s",
+                status(), settings.flinkCluster().get(), lag()));
+        return;
+      }
       LearnerStatus.Published latest = LearnerStatus.latest();
       say.accept(
           String.format(

@@ -1,8 +1,10 @@
 package io.worldstream.train.learner;
 
 import io.worldstream.service.InvalidSettingException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the learner job runs.
@@ -15,6 +17,8 @@ import java.time.Duration;
  * @param stateDir where Flink keeps its checkpoints (retained on cancel; the newest is resumed)
  * @param applicationId the consumer group and transactional-id prefix of this job
  * @param progressInterval how often the service prints its progress line
+ * @param flinkCluster the REST address (HOST:PORT) of a Flink session cluster to run the job on,
+ *     whose classpath holds Worldstream's jars; empty: an embedded MiniCluster
  */
 public record TrainSettings(
     LearnerSettings learner,
@@ -24,11 +28,13 @@ public record TrainSettings(
     Duration flinkCheckpointInterval,
     Path stateDir,
     String applicationId,
-    Duration progressInterval) {
+    Duration progressInterval,
+    Optional<String> flinkCluster) {
 
   public static final String DEFAULT_APPLICATION_ID = "worldstream-learner";
 
   public TrainSettings {
+    flinkCluster.ifPresent(TrainSettings::clusterAddress);
     InvalidSettingException.atLeast("sequence-length", "the sequence length", sequenceLength, 1);
     if (sequenceStride < 1 || sequenceStride > sequenceLength) {
       throw new InvalidSettingException(
@@ -59,6 +65,43 @@ public record TrainSettings(
         Duration.ofSeconds(5),
         stateDirUnder(dataDir),
         DEFAULT_APPLICATION_ID,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Optional.empty());
+  }
+
+  /** The same settings, the job submitted to the Flink session cluster at {@code hostPort}. */
+  public TrainSettings onCluster(String hostPort) {
+    return new TrainSettings(
+        learner,
+        sequenceLength,
+        sequenceStride,
+        idleFlush,
+        flinkCheckpointInterval,
+        stateDir,
+        applicationId,
+        progressInterval,
+        Optional.of(hostPort));
+  }
+
+  /**
+   * A cluster's REST address from HOST:PORT.
+   *
+   * @throws InvalidSettingException naming the flag when it is not one
+   */
+  public static InetSocketAddress clusterAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(hostPort.substring(colon + 1));
+      if (colon < 1 || port < 1 || port > 65_535) {
+        throw new NumberFormatException();
+      }
+      return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), port);
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw new InvalidSettingException(
+          "flink-cluster",
+          "the Flink cluster must be given as HOST:PORT (its REST port, 8081 by default), not '"
+              + hostPort
+              + "'");
+    }
   }
 }

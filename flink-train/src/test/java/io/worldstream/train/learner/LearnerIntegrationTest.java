@@ -59,7 +59,8 @@ class LearnerIntegrationTest {
         Duration.ofSeconds(1),
         dir.resolve("train"),
         TrainSettings.DEFAULT_APPLICATION_ID,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        java.util.Optional.empty());
   }
 
   /** Episodes of a latent random walk that the actions drive: something an MDN-RNN can learn. */
@@ -214,6 +215,65 @@ class LearnerIntegrationTest {
     assertThat(all.size()).isGreaterThanOrEqualTo((int) before + 2);
     for (int i = 0; i < all.size(); i++) {
       assertThat(all.get(i).getVersion()).as("checkpoint %d", i).isEqualTo(i + 1);
+    }
+  }
+
+  /**
+   * The same job submitted to a Flink cluster through its REST address: here a MiniCluster with a
+   * REST endpoint in this JVM (its classpath holds Worldstream's classes, as a cluster's lib/
+   * must). Stopping the service cancels the job on the cluster, and a second submission resumes.
+   */
+  @Test
+  void shouldRunOnAFlinkClusterThroughItsRestAddress() throws Exception {
+    publishEpisodes(0, 30, 60);
+    org.apache.flink.configuration.Configuration conf =
+        new org.apache.flink.configuration.Configuration();
+    conf.setString("rest.bind-address", "127.0.0.1");
+    conf.setString("rest.address", "127.0.0.1");
+    conf.setString("rest.port", "0");
+    try (var cluster =
+        new org.apache.flink.runtime.minicluster.MiniCluster(
+            new org.apache.flink.runtime.minicluster.MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(2)
+                .build())) {
+      cluster.start();
+      java.net.URI rest = cluster.getRestAddress().get();
+      TrainSettings onCluster = settings().onCluster(rest.getHost() + ":" + rest.getPort());
+      List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+      LearnerService first = new LearnerService(kafka, onCluster, said::add);
+      first.start();
+      List<Checkpoint> published;
+      try {
+        published = awaitCheckpoints(2, Duration.ofMinutes(3));
+        Thread.sleep(2_500); // a progress line
+      } finally {
+        first.stop(Duration.ofSeconds(30));
+      }
+      assertThat(published).extracting(Checkpoint::getVersion).startsWith(1L, 2L);
+      assertThat(said).anyMatch(l -> l.contains("on the cluster at " + rest.getHost()));
+      assertThat(said).anyMatch(l -> l.startsWith("train: job RUNNING on the cluster"));
+      assertThat(cluster.listJobs().get())
+          .as("the job was cancelled on the cluster")
+          .allMatch(job -> job.getJobState() == org.apache.flink.api.common.JobStatus.CANCELED);
+
+      long before = awaitCheckpoints(Integer.MAX_VALUE, Duration.ofSeconds(3)).size();
+      publishEpisodes(100, 10, 60);
+      LearnerService second = new LearnerService(kafka, onCluster, said::add);
+      second.start();
+      List<Checkpoint> all;
+      try {
+        all = awaitCheckpoints((int) before + 1, Duration.ofMinutes(3));
+      } finally {
+        second.stop(Duration.ofSeconds(30));
+      }
+      assertThat(said).anyMatch(l -> l.contains("resumed from"));
+      assertThat(all)
+          .extracting(Checkpoint::getVersion)
+          .doesNotHaveDuplicates()
+          .contains(before + 1);
     }
   }
 }

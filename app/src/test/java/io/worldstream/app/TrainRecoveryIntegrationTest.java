@@ -1,0 +1,214 @@
+package io.worldstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.broker.EmbeddedKafkaBroker;
+import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code worldstream train} killed (SIGKILL, no chance to cancel or clean up) in the middle of
+ * training, then started again on the same data directory: it resumes from its last Flink
+ * checkpoint, and the versions a read_committed reader sees run 1, 2, 3, … with none repeated or
+ * skipped, each the child of the one before.
+ */
+class TrainRecoveryIntegrationTest {
+
+  private static final int EPISODES = 30;
+  private static final int STEPS = 200;
+
+  @TempDir Path dir;
+  private Process train;
+  private Path log;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (train != null && train.isAlive()) {
+      train.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void resumesAfterAKillWithVersionsContinuing() throws Exception {
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(dir.resolve("kafka"), 0))) {
+      KafkaSettings kafka = KafkaSettings.at(broker.bootstrapServers());
+      kafka.createMissingTopics();
+      writeLatents(kafka);
+
+      start(kafka, "first");
+      await(() -> checkpoints(kafka).size() >= 3, "three checkpoints");
+      // Let a Flink checkpoint or two complete after them, then kill mid-training.
+      Thread.sleep(1_500);
+      train.destroyForcibly();
+      assertThat(train.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long beforeKill = checkpoints(kafka).size();
+
+      start(kafka, "second");
+      await(() -> Files.readString(log).contains("resumed from"), "the resumed job");
+      await(() -> checkpoints(kafka).size() > beforeKill, "a version after the kill");
+      // Until every owed step is trained and published (the tail within the checkpoint interval).
+      long[] seen = {-1};
+      await(
+          () -> {
+            long now = checkpoints(kafka).size();
+            boolean settled = now == seen[0];
+            seen[0] = now;
+            if (!settled) {
+              Thread.sleep(8_000);
+            }
+            return settled;
+          },
+          "the learner to finish the data");
+      train.destroy();
+      assertThat(train.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+      List<Checkpoint> all = checkpoints(kafka);
+      assertThat(all.size()).as("versions after the kill").isGreaterThan((int) beforeKill);
+      for (int i = 0; i < all.size(); i++) {
+        Checkpoint c = all.get(i);
+        assertThat(c.getVersion()).as("version at position %d", i).isEqualTo(i + 1L);
+        assertThat(c.getParentVersion()).isEqualTo(i == 0 ? null : (long) i);
+        if (i > 0) {
+          assertThat(c.getGradientSteps()).isGreaterThan(all.get(i - 1).getGradientSteps());
+        }
+      }
+      System.out.printf(
+          "%d versions before the kill, %d in all; gradient steps %s%n",
+          beforeKill, all.size(), all.stream().map(Checkpoint::getGradientSteps).toList());
+    }
+  }
+
+  private void start(KafkaSettings kafka, String name) throws IOException {
+    log = dir.resolve("train-" + name + ".log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            java,
+            "-Xmx1g",
+            "-Dai.djl.offline=true",
+            Worldstream.class.getName(),
+            "train",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--checkpoint-every",
+            "25",
+            "--checkpoint-interval",
+            "5s",
+            "--flink-checkpoint-interval",
+            "1s",
+            "--progress-interval",
+            "5s");
+    // The classpath goes in the environment: ONNX Runtime crashes on command lines over ~4 KB.
+    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    train = builder.start();
+  }
+
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private void await(Check condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    while (!condition.holds()) {
+      if (!train.isAlive()) {
+        throw new AssertionError(
+            "train exited while waiting for " + what + ":\n" + Files.readString(log));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + ":\n" + Files.readString(log));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Random-walk latents of whole episodes, the last step of each truncated. */
+  private static void writeLatents(KafkaSettings kafka) {
+    Random random = new Random(9);
+    try (var producer =
+        new KafkaProducer<>(
+            kafka.clientConfig(),
+            Topics.LATENTS.keySerde().serializer(),
+            Topics.LATENTS.valueSerde().serializer())) {
+      for (int e = 0; e < EPISODES; e++) {
+        String episode = "walk-" + e;
+        float[] z = new float[MdnSpec.LATENT];
+        for (int t = 0; t < STEPS; t++) {
+          List<Float> mu = new ArrayList<>();
+          List<Float> logvar = new ArrayList<>();
+          float steer = (float) random.nextGaussian() * 0.5f;
+          for (int d = 0; d < MdnSpec.LATENT; d++) {
+            z[d] = 0.9f * z[d] + (d % 2 == 0 ? steer : -steer) * 0.3f;
+            mu.add(z[d]);
+            logvar.add(-6f);
+          }
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.LATENTS.name(),
+                  episode,
+                  LatentStep.newBuilder()
+                      .setEpisodeId(episode)
+                      .setStep(t)
+                      .setMu(mu)
+                      .setLogvar(logvar)
+                      .setAction(List.of(steer, 0.5f, 0f))
+                      .setReward(steer > 0 ? 1 : -0.1)
+                      .setTerminated(false)
+                      .setTruncated(t == STEPS - 1)
+                      .setVaeVersion("walk")
+                      .setEventTime(Instant.now())
+                      .setEncodeTime(Instant.now())
+                      .build()));
+        }
+      }
+    }
+  }
+
+  /** The committed checkpoints, in log order. */
+  private static List<Checkpoint> checkpoints(KafkaSettings kafka) {
+    List<Checkpoint> values = new ArrayList<>();
+    try (TopicReader<String, byte[]> reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(Topics.CHECKPOINTS.name()),
+            TopicReader.From.BEGINNING,
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      do {
+        reader
+            .poll(Duration.ofMillis(200))
+            .forEach(
+                r ->
+                    values.add(
+                        Topics.CHECKPOINTS
+                            .valueSerde()
+                            .deserializer()
+                            .deserialize(null, r.value())));
+      } while (!reader.caughtUp());
+    }
+    return values;
+  }
+}
