@@ -69,6 +69,25 @@ public record EncoderSettings(
         id, batching, streamThreads, ortThreads, vae, stateDir, commitInterval, progressInterval);
   }
 
+  /**
+   * This instance's name in its group, kept in the state directory: the same after a restart on it,
+   * different for every other instance.
+   */
+  public String instanceId() {
+    Path file = stateDir.resolve("instance-id");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file).strip();
+      }
+      Files.createDirectories(stateDir);
+      String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+      Files.writeString(file, id + "\n");
+      return id;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot keep the encoder's instance id in " + file, e);
+    }
+  }
+
   /** Where an encoder keeps its Kafka Streams state under Worldstream's data directory. */
   public static Path stateDirUnder(Path dataDir) {
     return dataDir.resolve("encode");
@@ -86,6 +105,12 @@ public record EncoderSettings(
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    // Static membership: an instance restarted on its state directory (after a crash, a kill, an
+    // upgrade) takes its partitions back at once, instead of its group waiting out the session
+    // timeout for the old member and then rebalancing. Streams appends each thread's index.
+    config.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        applicationId + "-" + instanceId());
     // The thread waits for input at most this long, so a waiting batch is seen in time.
     config.put(StreamsConfig.POLL_MS_CONFIG, batching.tick().toMillis());
     config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);

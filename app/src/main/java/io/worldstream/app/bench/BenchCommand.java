@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       BenchEncode.class,
       BenchTrain.class,
       BenchEvaluate.class,
-      BenchServe.class
+      BenchServe.class,
+      BenchRestart.class,
+      BenchAll.class
     })
 public final class BenchCommand {}
