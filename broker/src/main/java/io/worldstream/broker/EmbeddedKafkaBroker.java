@@ -189,6 +189,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Map.entry("group.initial.rebalance.delay.ms", "0"),
             Map.entry(
                 "transaction.max.timeout.ms", String.valueOf(MAX_TRANSACTION_TIMEOUT.toMillis())),
+            // A process that died mid-transaction blocks read_committed readers until its
+            // transaction times out and is aborted; look for such transactions every second
+            // rather than every ten.
+            Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"),
             // Topics come from the catalogue (worldstream topics create); a typo must not create
             // one.
             Map.entry("auto.create.topics.enable", "false"),

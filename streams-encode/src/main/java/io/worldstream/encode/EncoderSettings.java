@@ -36,6 +36,9 @@ public record EncoderSettings(
 
   public static final String DEFAULT_APPLICATION_ID = "worldstream-encode";
 
+  /** How long a transaction of a dead instance blocks readers at most (see streamsConfig). */
+  static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
+
   /** Chosen by measurement: see docs/BENCHMARKS.md, "Encoder". */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
 
@@ -124,6 +127,13 @@ public record EncoderSettings(
     config.put(DeadLetters.METRICS_CONFIG, metrics);
     // Frames compress about 10× (measured on worker output); latents hardly, but cost little.
     config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // A transaction lives one commit interval (50 ms). When an instance dies mid-transaction, its
+    // successor (a new transactional id: Streams keeps no process id for in-memory state) cannot
+    // fence it, and read_committed readers of its latents and of its changelog wait until the
+    // broker aborts it: after this timeout, instead of Streams' 10 s.
+    config.put(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        (int) TRANSACTION_TIMEOUT.toMillis());
     // Streams lingers 100 ms by default; latents sent as they come leave the commit less to do.
     config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     config.put(

@@ -25,9 +25,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -49,6 +47,7 @@ public final class RestartBenchmark {
   public record Settings(double stepsPerSecond, Duration runBeforeKill) {}
 
   private final Settings settings;
+  private volatile boolean stopping;
   private final Function<List<String>, ProcessBuilder> worldstream;
   private final PrintWriter out;
 
@@ -62,7 +61,10 @@ public final class RestartBenchmark {
     this.out = out;
   }
 
-  private record Arrival(long writtenAt, long seenAt) {}
+  /** A record seen: when its writer says it wrote it, when it was seen, and its writer's slot. */
+  private record Arrival(long writtenAt, long seenAt, int slot) {}
+
+  private static final int SLOTS = 4;
 
   public Figures run() throws Exception {
     Path scratch = Files.createTempDirectory("worldstream-bench-restart");
@@ -82,13 +84,14 @@ public final class RestartBenchmark {
                   follow(
                       kafka,
                       Topics.LATENTS.name(),
-                      bytes ->
-                          Topics.LATENTS
-                              .valueSerde()
-                              .deserializer()
-                              .deserialize(null, bytes)
-                              .getEncodeTime()
-                              .toEpochMilli(),
+                      bytes -> {
+                        var latent =
+                            Topics.LATENTS.valueSerde().deserializer().deserialize(null, bytes);
+                        return new Arrival(
+                            latent.getEncodeTime().toEpochMilli(),
+                            System.currentTimeMillis(),
+                            Integer.parseInt(latent.getEpisodeId().split("-")[1]));
+                      },
                       latents)));
       background.add(
           daemon(
@@ -98,17 +101,20 @@ public final class RestartBenchmark {
                       kafka,
                       Topics.EVALUATIONS.name(),
                       bytes ->
-                          Topics.EVALUATIONS
-                              .valueSerde()
-                              .deserializer()
-                              .deserialize(null, bytes)
-                              .getCreatedTime()
-                              .toEpochMilli(),
+                          new Arrival(
+                              Topics.EVALUATIONS
+                                  .valueSerde()
+                                  .deserializer()
+                                  .deserialize(null, bytes)
+                                  .getCreatedTime()
+                                  .toEpochMilli(),
+                              System.currentTimeMillis(),
+                              0),
                       reports)));
       background.forEach(Thread::start);
       String servers = kafka.bootstrapServers();
       Figures figures = new Figures();
-      try (Admin admin = kafka.connectedAdmin()) {
+      try {
         List<String> encode =
             List.of("encode", "-b", servers, "--data-dir", scratch.resolve("encoder").toString());
         measure(
@@ -117,20 +123,20 @@ public final class RestartBenchmark {
             encode,
             scratch,
             running,
-            () -> since -> firstAfter(latents, since));
+            () -> (since, log) -> everySlotAfter(latents, since));
         List<String> train =
             List.of("train", "-b", servers, "--data-dir", scratch.resolve("learner").toString());
-        LongSupplier committed = () -> committedOffsets(admin, "worldstream-learner");
         measure(
             figures,
             "learner",
             train,
             scratch,
             running,
-            () -> {
-              long before = committed.getAsLong();
-              return since -> committed.getAsLong() > before ? System.currentTimeMillis() : -1;
-            });
+            () ->
+                (since, log) ->
+                    Files.readString(log).contains("Lineage vae-")
+                        ? System.currentTimeMillis()
+                        : -1);
         List<String> evaluate =
             List.of(
                 "evaluate",
@@ -150,7 +156,7 @@ public final class RestartBenchmark {
             evaluate,
             scratch,
             running,
-            () -> since -> firstAfter(reports, since));
+            () -> (since, log) -> firstAfter(reports, since));
       } finally {
         for (Process p : running) {
           p.destroy();
@@ -158,7 +164,10 @@ public final class RestartBenchmark {
         for (Process p : running) {
           p.waitFor(60, TimeUnit.SECONDS);
         }
-        background.forEach(Thread::interrupt);
+        stopping = true;
+        for (Thread t : background) {
+          t.join(10_000);
+        }
       }
       figures.print(out);
       return figures;
@@ -173,7 +182,7 @@ public final class RestartBenchmark {
 
   /** When a part was at work again after {@code since}, ms since the epoch (or -1: not yet). */
   private interface AtWork {
-    long after(long since) throws Exception;
+    long after(long since, Path log) throws Exception;
   }
 
   /**
@@ -209,7 +218,7 @@ public final class RestartBenchmark {
       throws Exception {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
     while (System.currentTimeMillis() < deadline) {
-      long at = atWork.after(since);
+      long at = atWork.after(since, log);
       if (at >= 0) {
         return (at - since) / 1000.0;
       }
@@ -236,6 +245,28 @@ public final class RestartBenchmark {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
+  /**
+   * When latents written after {@code since} had been seen from every episode being played (each
+   * lands on its own partition): the encoder is at work on all of its input, not on a part of it.
+   */
+  private static long everySlotAfter(List<Arrival> arrivals, long since) {
+    long latest = -1;
+    for (int slot = 0; slot < SLOTS; slot++) {
+      int s = slot;
+      long first =
+          arrivals.stream()
+              .filter(a -> a.slot() == s && a.writtenAt() >= since)
+              .mapToLong(Arrival::seenAt)
+              .min()
+              .orElse(-1);
+      if (first < 0) {
+        return -1;
+      }
+      latest = Math.max(latest, first);
+    }
+    return latest;
+  }
+
   private static long firstAfter(List<Arrival> arrivals, long since) {
     return arrivals.stream()
         .filter(a -> a.writtenAt() >= since)
@@ -244,27 +275,11 @@ public final class RestartBenchmark {
         .orElse(-1);
   }
 
-  private static long committedOffsets(Admin admin, String group) {
-    try {
-      return admin
-          .listConsumerGroupOffsets(group)
-          .partitionsToOffsetAndMetadata()
-          .get(5, TimeUnit.SECONDS)
-          .values()
-          .stream()
-          .filter(java.util.Objects::nonNull)
-          .mapToLong(o -> o.offset())
-          .sum();
-    } catch (Exception e) {
-      return 0;
-    }
-  }
-
   /** Notes when each new record of a topic is seen, with the time it says it was written. */
-  private static void follow(
+  private void follow(
       KafkaSettings kafka,
       String topic,
-      java.util.function.ToLongFunction<byte[]> writtenAt,
+      java.util.function.Function<byte[], Arrival> arrival,
       List<Arrival> arrivals) {
     try (TopicReader<String, byte[]> reader =
         new TopicReader<>(
@@ -273,14 +288,11 @@ public final class RestartBenchmark {
             TopicReader.From.END,
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!stopping) {
         for (var record : reader.poll(Duration.ofMillis(100))) {
-          arrivals.add(
-              new Arrival(writtenAt.applyAsLong(record.value()), System.currentTimeMillis()));
+          arrivals.add(arrival.apply(record.value()));
         }
       }
-    } catch (org.apache.kafka.common.errors.InterruptException e) {
-      // stopped
     }
   }
 
@@ -289,15 +301,15 @@ public final class RestartBenchmark {
     List<byte[]> frames = Backlog.carRacingFrames(200);
     Random random = new Random(5);
     long periodNanos = (long) (1e9 * 4 / settings.stepsPerSecond());
-    String[] episodes = new String[4];
+    String[] episodes = new String[SLOTS];
     int step = 0;
     try (ExperienceProducer producer = new ExperienceProducer(kafka.clientConfig(), "bench")) {
       long tick = System.nanoTime();
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!stopping) {
         int t = step % 1000;
         for (int e = 0; e < episodes.length; e++) {
           if (t == 0) {
-            episodes[e] = "restart-" + java.util.UUID.randomUUID();
+            episodes[e] = "restart-" + e + "-" + java.util.UUID.randomUUID();
           }
           producer.send(
               ExperienceStep.newBuilder()

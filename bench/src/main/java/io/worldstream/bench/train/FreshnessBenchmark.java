@@ -67,6 +67,7 @@ public final class FreshnessBenchmark {
 
   private final Settings settings;
   private final PrintWriter out;
+  private volatile boolean stopping;
 
   public FreshnessBenchmark(Settings settings, PrintWriter out) {
     this.settings = settings;
@@ -103,7 +104,8 @@ public final class FreshnessBenchmark {
         write(kafka, written);
         Thread.sleep(TAIL.toMillis());
       } finally {
-        reader.interrupt();
+        stopping = true;
+        reader.join(10_000);
         learner.stop(Duration.ofSeconds(30));
         LearnerStatus.trace(null);
       }
@@ -265,7 +267,7 @@ public final class FreshnessBenchmark {
   }
 
   /** Notes when each checkpoint becomes visible to a read_committed reader. */
-  private static void readCheckpoints(KafkaSettings kafka, List<Visible> visible) {
+  private void readCheckpoints(KafkaSettings kafka, List<Visible> visible) {
     Map<String, Object> config = kafka.clientConfig();
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (var consumer =
@@ -279,14 +281,12 @@ public final class FreshnessBenchmark {
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!stopping) {
         for (var record : consumer.poll(Duration.ofMillis(100))) {
           Checkpoint c = (Checkpoint) record.value();
           visible.add(new Visible(c.getGradientSteps(), System.currentTimeMillis()));
         }
       }
-    } catch (org.apache.kafka.common.errors.InterruptException e) {
-      // stopped
     }
   }
 

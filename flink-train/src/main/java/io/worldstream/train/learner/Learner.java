@@ -299,6 +299,10 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
               settings.learningRate(),
               settings.maxGradNorm(),
               settings.seed());
+      log.info(
+          "Lineage {} starts training afresh, {} sequences in replay",
+          lineage(vaeVersion),
+          p.replaySize());
     } else {
       Map<String, Tensor> w = tensors(weights);
       trainer =

@@ -1,0 +1,335 @@
+package io.worldstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.broker.KafkaClusterNode;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.Topic;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Worldstream scaled out, without Docker: a three-node KRaft Kafka cluster and a Flink standalone
+ * session cluster (a job manager and two task managers, from Flink's own entry points) as separate
+ * processes; the training job submitted to the cluster, two encoder instances and two workers
+ * against it. After the loop runs, one broker and the task manager running the learner are killed
+ * (SIGKILL); the loop goes on, and in the end every step the workers published was encoded exactly
+ * once and the checkpoint versions run 1, 2, 3, … without a repeat or a gap.
+ *
+ * <p>Heavy (eleven JVMs): not part of {@code mvn verify}. Run it with {@code mvn -pl app -am verify
+ * -Pscale-out -DskipTests -Dit.test=ScaleOutCheck -Dsurefire.failIfNoSpecifiedTests=false} (or
+ * {@code mvn -Pscale-out verify} for everything).
+ */
+class ScaleOutCheck {
+
+  @TempDir Path dir;
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+
+  @AfterEach
+  void stopAll() throws Exception {
+    List<Process> all = new ArrayList<>(processes.values());
+    java.util.Collections.reverse(all);
+    for (Process p : all) {
+      p.destroy();
+    }
+    for (Process p : all) {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void runsTheLoopOnClustersAndLosesNothingWhenABrokerAndATaskManagerDie() throws Exception {
+    // Kafka: three nodes, each broker and controller.
+    int[] ports = freePorts(9);
+    String clusterId = Uuid.randomUuid().toString();
+    String voters =
+        "1@127.0.0.1:" + ports[3] + ",2@127.0.0.1:" + ports[4] + ",3@127.0.0.1:" + ports[5];
+    for (int n = 1; n <= 3; n++) {
+      start(
+          "kafka-" + n,
+          java(
+              KafkaClusterNode.class.getName(),
+              String.valueOf(n),
+              clusterId,
+              dir.resolve("kafka-" + n).toString(),
+              String.valueOf(ports[n - 1]),
+              String.valueOf(ports[n + 2]),
+              voters));
+    }
+    String bootstrap =
+        "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+    KafkaSettings kafka = KafkaSettings.at(bootstrap);
+    await(Duration.ofMinutes(2), "three brokers", () -> brokers(kafka) == 3);
+
+    // Flink: a standalone session cluster from its own entry points.
+    int rest = ports[6];
+    Path conf = flinkConfiguration(ports[7], rest);
+    start(
+        "flink-jobmanager",
+        java(
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+            "--configDir",
+            conf.toString()));
+    for (int n = 1; n <= 2; n++) {
+      start(
+          "flink-taskmanager-" + n,
+          java(
+              "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+              "--configDir",
+              conf.toString()));
+    }
+
+    // Worldstream: the learner on the cluster, two encoders, two workers.
+    start(
+        "train",
+        worldstream(
+            "train",
+            "-b",
+            bootstrap,
+            "--flink-cluster",
+            "127.0.0.1:" + rest,
+            "--data-dir",
+            dir.resolve("learner").toString(),
+            "--checkpoint-every",
+            "20",
+            "--checkpoint-interval",
+            "10s",
+            "--flink-checkpoint-interval",
+            "2s"));
+    for (int n = 1; n <= 2; n++) {
+      start(
+          "encoder-" + n,
+          worldstream(
+              "encode", "-b", bootstrap, "--data-dir", dir.resolve("encoder-" + n).toString()));
+    }
+    for (int n = 1; n <= 2; n++) {
+      start(
+          "worker-" + n,
+          worldstream(
+              "worker",
+              "-b",
+              bootstrap,
+              "--envs",
+              "1",
+              "--episodes",
+              "4",
+              "--max-episode-steps",
+              "250",
+              "--policy",
+              "brownian",
+              "--seed",
+              String.valueOf(100 * n)));
+    }
+    await(
+        Duration.ofMinutes(6),
+        "two checkpoints",
+        () -> read(kafka, Topics.CHECKPOINTS).size() >= 2);
+
+    // Lose a broker and the task manager that runs the learner.
+    kill("kafka-2");
+    String learnerTaskManager =
+        Files.readString(dir.resolve("flink-taskmanager-1.log")).contains("Checkpoint vae-")
+            ? "flink-taskmanager-1"
+            : "flink-taskmanager-2";
+    kill(learnerTaskManager);
+    long versionsAtKill = read(kafka, Topics.CHECKPOINTS).size();
+
+    for (int n = 1; n <= 2; n++) {
+      Process worker = processes.get("worker-" + n);
+      assertThat(worker.waitFor(15, TimeUnit.MINUTES)).as("worker-%d finished", n).isTrue();
+      assertThat(worker.exitValue()).as("worker-%d exit", n).isZero();
+    }
+    long experienced = records(kafka, Topics.EXPERIENCE.name());
+    assertThat(experienced).as("steps the workers published").isEqualTo(2L * 4 * 250);
+    await(
+        Duration.ofMinutes(5),
+        "every step encoded",
+        () -> read(kafka, Topics.LATENTS).size() >= experienced);
+    await(
+        Duration.ofMinutes(5),
+        "a version trained after the task manager died",
+        () -> read(kafka, Topics.CHECKPOINTS).size() > versionsAtKill);
+
+    List<String> encoded =
+        read(kafka, Topics.LATENTS).stream()
+            .map(l -> l.getEpisodeId() + "#" + l.getStep())
+            .toList();
+    assertThat(encoded).as("no step encoded twice").doesNotHaveDuplicates();
+    assertThat((long) encoded.size()).as("every step encoded").isEqualTo(experienced);
+    List<Checkpoint> versions = read(kafka, Topics.CHECKPOINTS);
+    for (int i = 0; i < versions.size(); i++) {
+      assertThat(versions.get(i).getVersion()).as("version at %d", i).isEqualTo(i + 1L);
+    }
+    System.out.printf(
+        "scale-out: %d steps encoded once each by two encoders; %d versions (%d when a broker and"
+            + " %s were killed)%n",
+        encoded.size(), versions.size(), versionsAtKill, learnerTaskManager);
+  }
+
+  private Path flinkConfiguration(int rpcPort, int restPort) throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("flink-conf"));
+    Files.writeString(
+        conf.resolve("config.yaml"),
+        String.join(
+            "\n",
+            "jobmanager.rpc.address: 127.0.0.1",
+            "jobmanager.rpc.port: " + rpcPort,
+            "jobmanager.bind-host: 127.0.0.1",
+            "jobmanager.memory.process.size: 1024m",
+            "rest.address: 127.0.0.1",
+            "rest.bind-address: 127.0.0.1",
+            "rest.port: " + restPort,
+            "taskmanager.host: 127.0.0.1",
+            "taskmanager.bind-host: 127.0.0.1",
+            "taskmanager.numberOfTaskSlots: 1",
+            "taskmanager.memory.process.size: 1536m",
+            "heartbeat.interval: 2000",
+            "heartbeat.timeout: 10000",
+            "io.tmp.dirs: " + Files.createDirectories(dir.resolve("flink-tmp")),
+            ""));
+    return conf;
+  }
+
+  private void start(String name, ProcessBuilder builder) throws IOException {
+    builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    processes.put(name, builder.start());
+  }
+
+  private void kill(String name) throws Exception {
+    Process p = processes.get(name);
+    p.destroyForcibly();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static ProcessBuilder java(String mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.add("-Djava.awt.headless=true");
+    command.add("-Dai.djl.offline=true");
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // The classpath goes in the environment: ONNX Runtime crashes on command lines over ~4 KB.
+    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    return builder;
+  }
+
+  private static ProcessBuilder worldstream(String... args) {
+    return java(Worldstream.class.getName(), args);
+  }
+
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private void await(Duration timeout, String what, Check condition) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.holds()) {
+      for (var p : processes.entrySet()) {
+        if (!p.getValue().isAlive()
+            && p.getValue().exitValue() != 0
+            && p.getValue().exitValue() != 137) {
+          throw new AssertionError(
+              p.getKey() + " exited while waiting for " + what + ":\n" + tail(p.getKey()));
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        StringBuilder logs = new StringBuilder();
+        for (String name : processes.keySet()) {
+          logs.append("--- ").append(name).append('\n').append(tail(name));
+        }
+        throw new AssertionError("timed out waiting for " + what + ":\n" + logs);
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
+  private String tail(String name) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())) + "\n";
+  }
+
+  private static int brokers(KafkaSettings kafka) {
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** Records written to a topic, from its offsets (frames are too many to read back). */
+  private static long records(KafkaSettings kafka, String topic) {
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            kafka.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      long begin =
+          consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      return end - begin;
+    }
+  }
+
+  /** Every committed record of a topic, decoded; empty while the topic is not there. */
+  private static <V> List<V> read(KafkaSettings kafka, Topic<String, V> topic) {
+    List<V> values = new ArrayList<>();
+    try (TopicReader<String, byte[]> reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(topic.name()),
+            TopicReader.From.BEGINNING,
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      do {
+        reader
+            .poll(Duration.ofMillis(200))
+            .forEach(
+                r -> values.add(topic.valueSerde().deserializer().deserialize(null, r.value())));
+      } while (!reader.caughtUp());
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    return values;
+  }
+
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+}
