@@ -147,10 +147,12 @@ class ScaleOutCheck {
 
     // Lose a broker and the task manager that runs the learner.
     kill("kafka-2");
-    String learnerTaskManager =
-        Files.readString(dir.resolve("flink-taskmanager-1.log")).contains("Checkpoint vae-")
-            ? "flink-taskmanager-1"
-            : "flink-taskmanager-2";
+    List<String> learning =
+        java.util.stream.Stream.of("flink-taskmanager-1", "flink-taskmanager-2")
+            .filter(tm -> log(tm).contains("Checkpoint vae-"))
+            .toList();
+    assertThat(learning).as("the task manager that runs the learner").hasSize(1);
+    String learnerTaskManager = learning.get(0);
     kill(learnerTaskManager);
     long versionsAtKill = read(kafka, Topics.CHECKPOINTS).size();
 
@@ -176,6 +178,16 @@ class ScaleOutCheck {
             .toList();
     assertThat(encoded).as("no step encoded twice").doesNotHaveDuplicates();
     assertThat((long) encoded.size()).as("every step encoded").isEqualTo(experienced);
+    String survivor =
+        learnerTaskManager.endsWith("1") ? "flink-taskmanager-2" : "flink-taskmanager-1";
+    assertThat(log(survivor))
+        .as("the learner moved to the other task manager")
+        .contains("Checkpoint vae-");
+    for (int n = 1; n <= 2; n++) {
+      assertThat(log("encoder-" + n))
+          .as("encoder-%d took a share of the work", n)
+          .containsPattern("encode: [1-9][0-9.]* frames/s in");
+    }
     List<Checkpoint> versions = read(kafka, Topics.CHECKPOINTS);
     for (int i = 0; i < versions.size(); i++) {
       assertThat(versions.get(i).getVersion()).as("version at %d", i).isEqualTo(i + 1L);
@@ -202,7 +214,18 @@ class ScaleOutCheck {
             "taskmanager.host: 127.0.0.1",
             "taskmanager.bind-host: 127.0.0.1",
             "taskmanager.numberOfTaskSlots: 1",
-            "taskmanager.memory.process.size: 1536m",
+            // What Flink's start scripts would work out and pass to a task manager.
+            "taskmanager.cpu.cores: 1",
+            "taskmanager.memory.framework.heap.size: 128m",
+            "taskmanager.memory.task.heap.size: 512m",
+            "taskmanager.memory.managed.size: 64m",
+            "taskmanager.memory.framework.off-heap.size: 128m",
+            "taskmanager.memory.task.off-heap.size: 0m",
+            "taskmanager.memory.network.min: 64m",
+            "taskmanager.memory.network.max: 64m",
+            "taskmanager.memory.jvm-metaspace.size: 256m",
+            "taskmanager.memory.jvm-overhead.min: 192m",
+            "taskmanager.memory.jvm-overhead.max: 192m",
             "heartbeat.interval: 2000",
             "heartbeat.timeout: 10000",
             "io.tmp.dirs: " + Files.createDirectories(dir.resolve("flink-tmp")),
@@ -262,6 +285,14 @@ class ScaleOutCheck {
         throw new AssertionError("timed out waiting for " + what + ":\n" + logs);
       }
       Thread.sleep(1_000);
+    }
+  }
+
+  private String log(String name) {
+    try {
+      return Files.readString(dir.resolve(name + ".log"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
