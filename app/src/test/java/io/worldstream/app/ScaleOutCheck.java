@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (SIGKILL); the loop goes on, and in the end every step the workers published was encoded exactly
  * once and the checkpoint versions run 1, 2, 3, … without a repeat or a gap.
  *
- * <p>Heavy (eleven JVMs): not part of {@code mvn verify}. Run it with {@code mvn -pl app -am verify
- * -Pscale-out -DskipTests -Dit.test=ScaleOutCheck -Dsurefire.failIfNoSpecifiedTests=false} (or
- * {@code mvn -Pscale-out verify} for everything).
+ * <p>Heavy (eleven JVMs): not part of {@code mvn verify}. After {@code mvn install -DskipTests},
+ * run it with {@code mvn -pl app verify -Pscale-out -Dit.test=ScaleOutCheck -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false} (or {@code mvn -Pscale-out verify} for everything).
  */
 class ScaleOutCheck {
 
