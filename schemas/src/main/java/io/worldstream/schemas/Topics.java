@@ -5,6 +5,7 @@ import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.LatentStep;
+import io.worldstream.records.VaeModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,16 @@ public final class Topics {
   /** Experience records the encoder could not use, with the reason in their headers. */
   public static final Topic<byte[], byte[]> EXPERIENCE_DLQ =
       deadLetters("wm.experience.dlq", "original bytes of rejected experience, reason in headers");
+
+  /** Published VAEs with their ONNX models, keyed by version; encoders follow the newest. */
+  public static final Topic<String, VaeModel> VAE =
+      new Topic<>(
+          "wm.vae",
+          Serdes.String(),
+          AvroSerde.of(VaeModel.class),
+          1,
+          modelTopicConfigs(),
+          "VaeModel per published VAE, keyed by version");
 
   /** VAE latents of every experience step, keyed by episode id (co-partitioned with EXPERIENCE). */
   public static final Topic<String, LatentStep> LATENTS =
@@ -96,7 +107,14 @@ public final class Topics {
 
   private static final List<Topic<?, ?>> ALL =
       List.of(
-          EXPERIENCE, EXPERIENCE_DLQ, LATENTS, LATENTS_DLQ, CHECKPOINTS, CONTROLLERS, EVALUATIONS);
+          EXPERIENCE,
+          EXPERIENCE_DLQ,
+          VAE,
+          LATENTS,
+          LATENTS_DLQ,
+          CHECKPOINTS,
+          CONTROLLERS,
+          EVALUATIONS);
 
   private Topics() {}
 

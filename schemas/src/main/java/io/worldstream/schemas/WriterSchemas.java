@@ -5,6 +5,7 @@ import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.LatentStep;
+import io.worldstream.records.VaeModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,8 @@ public final class WriterSchemas implements SchemaStore {
           LatentStep.getClassSchema(),
           Checkpoint.getClassSchema(),
           ControllerUpdate.getClassSchema(),
-          EvaluationReport.getClassSchema());
+          EvaluationReport.getClassSchema(),
+          VaeModel.getClassSchema());
 
   private static final String HISTORY = "history/";
 

@@ -23,7 +23,8 @@ class AvroSerdeTest {
         SampleRecords.latent(),
         SampleRecords.checkpoint(),
         SampleRecords.controller(),
-        SampleRecords.evaluation());
+        SampleRecords.evaluation(),
+        SampleRecords.vae());
   }
 
   @ParameterizedTest

@@ -7,6 +7,7 @@ import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import io.worldstream.records.LatentStep;
 import io.worldstream.records.LossParts;
+import io.worldstream.records.VaeModel;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -75,6 +76,17 @@ final class SampleRecords {
         .setCreatedTime(T0)
         .setSha256("00ff")
         .setOnnxModel(ByteBuffer.wrap(new byte[] {8, 7, 6}))
+        .build();
+  }
+
+  static VaeModel vae() {
+    return VaeModel.newBuilder()
+        .setVersion("5a5a")
+        .setEncoderOnnx(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+        .setDecoderOnnx(ByteBuffer.wrap(new byte[] {4, 5}))
+        .setDecoderSha256("6b6b")
+        .setDescription("my-vae/encoder.onnx")
+        .setCreatedTime(T0)
         .build();
   }
 

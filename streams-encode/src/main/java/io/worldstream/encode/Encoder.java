@@ -31,8 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One encoder instance: the {@link EncoderTopology} running in Kafka Streams, a watcher that offers
- * a changed VAE file to the {@link ModelInService}, and a progress line every few seconds.
+ * One encoder instance: the {@link EncoderTopology} running in Kafka Streams; the VAE it encodes
+ * with, which follows either a file ({@code --vae}, watched for changes) or else {@code wm.vae}
+ * (the newest VAE published there, the bundled default before one is), each offered to the {@link
+ * ModelInService}; and a progress line every few seconds.
  */
 public final class Encoder implements Service, AutoCloseable {
 
@@ -41,6 +43,7 @@ public final class Encoder implements Service, AutoCloseable {
   private final KafkaSettings kafka;
   private final EncoderSettings settings;
   private final ModelInService<VaeEncoder> vae;
+  private VaeTopicFollower vaeTopic;
   private final boolean ownsVae;
   private final EncoderMetrics metrics = new EncoderMetrics();
   private final KafkaStreams streams;
@@ -151,12 +154,14 @@ public final class Encoder implements Service, AutoCloseable {
     streams.start();
     long every = settings.progressInterval().toMillis();
     chores.scheduleAtFixedRate(this::report, every, every, TimeUnit.MILLISECONDS);
-    settings
-        .vae()
-        .ifPresent(
-            file ->
-                chores.scheduleWithFixedDelay(
-                    new VaeFileWatcher(file, vae), 2, 2, TimeUnit.SECONDS));
+    if (settings.vae().isPresent()) {
+      chores.scheduleWithFixedDelay(
+          new VaeFileWatcher(settings.vae().get(), vae), 2, 2, TimeUnit.SECONDS);
+    } else {
+      // No file named: the newest VAE published on wm.vae, else the bundled default.
+      vaeTopic = new VaeTopicFollower(kafka.clientConfig(), vae);
+      chores.scheduleWithFixedDelay(vaeTopic, 0, 2, TimeUnit.SECONDS);
+    }
   }
 
   /**
@@ -284,6 +289,14 @@ public final class Encoder implements Service, AutoCloseable {
   public void stop(Duration timeout) {
     closing = true;
     chores.shutdownNow();
+    if (vaeTopic != null) {
+      try {
+        chores.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      vaeTopic.close();
+    }
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(timeout));

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vae",
     mixinStandardHelpOptions = true,
-    description = "Trains the VAE (V) and writes it as ONNX with a model card.",
-    subcommands = {VaeTrain.class})
+    description =
+        "Trains the VAE (V) and writes it as ONNX with a model card; publishes one to wm.vae.",
+    subcommands = {VaeTrain.class, VaePublish.class})
 public final class VaeCommand {}
