@@ -52,7 +52,24 @@ class UpIntegrationTest {
     KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + port);
 
     start(port, httpPort, "first");
+    await(() -> !read(kafka, Topics.LATENTS).isEmpty(), "the first latents");
+    // Whether one of up's own episodes lands in the learner's held-out 10 % within the test is
+    // chance; two more CarRacing episodes whose ids do give every checkpoint a held-out loss.
+    publishHeldOutEpisodes(kafka, 2, 200);
     await(() -> read(kafka, Topics.CHECKPOINTS).size() >= 2, "two checkpoints");
+    await(
+        () ->
+            read(kafka, Topics.CHECKPOINTS).stream().filter(c -> c.getHeldOutLoss() != null).count()
+                >= 2,
+        "two checkpoints with a held-out loss");
+    List<Checkpoint> validated =
+        read(kafka, Topics.CHECKPOINTS).stream().filter(c -> c.getHeldOutLoss() != null).toList();
+    System.out.printf(
+        "held-out loss: %s%n",
+        validated.stream().map(c -> "v" + c.getVersion() + " " + c.getHeldOutLoss()).toList());
+    assertThat(validated.get(validated.size() - 1).getHeldOutLoss())
+        .as("held-out loss falls: %s", validated.stream().map(Checkpoint::getHeldOutLoss).toList())
+        .isLessThan(validated.get(0).getHeldOutLoss());
     await(() -> !read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
     List<Checkpoint> checkpoints = read(kafka, Topics.CHECKPOINTS);
     assertThat(checkpoints).extracting(Checkpoint::getVersion).startsWith(1L, 2L);
@@ -107,6 +124,56 @@ class UpIntegrationTest {
     assertThat((long) encoded.size())
         .as("no latent without a step")
         .isLessThanOrEqualTo(experienced);
+  }
+
+  /** Brownian CarRacing episodes whose ids hash into the learner's held-out share. */
+  private static void publishHeldOutEpisodes(KafkaSettings kafka, int episodes, int steps) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; ids.size() < episodes; i++) {
+      if (io.worldstream.train.learner.Learner.heldOut("held-out-" + i, 10)) {
+        ids.add("held-out-" + i);
+      }
+    }
+    try (var producer =
+        new io.worldstream.producers.ExperienceProducer(kafka.clientConfig(), "up-test")) {
+      for (int e = 0; e < ids.size(); e++) {
+        try (var env =
+            io.worldstream.envs.Environments.make(
+                io.worldstream.envs.carracing.CarRacing.ID, true, false)) {
+          var policy = new io.worldstream.envs.policy.BrownianPolicy(env.actionSpec(), e);
+          var observation = env.reset(e).observation();
+          for (int t = 0; t < steps; t++) {
+            var action = (io.worldstream.envs.Action.Continuous) policy.act(observation);
+            var step = env.step(action);
+            producer.send(
+                io.worldstream.records.ExperienceStep.newBuilder()
+                    .setEpisodeId(ids.get(e))
+                    .setWorkerId("up-test")
+                    .setEnvId(io.worldstream.envs.carracing.CarRacing.ID)
+                    .setEnvSeed(e)
+                    .setStep(t)
+                    .setFrame(
+                        new io.worldstream.records.Frame(
+                            96, 96, 3, java.nio.ByteBuffer.wrap(observation.data())))
+                    .setAction(
+                        List.of(
+                            (float) action.get(0), (float) action.get(1), (float) action.get(2)))
+                    .setReward(step.reward())
+                    .setTerminated(step.terminated())
+                    .setTruncated(step.truncated() || t == steps - 1)
+                    .setPolicyId("brownian")
+                    .setPolicyVersion(0)
+                    .setEventTime(java.time.Instant.now())
+                    .build());
+            observation = step.observation();
+            if (step.done()) {
+              break;
+            }
+          }
+        }
+      }
+      producer.flush();
+    }
   }
 
   private void start(int port, int httpPort, String name) throws IOException {
