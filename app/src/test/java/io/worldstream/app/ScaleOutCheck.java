@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.worldstream.broker.KafkaClusterNode;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.schemas.KafkaSettings;
-import io.worldstream.schemas.Topic;
-import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +139,7 @@ class ScaleOutCheck {
     await(
         Duration.ofMinutes(6),
         "two checkpoints",
-        () -> read(kafka, Topics.CHECKPOINTS).size() >= 2);
+        () -> TopicContents.read(kafka, Topics.CHECKPOINTS).size() >= 2);
 
     // Lose a broker and the task manager that runs the learner.
     kill("kafka-2");
@@ -154,26 +150,26 @@ class ScaleOutCheck {
     assertThat(learning).as("the task manager that runs the learner").hasSize(1);
     String learnerTaskManager = learning.get(0);
     kill(learnerTaskManager);
-    long versionsAtKill = read(kafka, Topics.CHECKPOINTS).size();
+    long versionsAtKill = TopicContents.read(kafka, Topics.CHECKPOINTS).size();
 
     for (int n = 1; n <= 2; n++) {
       Process worker = processes.get("worker-" + n);
       assertThat(worker.waitFor(15, TimeUnit.MINUTES)).as("worker-%d finished", n).isTrue();
       assertThat(worker.exitValue()).as("worker-%d exit", n).isZero();
     }
-    long experienced = records(kafka, Topics.EXPERIENCE.name());
+    long experienced = TopicContents.records(kafka, Topics.EXPERIENCE.name());
     assertThat(experienced).as("steps the workers published").isEqualTo(2L * 4 * 250);
     await(
         Duration.ofMinutes(5),
         "every step encoded",
-        () -> read(kafka, Topics.LATENTS).size() >= experienced);
+        () -> TopicContents.read(kafka, Topics.LATENTS).size() >= experienced);
     await(
         Duration.ofMinutes(5),
         "a version trained after the task manager died",
-        () -> read(kafka, Topics.CHECKPOINTS).size() > versionsAtKill);
+        () -> TopicContents.read(kafka, Topics.CHECKPOINTS).size() > versionsAtKill);
 
     List<String> encoded =
-        read(kafka, Topics.LATENTS).stream()
+        TopicContents.read(kafka, Topics.LATENTS).stream()
             .map(l -> l.getEpisodeId() + "#" + l.getStep())
             .toList();
     assertThat(encoded).as("no step encoded twice").doesNotHaveDuplicates();
@@ -188,7 +184,7 @@ class ScaleOutCheck {
           .as("encoder-%d took a share of the work", n)
           .containsPattern("encode: [1-9][0-9.]* frames/s in");
     }
-    List<Checkpoint> versions = read(kafka, Topics.CHECKPOINTS);
+    List<Checkpoint> versions = TopicContents.read(kafka, Topics.CHECKPOINTS);
     for (int i = 0; i < versions.size(); i++) {
       assertThat(versions.get(i).getVersion()).as("version at %d", i).isEqualTo(i + 1L);
     }
@@ -245,21 +241,11 @@ class ScaleOutCheck {
   }
 
   private static ProcessBuilder java(String mainClass, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.add("-Djava.awt.headless=true");
-    command.add("-Dai.djl.offline=true");
-    command.add(mainClass);
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    // The classpath goes in the environment: ONNX Runtime crashes on command lines over ~4 KB.
-    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-    return builder;
+    return ChildProcess.java("1g", mainClass, List.of(args));
   }
 
   private static ProcessBuilder worldstream(String... args) {
-    return java(Worldstream.class.getName(), args);
+    return ChildProcess.worldstream("1g", List.of(args));
   }
 
   private interface Check {
@@ -307,44 +293,6 @@ class ScaleOutCheck {
     } catch (Exception e) {
       return 0;
     }
-  }
-
-  /** Records written to a topic, from its offsets (frames are too many to read back). */
-  private static long records(KafkaSettings kafka, String topic) {
-    try (var consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-            kafka.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      var partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-              .toList();
-      long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-      long begin =
-          consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-      return end - begin;
-    }
-  }
-
-  /** Every committed record of a topic, decoded; empty while the topic is not there. */
-  private static <V> List<V> read(KafkaSettings kafka, Topic<String, V> topic) {
-    List<V> values = new ArrayList<>();
-    try (TopicReader<String, byte[]> reader =
-        new TopicReader<>(
-            kafka.clientConfig(),
-            List.of(topic.name()),
-            TopicReader.From.BEGINNING,
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      do {
-        reader
-            .poll(Duration.ofMillis(200))
-            .forEach(
-                r -> values.add(topic.valueSerde().deserializer().deserialize(null, r.value())));
-      } while (!reader.caughtUp());
-    } catch (RuntimeException e) {
-      return List.of();
-    }
-    return values;
   }
 
   private static int[] freePorts(int count) throws IOException {

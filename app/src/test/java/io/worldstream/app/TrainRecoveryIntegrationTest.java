@@ -7,7 +7,6 @@ import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
-import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +19,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,28 +98,23 @@ class TrainRecoveryIntegrationTest {
 
   private void start(KafkaSettings kafka, String name) throws IOException {
     log = dir.resolve("train-" + name + ".log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            "-Xmx1g",
-            "-Dai.djl.offline=true",
-            Worldstream.class.getName(),
-            "train",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--data-dir",
-            dir.resolve("data").toString(),
-            "--checkpoint-every",
-            "25",
-            "--checkpoint-interval",
-            "5s",
-            "--flink-checkpoint-interval",
-            "1s",
-            "--progress-interval",
-            "5s");
-    // The classpath goes in the environment: ONNX Runtime crashes on command lines over ~4 KB.
-    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        ChildProcess.worldstream(
+            "1g",
+            List.of(
+                "train",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--checkpoint-every",
+                "25",
+                "--checkpoint-interval",
+                "5s",
+                "--flink-checkpoint-interval",
+                "1s",
+                "--progress-interval",
+                "5s"));
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     train = builder.start();
   }
@@ -189,26 +181,6 @@ class TrainRecoveryIntegrationTest {
 
   /** The committed checkpoints, in log order. */
   private static List<Checkpoint> checkpoints(KafkaSettings kafka) {
-    List<Checkpoint> values = new ArrayList<>();
-    try (TopicReader<String, byte[]> reader =
-        new TopicReader<>(
-            kafka.clientConfig(),
-            List.of(Topics.CHECKPOINTS.name()),
-            TopicReader.From.BEGINNING,
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      do {
-        reader
-            .poll(Duration.ofMillis(200))
-            .forEach(
-                r ->
-                    values.add(
-                        Topics.CHECKPOINTS
-                            .valueSerde()
-                            .deserializer()
-                            .deserialize(null, r.value())));
-      } while (!reader.caughtUp());
-    }
-    return values;
+    return TopicContents.read(kafka, Topics.CHECKPOINTS);
   }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.schemas.KafkaSettings;
-import io.worldstream.schemas.Topic;
-import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,29 +48,33 @@ class UpIntegrationTest {
     KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + port);
 
     start(port, httpPort, "first");
-    await(() -> !read(kafka, Topics.LATENTS).isEmpty(), "the first latents");
+    await(() -> !TopicContents.read(kafka, Topics.LATENTS).isEmpty(), "the first latents");
     // Whether one of up's own episodes lands in the learner's held-out 10 % within the test is
     // chance; two more CarRacing episodes whose ids do give every checkpoint a held-out loss.
     publishHeldOutEpisodes(kafka, 2, 200);
-    await(() -> read(kafka, Topics.CHECKPOINTS).size() >= 2, "two checkpoints");
+    await(() -> TopicContents.read(kafka, Topics.CHECKPOINTS).size() >= 2, "two checkpoints");
     await(
         () ->
-            read(kafka, Topics.CHECKPOINTS).stream().filter(c -> c.getHeldOutLoss() != null).count()
+            TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
+                    .filter(c -> c.getHeldOutLoss() != null)
+                    .count()
                 >= 2,
         "two checkpoints with a held-out loss");
     List<Checkpoint> validated =
-        read(kafka, Topics.CHECKPOINTS).stream().filter(c -> c.getHeldOutLoss() != null).toList();
+        TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
+            .filter(c -> c.getHeldOutLoss() != null)
+            .toList();
     System.out.printf(
         "held-out loss: %s%n",
         validated.stream().map(c -> "v" + c.getVersion() + " " + c.getHeldOutLoss()).toList());
     assertThat(validated.get(validated.size() - 1).getHeldOutLoss())
         .as("held-out loss falls: %s", validated.stream().map(Checkpoint::getHeldOutLoss).toList())
         .isLessThan(validated.get(0).getHeldOutLoss());
-    await(() -> !read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
-    List<Checkpoint> checkpoints = read(kafka, Topics.CHECKPOINTS);
+    await(() -> !TopicContents.read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
+    List<Checkpoint> checkpoints = TopicContents.read(kafka, Topics.CHECKPOINTS);
     assertThat(checkpoints).extracting(Checkpoint::getVersion).startsWith(1L, 2L);
-    assertThat(read(kafka, Topics.CONTROLLERS)).isNotEmpty();
-    EvaluationReport report = read(kafka, Topics.EVALUATIONS).get(0);
+    assertThat(TopicContents.read(kafka, Topics.CONTROLLERS)).isNotEmpty();
+    EvaluationReport report = TopicContents.read(kafka, Topics.EVALUATIONS).get(0);
     assertThat(report.getPopulationSize()).isEqualTo(8);
     HttpResponse<String> dream =
         HttpClient.newHttpClient()
@@ -86,32 +86,34 @@ class UpIntegrationTest {
     assertThat(dream.statusCode()).as(dream.body()).isEqualTo(200);
     assertThat(Files.readString(log)).contains("Dashboard: http://127.0.0.1:" + httpPort + "/");
     // Steps published so far: all of them the first run's. (The broker lives in `up`: read now.)
-    long experiencedFirst = records(kafka, Topics.EXPERIENCE.name());
+    long experiencedFirst = TopicContents.records(kafka, Topics.EXPERIENCE.name());
     assertThat(experiencedFirst).isPositive();
     stopUp();
 
     start(port, httpPort, "second");
-    await(() -> !read(kafka, Topics.CHECKPOINTS).isEmpty(), "the broker back with its data");
+    await(
+        () -> !TopicContents.read(kafka, Topics.CHECKPOINTS).isEmpty(),
+        "the broker back with its data");
     // The restored learner publishes its next version a checkpoint interval after it starts.
     long lastVersion =
-        read(kafka, Topics.CHECKPOINTS).stream()
+        TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
             .mapToLong(Checkpoint::getVersion)
             .max()
             .orElseThrow();
     await(
         () ->
-            read(kafka, Topics.CHECKPOINTS).stream()
+            TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
                 .anyMatch(c -> c.getVersion() == lastVersion + 1),
         "the version after " + lastVersion);
     await(
-        () -> read(kafka, Topics.LATENTS).size() >= experiencedFirst,
+        () -> TopicContents.read(kafka, Topics.LATENTS).size() >= experiencedFirst,
         "the first run's " + experiencedFirst + " steps encoded");
-    List<Checkpoint> all = read(kafka, Topics.CHECKPOINTS);
+    List<Checkpoint> all = TopicContents.read(kafka, Topics.CHECKPOINTS);
     List<String> encoded =
-        read(kafka, Topics.LATENTS).stream()
+        TopicContents.read(kafka, Topics.LATENTS).stream()
             .map(l -> l.getEpisodeId() + "#" + l.getStep())
             .toList();
-    long experienced = records(kafka, Topics.EXPERIENCE.name());
+    long experienced = TopicContents.records(kafka, Topics.EXPERIENCE.name());
     stopUp();
 
     assertThat(all)
@@ -178,29 +180,23 @@ class UpIntegrationTest {
 
   private void start(int port, int httpPort, String name) throws IOException {
     log = dataDir.resolve("up-" + name + ".log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            "-Xmx2g",
-            "-Djava.awt.headless=true",
-            "-Dai.djl.offline=true",
-            Worldstream.class.getName(),
-            "up",
-            "--data-dir",
-            dataDir.resolve("data").toString(),
-            "--port",
-            Integer.toString(port),
-            "--http-port",
-            Integer.toString(httpPort),
-            "--population",
-            "8",
-            "--rollouts",
-            "2",
-            "--status-interval",
-            "5s");
-    // The classpath goes in the environment: ONNX Runtime crashes on command lines over ~4 KB.
-    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        ChildProcess.worldstream(
+            "2g",
+            List.of(
+                "up",
+                "--data-dir",
+                dataDir.resolve("data").toString(),
+                "--port",
+                Integer.toString(port),
+                "--http-port",
+                Integer.toString(httpPort),
+                "--population",
+                "8",
+                "--rollouts",
+                "2",
+                "--status-interval",
+                "5s"));
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     up = builder.start();
   }
@@ -226,44 +222,6 @@ class UpIntegrationTest {
       }
       Thread.sleep(1_000);
     }
-  }
-
-  /** Records written to a topic, from its offsets (frames are too many to read back). */
-  private static long records(KafkaSettings kafka, String topic) {
-    try (var consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-            kafka.clientConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      var partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-              .toList();
-      long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-      long begin =
-          consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-      return end - begin;
-    }
-  }
-
-  /** Every committed record of a topic, decoded; empty if the broker is not up (yet). */
-  private static <V> List<V> read(KafkaSettings kafka, Topic<String, V> topic) {
-    List<V> values = new ArrayList<>();
-    try (TopicReader<String, byte[]> reader =
-        new TopicReader<>(
-            kafka.clientConfig(),
-            List.of(topic.name()),
-            TopicReader.From.BEGINNING,
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      do {
-        reader
-            .poll(Duration.ofMillis(200))
-            .forEach(
-                r -> values.add(topic.valueSerde().deserializer().deserialize(null, r.value())));
-      } while (!reader.caughtUp());
-    } catch (RuntimeException e) {
-      return List.of();
-    }
-    return values;
   }
 
   private static int freePort() throws IOException {

@@ -1,11 +1,8 @@
 package io.worldstream.app.bench;
 
-import io.worldstream.app.Worldstream;
+import io.worldstream.app.ChildProcess;
 import io.worldstream.bench.restart.RestartBenchmark;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,24 +37,9 @@ public final class BenchRestart implements Callable<Integer> {
   public Integer call() throws Exception {
     new RestartBenchmark(
             new RestartBenchmark.Settings(stepsPerSecond, Duration.ofSeconds(runBeforeKill)),
-            BenchRestart::worldstream,
+            args -> ChildProcess.worldstream("1g", args),
             spec.commandLine().getOut())
         .run();
     return 0;
-  }
-
-  /** This JVM's `worldstream` in a process of its own. */
-  static ProcessBuilder worldstream(List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.add("-Djava.awt.headless=true");
-    command.add("-Dai.djl.offline=true");
-    command.add(Worldstream.class.getName());
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command);
-    // The classpath goes in the environment: ONNX Runtime fails on very long command lines.
-    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-    return builder;
   }
 }
