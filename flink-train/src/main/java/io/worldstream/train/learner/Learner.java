@@ -290,6 +290,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     p.credit += p.gradientSteps - p.savedSteps;
     p.gradientSteps = p.savedSteps;
     p.stepsTrained = p.savedStepsTrained;
+    p.freshFrom = p.savedFreshFrom;
     p.resetTrainLosses();
     if (weights.isEmpty()) {
       trainer =
@@ -421,6 +422,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     saveModel(trainer.state());
     p.savedSteps = p.gradientSteps;
     p.savedStepsTrained = p.stepsTrained;
+    p.savedFreshFrom = p.freshFrom;
     log.info(
         "Checkpoint {} v{}: {} gradient steps, train loss {}, held-out loss {}",
         checkpoint.lineage,

@@ -35,6 +35,12 @@ public class LearnerProgress {
   /** Sequences numbered from here on have not been taken as fresh data into a minibatch yet. */
   public long freshFrom;
 
+  /**
+   * {@link #freshFrom} at the last published version. A restored learner discards the steps taken
+   * since and starts again from here, so the sequences those steps took as fresh are taken again.
+   */
+  public long savedFreshFrom;
+
   public long heldOutHead;
   public long heldOutTail;
 

@@ -293,6 +293,52 @@ class LearnerTest {
   }
 
   @Test
+  void shouldTakeAgainAsFreshTheSequencesOfStepsARestoreDiscarded() throws Exception {
+    LearnerSettings settings = settings(4);
+    // Batches of 4 keep one place for a fresh sequence.
+    List<String> ids = episodes(false, 6, 10);
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    try (var original = harness(settings)) {
+      int n = 0;
+      for (String id : ids) {
+        original.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(original, 10); // 6 steps, v1 after step 4: steps 5 and 6 took sequences 4 and 5 fresh
+      snapshot = original.snapshot(1, original.getProcessingTime());
+    }
+    List<LearnerStatus.SequenceEvent> events =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    LearnerStatus.trace(events::add);
+    var restored =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                new Learner(settings)),
+            (TrainingSequence s) -> s.vaeVersion,
+            Types.STRING);
+    try (restored) {
+      restored.setProcessingTime(11);
+      restored.initializeState(snapshot);
+      restored.open();
+      // New data comes: the learner redoes steps 5 and 6, then takes step 7 for it.
+      restored.processElement(sequence(episodes(false, 7, 10).get(6), "vae-a", 6), 1);
+      train(restored, 10);
+    } finally {
+      LearnerStatus.trace(null);
+    }
+    // A minibatch's fresh sequences come first.
+    assertThat(events)
+        .filteredOn(e -> e.sampled() && e.gradientStep() == 5)
+        .first()
+        .extracting(LearnerStatus.SequenceEvent::episode)
+        .isEqualTo(ids.get(4));
+    assertThat(events)
+        .filteredOn(e -> e.sampled() && e.gradientStep() == 6)
+        .first()
+        .extracting(LearnerStatus.SequenceEvent::episode)
+        .isEqualTo(ids.get(5));
+  }
+
+  @Test
   void shouldSplitEpisodesStablyAtTheHeldOutShare() {
     long heldOut = 0;
     for (int i = 0; i < 10_000; i++) {
