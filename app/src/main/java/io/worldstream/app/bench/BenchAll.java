@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
     name = "all",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs every benchmark in turn with its defaults (about half an hour on two cores), then",
-      "prints one Markdown table of all their figures with their same-run baselines."
+      "Runs every benchmark in turn with its defaults (about a quarter of an hour on two cores),",
+      "then prints one Markdown table of all their figures with their same-run baselines."
     })
 public final class BenchAll implements Callable<Integer> {
 
