@@ -3,9 +3,7 @@ package io.worldstream.bench.train;
 import io.worldstream.bench.Figures;
 import io.worldstream.bench.Quantiles;
 import io.worldstream.broker.EmbeddedKafkaBroker;
-import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.records.Checkpoint;
-import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.InvalidSettingException;
@@ -17,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -222,7 +219,8 @@ public final class FreshnessBenchmark {
           boolean last = t == settings.episodeSteps() - 1;
           String key = id + "/" + t;
           producer.send(
-              new ProducerRecord<>(Topics.LATENTS.name(), id, latent(random, id, t, last)),
+              new ProducerRecord<>(
+                  Topics.LATENTS.name(), id, SyntheticLatents.step(random, id, t, last)),
               (metadata, error) -> {
                 if (error == null) {
                   written.put(key, System.currentTimeMillis());
@@ -242,28 +240,6 @@ public final class FreshnessBenchmark {
       }
     }
     say("latents: %d written in %.0f s", written.size(), settings.seconds());
-  }
-
-  private static LatentStep latent(Random random, String episode, int step, boolean last) {
-    List<Float> mu = new ArrayList<>();
-    List<Float> logvar = new ArrayList<>();
-    for (int d = 0; d < MdnSpec.LATENT; d++) {
-      mu.add((float) random.nextGaussian());
-      logvar.add(-2f);
-    }
-    return LatentStep.newBuilder()
-        .setEpisodeId(episode)
-        .setStep(step)
-        .setMu(mu)
-        .setLogvar(logvar)
-        .setAction(List.of((float) random.nextGaussian() * 0.5f, 0.5f, 0f))
-        .setReward(-0.1)
-        .setTerminated(false)
-        .setTruncated(last)
-        .setVaeVersion("bench")
-        .setEventTime(Instant.now())
-        .setEncodeTime(Instant.now())
-        .build();
   }
 
   /** Notes when each checkpoint becomes visible to a read_committed reader. */

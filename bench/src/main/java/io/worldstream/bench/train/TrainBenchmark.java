@@ -6,7 +6,6 @@ import io.worldstream.bench.Rates;
 import io.worldstream.bench.ThreadCpu;
 import io.worldstream.broker.EmbeddedKafkaBroker;
 import io.worldstream.models.mdn.MdnSpec;
-import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.InvalidSettingException;
@@ -20,11 +19,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -278,29 +274,11 @@ public final class TrainBenchmark {
       for (int e = 0; e < settings.episodes(); e++) {
         String episode = "bench-" + e;
         for (int t = 0; t < settings.steps(); t++) {
-          List<Float> mu = new ArrayList<>();
-          List<Float> logvar = new ArrayList<>();
-          for (int d = 0; d < MdnSpec.LATENT; d++) {
-            mu.add((float) random.nextGaussian());
-            logvar.add(-2f);
-          }
           producer.send(
               new ProducerRecord<>(
                   Topics.LATENTS.name(),
                   episode,
-                  LatentStep.newBuilder()
-                      .setEpisodeId(episode)
-                      .setStep(t)
-                      .setMu(mu)
-                      .setLogvar(logvar)
-                      .setAction(List.of((float) random.nextGaussian() * 0.5f, 0.5f, 0f))
-                      .setReward(-0.1)
-                      .setTerminated(false)
-                      .setTruncated(t == settings.steps() - 1)
-                      .setVaeVersion("bench")
-                      .setEventTime(Instant.now())
-                      .setEncodeTime(Instant.now())
-                      .build()));
+                  SyntheticLatents.step(random, episode, t, t == settings.steps() - 1)));
         }
       }
     }

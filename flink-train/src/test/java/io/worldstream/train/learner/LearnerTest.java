@@ -71,6 +71,25 @@ class LearnerTest {
     return harness;
   }
 
+  /** A new learner restored from {@code snapshot}, its clock where the snapshot was taken. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel>
+      restored(
+          LearnerSettings settings,
+          org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot,
+          long takenAt)
+          throws Exception {
+    var harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                new Learner(settings)),
+            (TrainingSequence s) -> s.vaeVersion,
+            Types.STRING);
+    harness.setProcessingTime(takenAt);
+    harness.initializeState(snapshot);
+    harness.open();
+    return harness;
+  }
+
   /** Advances processing time a millisecond at a time, so every training timer fires. */
   private static void train(
       KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel> harness,
@@ -309,16 +328,7 @@ class LearnerTest {
     List<LearnerStatus.SequenceEvent> events =
         java.util.Collections.synchronizedList(new ArrayList<>());
     LearnerStatus.trace(events::add);
-    var restored =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                new Learner(settings)),
-            (TrainingSequence s) -> s.vaeVersion,
-            Types.STRING);
-    try (restored) {
-      restored.setProcessingTime(11);
-      restored.initializeState(snapshot);
-      restored.open();
+    try (var restored = restored(settings, snapshot, 11)) {
       // New data comes: the learner redoes steps 5 and 6, then takes step 7 for it.
       restored.processElement(sequence(episodes(false, 7, 10).get(6), "vae-a", 6), 1);
       train(restored, 10);
@@ -396,16 +406,7 @@ class LearnerTest {
     }
     assertThat(uninterrupted).extracting(m -> m.version).containsExactly(1L, 2L, 3L, 4L);
 
-    var restored =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                new Learner(settings)),
-            (TrainingSequence s) -> s.vaeVersion,
-            Types.STRING);
-    try (restored) {
-      restored.setProcessingTime(11); // where the snapshot was taken
-      restored.initializeState(snapshot);
-      restored.open();
+    try (var restored = restored(settings, snapshot, 11)) {
       for (TrainingSequence s : after) {
         restored.processElement(s, 1);
       }
