@@ -1,8 +1,8 @@
 package io.worldstream.app;
 
+import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -91,23 +91,32 @@ public final class EvaluatorOptions {
   int maxStaleness;
 
   @Option(
+      names = "--publish",
+      paramLabel = "mean|best",
+      defaultValue = "mean",
+      description =
+          "The controller each generation publishes: the search distribution's mean, scored on the"
+              + " same dreams as its candidates, or the best candidate found on the checkpoint"
+              + " (default: ${DEFAULT-VALUE}).")
+  String publish;
+
+  @Option(
       names = "--real-check-every",
       paramLabel = "GENERATIONS",
-      defaultValue = "5",
+      defaultValue = "10",
       description =
-          "Run the best controller in the real environment every this many generations (counted"
-              + " across checkpoints); 0 never"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Drive the published controller on the evaluation tracks every this many generations"
+              + " (counted across checkpoints); 0 never (default: ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
   @Option(
-      names = "--real-seeds",
-      paramLabel = "SEED",
-      split = ",",
-      defaultValue = "1,2,3,4",
+      names = "--real-tracks",
+      paramLabel = "N",
+      defaultValue = "16",
       description =
-          "Environment seeds of the real check, one episode each (default: ${DEFAULT-VALUE}).")
-  List<Long> realSeeds;
+          "Evaluation tracks the real check drives, one episode each: the first N of the seeds"
+              + " reserved for measuring, which no worker trains on (default: ${DEFAULT-VALUE}).")
+  int realTracks;
 
   @Option(
       names = "--starts-per-vae",
@@ -154,8 +163,9 @@ public final class EvaluatorOptions {
                 doneThreshold,
                 l2Penalty,
                 maxStaleness,
+                EvaluatorSettings.Publish.named(publish),
                 realCheckEvery,
-                realSeeds,
+                EvaluationTracks.seeds(realTracks),
                 startsPerVae,
                 threads == null ? EvaluatorSettings.defaults().threads() : threads,
                 seed,

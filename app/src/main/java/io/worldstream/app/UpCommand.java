@@ -16,6 +16,7 @@ import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import io.worldstream.train.learner.Learner;
 import io.worldstream.train.learner.TrainSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -102,55 +103,100 @@ public final class UpCommand implements Callable<Integer> {
       description = "How often the status line prints (default: ${DEFAULT-VALUE}).")
   Duration statusInterval;
 
+  @Option(
+      names = "--publish",
+      paramLabel = "mean|best",
+      defaultValue = "mean",
+      description =
+          "The controller each search generation publishes for the workers: the search"
+              + " distribution's mean or the best candidate (default: ${DEFAULT-VALUE}).")
+  String publish;
+
   @Override
   public Integer call() {
     Consumer<String> say = Commands.console(spec);
-    List<Service> services =
-        Commands.create(
-            () -> {
-              KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + port);
-              String lineage = Learner.lineage(ModelVersion.of(DefaultVae.encoder()));
-              WorkerSettings defaults = WorkerSettings.defaults();
-              WorkerSettings workers =
-                  new WorkerSettings(
-                      defaults.env(),
-                      envs,
-                      WorkerSettings.Policy.named(policy),
-                      OptionalLong.empty(),
-                      OptionalDouble.empty(),
-                      defaults.maxEpisodeSteps(),
-                      OptionalLong.empty(),
-                      defaults.workerId(),
-                      lineage,
-                      Duration.ofSeconds(30));
-              EvaluatorSettings evaluator =
-                  EvaluatorSettings.defaults()
-                      .withSearch(population, rollouts, EvaluatorSettings.defaults().horizon());
-              ServingSettings serving = ServingSettings.defaults();
-              Serving server =
-                  new Serving(
-                      kafka,
-                      new ServingSettings(
-                          serving.host(),
-                          httpPort,
-                          serving.modelsKept(),
-                          serving.dreamsAtOnce(),
-                          serving.threads(),
-                          serving.dashboardInterval()),
-                      say);
-              return List.of(
-                  new BrokerService(new BrokerService.Settings(data.dataDir(), port, true), say),
-                  Encoder.create(
-                      kafka,
-                      EncoderSettings.defaults(EncoderSettings.stateDirUnder(data.dataDir())),
-                      say),
-                  new io.worldstream.train.learner.LearnerService(
-                      kafka, TrainSettings.defaults(data.dataDir()), say),
-                  server,
-                  new Evaluator(kafka, evaluator, say),
-                  new StatusLine(server, statusInterval, say),
-                  new ExperienceWorker(workers, kafka, say));
-            });
+    Loop loop =
+        Commands.settings(
+            spec,
+            () ->
+                new Loop(
+                    data.dataDir(),
+                    port,
+                    httpPort,
+                    envs,
+                    WorkerSettings.Policy.named(policy),
+                    population,
+                    rollouts,
+                    EvaluatorSettings.Publish.named(publish),
+                    statusInterval));
+    List<Service> services = Commands.create(() -> loop.services(say));
     return Commands.run(spec, services.toArray(Service[]::new));
+  }
+
+  /**
+   * The loop's composition, shared by {@code up} and {@code bench learn}.
+   *
+   * @param port the embedded broker's port
+   * @param httpPort serving's port
+   */
+  public record Loop(
+      Path dataDir,
+      int port,
+      int httpPort,
+      int envs,
+      WorkerSettings.Policy policy,
+      int population,
+      int rollouts,
+      EvaluatorSettings.Publish publish,
+      Duration statusInterval) {
+
+    public KafkaSettings kafka() {
+      return KafkaSettings.at("127.0.0.1:" + port);
+    }
+
+    /** Broker, encoder, learner, serving, evaluator, status line and workers, in start order. */
+    public List<Service> services(Consumer<String> say) {
+      KafkaSettings kafka = kafka();
+      String lineage = Learner.lineage(ModelVersion.of(DefaultVae.encoder()));
+      WorkerSettings defaults = WorkerSettings.defaults();
+      WorkerSettings workers =
+          new WorkerSettings(
+              defaults.env(),
+              envs,
+              policy,
+              OptionalLong.empty(),
+              OptionalDouble.empty(),
+              defaults.maxEpisodeSteps(),
+              OptionalLong.empty(),
+              defaults.workerId(),
+              lineage,
+              Duration.ofSeconds(30));
+      EvaluatorSettings evaluator =
+          EvaluatorSettings.defaults()
+              .withSearch(population, rollouts, EvaluatorSettings.defaults().horizon())
+              .withPublish(publish);
+      ServingSettings serving = ServingSettings.defaults();
+      Serving server =
+          new Serving(
+              kafka,
+              new ServingSettings(
+                  serving.host(),
+                  httpPort,
+                  serving.modelsKept(),
+                  serving.dreamsAtOnce(),
+                  serving.threads(),
+                  serving.dashboardInterval()),
+              say);
+      return List.of(
+          new BrokerService(new BrokerService.Settings(dataDir, port, true), say),
+          Encoder.create(
+              kafka, EncoderSettings.defaults(EncoderSettings.stateDirUnder(dataDir)), say),
+          new io.worldstream.train.learner.LearnerService(
+              kafka, TrainSettings.defaults(dataDir), say),
+          server,
+          new Evaluator(kafka, evaluator, say),
+          new StatusLine(server, statusInterval, say),
+          new ExperienceWorker(workers, kafka, say));
+    }
   }
 }

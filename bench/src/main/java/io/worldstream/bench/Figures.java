@@ -9,7 +9,8 @@ import java.util.Locale;
  * The figures a benchmark ends with, one {@code name: value unit} line each, so that people and
  * scripts read them alike; a figure measured against a baseline in the same run carries it on the
  * same line: {@code encode.throughput: 3309 frames/s (baseline standalone-vae: 4413 frames/s, 75
- * %)}.
+ * %)}. Where a ratio means nothing (returns that can be negative) the line leaves it out: {@code
+ * learn.real-return.end: 512 points (baseline random: -31 points)}.
  */
 public final class Figures {
 
@@ -20,21 +21,21 @@ public final class Figures {
       if (baseline == null) {
         return line;
       }
-      return line
-          + " (baseline "
-          + baseline.name()
-          + ": "
-          + format(baseline.value())
-          + " "
-          + unit
-          + ", "
-          + format(100 * value / baseline.value())
-          + " %)";
+      String beside =
+          " (baseline " + baseline.name() + ": " + format(baseline.value()) + " " + unit;
+      if (!baseline.ratio()) {
+        return line + beside + ")";
+      }
+      return line + beside + ", " + format(100 * value / baseline.value()) + " %)";
     }
   }
 
-  /** What a figure is compared with, measured in the same run in the same unit. */
-  public record Baseline(String name, double value) {}
+  /**
+   * What a figure is compared with, measured in the same run in the same unit.
+   *
+   * @param ratio whether the figure's ratio to it means something
+   */
+  public record Baseline(String name, double value, boolean ratio) {}
 
   private final List<Figure> figures = new ArrayList<>();
 
@@ -44,7 +45,13 @@ public final class Figures {
   }
 
   public Figures add(String name, double value, String unit, String baseline, double baseValue) {
-    figures.add(new Figure(name, value, unit, new Baseline(baseline, baseValue)));
+    figures.add(new Figure(name, value, unit, new Baseline(baseline, baseValue, true)));
+    return this;
+  }
+
+  /** A figure beside its baseline without their ratio (for values that can be negative). */
+  public Figures beside(String name, double value, String unit, String baseline, double baseValue) {
+    figures.add(new Figure(name, value, unit, new Baseline(baseline, baseValue, false)));
     return this;
   }
 

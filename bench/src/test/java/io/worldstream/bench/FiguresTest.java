@@ -19,6 +19,7 @@ class FiguresTest {
         .add("encode.standalone-vae", 4413.4, "frames/s")
         .add("encode.throughput", 3309.2, "frames/s", "standalone-vae", 4413.4)
         .add("models.mdn-train-step", 29.75, "ms", "forward-only", 9.78)
+        .beside("learn.real-return.end", 512.3, "points", "random", -31.2)
         .print(new PrintWriter(text));
 
     assertThat(text.toString().lines())
@@ -26,7 +27,8 @@ class FiguresTest {
             "figures:",
             "encode.standalone-vae: 4413 frames/s",
             "encode.throughput: 3309 frames/s (baseline standalone-vae: 4413 frames/s, 74.98 %)",
-            "models.mdn-train-step: 29.75 ms (baseline forward-only: 9.78 ms, 304 %)");
+            "models.mdn-train-step: 29.75 ms (baseline forward-only: 9.78 ms, 304 %)",
+            "learn.real-return.end: 512 points (baseline random: -31.20 points)");
     text.toString().lines().skip(1).forEach(l -> assertThat(l).matches(LINE));
   }
 

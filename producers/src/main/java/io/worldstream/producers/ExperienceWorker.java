@@ -3,6 +3,7 @@ package io.worldstream.producers;
 import io.worldstream.envs.Action;
 import io.worldstream.envs.Environment;
 import io.worldstream.envs.Environments;
+import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.envs.Pixels;
 import io.worldstream.envs.Step;
 import io.worldstream.envs.policy.BrownianPolicy;
@@ -247,7 +248,10 @@ public final class ExperienceWorker implements Service {
         if (options.episodes().isPresent() && episode >= options.episodes().getAsLong()) {
           return;
         }
-        long seed = firstSeed >= 0 ? firstSeed + episode : seeds.nextInt(Integer.MAX_VALUE);
+        long seed =
+            firstSeed >= 0
+                ? EvaluationTracks.trainingSeed(firstSeed, episode)
+                : EvaluationTracks.trainingSeed(seeds);
         String episodeId = options.workerId() + "-" + UUID.randomUUID();
         policy.reset();
         Pixels observation = env.reset(seed).observation();

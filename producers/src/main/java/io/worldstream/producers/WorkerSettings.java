@@ -1,6 +1,7 @@
 package io.worldstream.producers;
 
 import io.worldstream.envs.Environments;
+import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.service.InvalidSettingException;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param episodes episodes to run in all, or empty to run until stopped
  * @param maxFps per-environment step rate limit, or empty for as fast as possible
  * @param maxEpisodeSteps the time limit: episodes are truncated after this many steps
- * @param seed the first episode's seed (later episodes count up), or empty for random seeds
+ * @param seed the first episode's seed (later episodes count up), or empty for random seeds; never
+ *     one of the {@link EvaluationTracks} kept for measuring controllers
  * @param workerId unique across processes and machines; every step records it
  * @param lineage the model lineage whose controllers the controller policy follows
  */
@@ -81,6 +83,14 @@ public record WorkerSettings(
     if (seed.isPresent() && seed.getAsLong() < 0) {
       throw new InvalidSettingException(
           "seed", "the seed must be non-negative, not " + seed.getAsLong());
+    }
+    if (seed.isPresent() && EvaluationTracks.isReserved(seed.getAsLong())) {
+      throw new InvalidSettingException(
+          "seed",
+          "seeds from "
+              + EvaluationTracks.FIRST
+              + " up are the evaluation tracks that no worker trains on; choose a smaller seed, not "
+              + seed.getAsLong());
     }
     InvalidSettingException.positive(
         "progress-interval", "the progress interval", progressInterval);

@@ -40,7 +40,7 @@ public final class BenchAll implements Callable<Integer> {
   /** A figure line: {@code name: value unit (baseline name: value unit, ratio %)}. */
   static final Pattern FIGURE =
       Pattern.compile(
-          "^([\\w.-]+): ([-0-9.]+) (\\S+)(?: \\(baseline ([\\w.-]+): ([-0-9.]+) (\\S+), ([-0-9.]+) %\\))?$");
+          "^([\\w.-]+): ([-0-9.]+) (\\S+)(?: \\(baseline ([\\w.-]+): ([-0-9.]+) (\\S+)(?:, ([-0-9.]+) %)?\\))?$");
 
   @Spec CommandSpec spec;
 

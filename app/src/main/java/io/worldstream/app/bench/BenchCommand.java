@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BenchEvaluate.class,
       BenchServe.class,
       BenchRestart.class,
+      BenchLearn.class,
       BenchAll.class
     })
 public final class BenchCommand {}

@@ -149,7 +149,12 @@ public final class Dashboard implements AutoCloseable {
       e.put("bestReturn", finite(report.getBestReturn()));
       e.put("meanReturn", finite(report.getMeanReturn()));
       e.put("realReturn", report.getRealReturn() == null ? null : finite(report.getRealReturn()));
+      e.put(
+          "realReturnSd",
+          report.getRealReturnSd() == null ? null : finite(report.getRealReturnSd()));
+      e.put("realEpisodes", report.getRealEpisodes());
       e.put("controllerVersion", report.getControllerVersion());
+      e.put("controllerDreamReturn", finite(report.getControllerDreamReturn()));
       evaluations.add(e);
     }
     s.put("evaluations", evaluations);
@@ -163,7 +168,8 @@ public final class Dashboard implements AutoCloseable {
 
   /**
    * The pipeline in one line, from the latest snapshot: env steps/s, latents/s, the newest
-   * checkpoint with its age and losses, the evaluator's best dream and real returns.
+   * checkpoint with its age and losses, the dream return of the controller the workers act with and
+   * the real return (mean ± sd over the evaluation tracks) of the newest controller checked.
    */
   @SuppressWarnings("unchecked")
   public String statusLine() {
@@ -199,19 +205,29 @@ public final class Dashboard implements AutoCloseable {
       return line.append(", no controller search yet").toString();
     }
     Map<String, Object> e = evaluations.get(evaluations.size() - 1);
-    Object real = null;
+    line.append(
+        String.format(
+            ", controller v%s dream %s (v%s gen %s)",
+            e.get("controllerVersion"),
+            format(e.get("controllerDreamReturn")),
+            e.get("checkpointVersion"),
+            e.get("generation")));
+    Map<String, Object> checked = null;
     for (Map<String, Object> report : evaluations) {
       if (report.get("realReturn") != null) {
-        real = report.get("realReturn");
+        checked = report;
       }
+    }
+    if (checked == null) {
+      return line.append(", real -").toString();
     }
     return line.append(
             String.format(
-                ", dream best %s (v%s gen %s), real %s",
-                format(e.get("bestReturn")),
-                e.get("checkpointVersion"),
-                e.get("generation"),
-                format(real)))
+                ", real %s ± %s on %s tracks (controller v%s)",
+                format(checked.get("realReturn")),
+                format(checked.get("realReturnSd")),
+                checked.get("realEpisodes"),
+                checked.get("controllerVersion")))
         .toString();
   }
 

@@ -1,5 +1,6 @@
 package io.worldstream.serving.evaluator;
 
+import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.service.InvalidSettingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,12 @@ import java.util.Optional;
  * @param horizon dream steps per rollout at most (CarRacing's episodes are 1,000 steps)
  * @param doneThreshold a dream ends when the done head's probability exceeds this
  * @param l2Penalty fitness = mean dream return − l2Penalty × ‖θ‖²
- * @param realCheckEvery run the best controller in the real environment every this many generations
- *     (counted across checkpoints); 0 never
- * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed
+ * @param publish which controller each generation publishes: the search distribution's mean or the
+ *     best candidate found on the checkpoint
+ * @param realCheckEvery run the published controller in the real environment every this many
+ *     generations (counted across checkpoints); 0 never
+ * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
+ *     first of the reserved evaluation tracks that no worker trains on
  * @param startsPerVae real latents kept per VAE version to start dreams from
  * @param threads ONNX Runtime threads and real environments stepping at once
  * @param vae the encoder .onnx (or a directory holding {@code encoder.onnx}) the real check encodes
@@ -37,6 +41,7 @@ public record EvaluatorSettings(
     double doneThreshold,
     double l2Penalty,
     int maxStaleness,
+    Publish publish,
     int realCheckEvery,
     List<Long> realSeeds,
     int startsPerVae,
@@ -45,6 +50,27 @@ public record EvaluatorSettings(
     Optional<Path> vae) {
 
   public static final String DEFAULT_INSTANCE = "evaluator";
+
+  /** Evaluation tracks a real check drives by default: enough to rank controllers. */
+  public static final int DEFAULT_REAL_TRACKS = 16;
+
+  /** Which controller a generation publishes. */
+  public enum Publish {
+    /** The mean of the distribution the generation sampled from, scored on the same dreams. */
+    MEAN,
+    /** The candidate with the best dream return found on the checkpoint so far. */
+    BEST;
+
+    /** The choice a person names: mean or best. */
+    public static Publish named(String name) {
+      try {
+        return valueOf(name.strip().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingException(
+            "publish", "Unknown controller to publish '" + name + "'; choose mean or best");
+      }
+    }
+  }
 
   public EvaluatorSettings {
     if (instance == null || instance.isBlank()) {
@@ -74,6 +100,7 @@ public record EvaluatorSettings(
       throw new InvalidSettingException(
           "l2-penalty", "the L2 penalty must be zero or positive, not " + l2Penalty);
     }
+    java.util.Objects.requireNonNull(publish);
     if (realCheckEvery > 0 && realSeeds.isEmpty()) {
       throw new InvalidSettingException(
           "real-seeds", "a real check needs at least one seed (or real-check-every 0)");
@@ -95,12 +122,35 @@ public record EvaluatorSettings(
         0.5,
         0.0,
         0,
-        5,
-        List.of(1L, 2L, 3L, 4L),
+        Publish.MEAN,
+        10,
+        EvaluationTracks.seeds(DEFAULT_REAL_TRACKS),
         1024,
         Math.max(1, Runtime.getRuntime().availableProcessors()),
         0,
         Optional.empty());
+  }
+
+  /** The same search publishing another controller. */
+  public EvaluatorSettings withPublish(Publish publish) {
+    return new EvaluatorSettings(
+        instance,
+        lineage,
+        populationSize,
+        rolloutsPerCandidate,
+        initialSigma,
+        temperature,
+        horizon,
+        doneThreshold,
+        l2Penalty,
+        maxStaleness,
+        publish,
+        realCheckEvery,
+        realSeeds,
+        startsPerVae,
+        threads,
+        seed,
+        vae);
   }
 
   DreamFitness.Rules rules() {
@@ -120,6 +170,7 @@ public record EvaluatorSettings(
         doneThreshold,
         l2Penalty,
         maxStaleness,
+        publish,
         realCheckEvery,
         realSeeds,
         startsPerVae,
@@ -140,6 +191,7 @@ public record EvaluatorSettings(
         doneThreshold,
         l2Penalty,
         maxStaleness,
+        publish,
         every,
         seeds,
         startsPerVae,

@@ -16,8 +16,11 @@ import java.util.function.Consumer;
 
 /**
  * CMA-ES on one checkpoint: each generation samples a population, scores it in the checkpoint's
- * dream, updates the search, and hands its report and the best controller found on this checkpoint
- * to be published. On a newer checkpoint of the same lineage the search distribution carries over
+ * dream, updates the search, and hands its report and a controller to be published: by default the
+ * mean of the distribution the generation sampled from, scored on the same dreams as the population
+ * (the single best candidate is the luckiest of 32 noisy scores, a winner's curse that made the
+ * published controller swing from one generation to the next), or the best candidate found on this
+ * checkpoint. On a newer checkpoint of the same lineage the search distribution carries over
  * (successive versions of one model change its dream gradually); otherwise it starts from the
  * newest controller the lineage published (a warm start), or continues a search that earlier runs
  * published generations of.
@@ -35,9 +38,9 @@ final class Search implements AutoCloseable {
   private final Cmaes cmaes;
   private int generation;
   private long controllerVersion;
-  private double[] best;
+  private double[] published;
   private double bestFitness = Double.NEGATIVE_INFINITY;
-  private double bestDreamReturn;
+  private double publishedDreamReturn;
 
   Search(
       VerifiedCheckpoint checkpoint,
@@ -70,9 +73,10 @@ final class Search implements AutoCloseable {
       generation = report.getGeneration() + 1;
       sigma = report.getSigma();
       if (last != null && last.getCheckpointVersion() == checkpoint.version()) {
-        best = mean.clone();
-        bestDreamReturn = last.getDreamReturn();
-        bestFitness = bestDreamReturn - settings.l2Penalty() * Controllers.squaredNorm(best);
+        published = mean.clone();
+        publishedDreamReturn = last.getDreamReturn();
+        bestFitness =
+            publishedDreamReturn - settings.l2Penalty() * Controllers.squaredNorm(published);
       }
     }
     this.cmaes =
@@ -103,14 +107,21 @@ final class Search implements AutoCloseable {
   }
 
   /**
-   * @param realCheckDue whether to run the best controller in the real environment this time
+   * @param realCheckDue whether to run the published controller in the real environment this time
    */
   void runGeneration(boolean realCheckDue) throws InterruptedException {
     long started = System.nanoTime();
+    double[] distributionMean = cmaes.mean();
     double[][] population = cmaes.ask();
-    float[][] candidates = new float[population.length][];
+    boolean publishMean = settings.publish() == EvaluatorSettings.Publish.MEAN;
+    // The distribution's mean drives its own dreams beside the population's, on the same starts
+    // and noise, so its dream return is measured afresh rather than picked as the luckiest.
+    float[][] candidates = new float[population.length + (publishMean ? 1 : 0)][];
     for (int k = 0; k < population.length; k++) {
       candidates[k] = Controllers.toFloats(population[k]);
+    }
+    if (publishMean) {
+      candidates[population.length] = Controllers.toFloats(distributionMean);
     }
     DreamFitness.Scores scores =
         DreamFitness.score(
@@ -120,7 +131,7 @@ final class Search implements AutoCloseable {
             settings.rules(),
             mix(settings.seed() ^ 0x5DEECE66DL, checkpoint.version(), generation),
             cancelled);
-    double[] returns = scores.meanReturns();
+    double[] returns = Arrays.copyOf(scores.meanReturns(), population.length);
     double[] costs = new double[returns.length];
     int bestOfGeneration = 0;
     for (int k = 0; k < returns.length; k++) {
@@ -131,19 +142,21 @@ final class Search implements AutoCloseable {
       }
     }
     cmaes.tell(costs);
-    if (-costs[bestOfGeneration] > bestFitness) {
+    if (publishMean) {
+      published = distributionMean;
+      publishedDreamReturn = scores.meanReturns()[population.length];
+    } else if (-costs[bestOfGeneration] > bestFitness) {
       bestFitness = -costs[bestOfGeneration];
-      best = population[bestOfGeneration].clone();
-      bestDreamReturn = returns[bestOfGeneration];
+      published = population[bestOfGeneration].clone();
+      publishedDreamReturn = returns[bestOfGeneration];
     }
 
-    Double realReturn = null;
-    int realEpisodes = 0;
+    RealCheck.Returns real = null;
     if (realCheck != null && realCheckDue) {
-      double[] real = realCheck.returns(Controllers.controller(best), model, cancelled);
-      realReturn = Arrays.stream(real).average().orElseThrow();
-      realEpisodes = real.length;
+      real = realCheck.returns(Controllers.controller(published), model, cancelled);
     }
+    Double realReturn = real == null ? null : real.mean();
+    int realEpisodes = real == null ? 0 : real.tracks();
 
     Instant now = Instant.now();
     long wallMillis = (System.nanoTime() - started) / 1_000_000;
@@ -167,14 +180,15 @@ final class Search implements AutoCloseable {
             .setHorizon(settings.horizon())
             .setSigma(cmaes.sigma())
             .setControllerVersion(controllerVersion)
-            .setControllerDreamReturn(bestDreamReturn)
+            .setControllerDreamReturn(publishedDreamReturn)
             .setRealReturn(realReturn)
             .setRealEpisodes(realEpisodes)
+            .setRealReturnSd(real == null ? null : real.sd())
             .setDreamSteps(scores.dreamSteps())
             .setWallMillis(wallMillis)
             .setCreatedTime(now)
             .build();
-    var controller = Controllers.controller(best);
+    var controller = Controllers.controller(published);
     ControllerUpdate update =
         ControllerUpdate.newBuilder()
             .setLineage(checkpoint.lineage())
@@ -185,7 +199,7 @@ final class Search implements AutoCloseable {
             .setOutputSize(Controllers.OUTPUTS)
             .setWeights(boxed(controller.weights()))
             .setBias(boxed(controller.bias()))
-            .setDreamReturn(bestDreamReturn)
+            .setDreamReturn(publishedDreamReturn)
             .setRealReturn(realReturn)
             .setGeneration(generation)
             .setCreatedTime(now)
@@ -204,8 +218,8 @@ final class Search implements AutoCloseable {
             realReturn == null
                 ? ""
                 : String.format(
-                    ", controller v%d real %.1f (dream %.1f)",
-                    controllerVersion, realReturn, bestDreamReturn),
+                    ", controller v%d real %.1f ± %.1f over %d tracks (dream %.1f)",
+                    controllerVersion, realReturn, real.sd(), realEpisodes, publishedDreamReturn),
             wallMillis / 1000.0));
     generation++;
   }

@@ -70,7 +70,8 @@ function draw(s) {
   ]);
   const lastReal = ev.filter(e => e.realReturn !== null).pop();
   const lastEval = ev.length ? ev[ev.length - 1] : null;
-  text("returns", (lastEval ? fmt(lastEval.bestReturn, 1) : "–") + " / " + (lastReal ? fmt(lastReal.realReturn, 1) : "–"));
+  text("returns", (lastEval ? fmt(lastEval.controllerDreamReturn, 1) : "–") + " / " +
+    (lastReal ? fmt(lastReal.realReturn, 1) + " ± " + fmt(lastReal.realReturnSd, 1) + " (v" + lastReal.controllerVersion + ", " + lastReal.realEpisodes + " tracks)" : "–"));
   const key = s.lineage + "@" + (s.evaluatedVersion || s.latestVersion) + "#" + (lastEval ? lastEval.controllerVersion : "-");
   if (key !== dreamKey) {
     dreamKey = key;

@@ -85,6 +85,7 @@ class DashboardBrowserIntegrationTest {
               .setControllerDreamReturn(-20 + 4 * g)
               .setRealReturn(g % 4 == 3 ? -60.0 + 2 * g : null)
               .setRealEpisodes(g % 4 == 3 ? 4 : 0)
+              .setRealReturnSd(g % 4 == 3 ? 12.5 : null)
               .setDreamSteps(1_024_000)
               .setWallMillis(11_000)
               .setCreatedTime(T0.plusSeconds(200 + 10 * g))
@@ -148,7 +149,7 @@ class DashboardBrowserIntegrationTest {
     wait.until(b -> text("version").equals("v3"));
     assertThat(browser.findElements(By.cssSelector(".uplot canvas"))).hasSize(3);
     assertThat(browser.findElement(By.id("status")).getText()).contains("vae-test v3");
-    assertThat(text("returns")).isEqualTo("24.0 / -38.0");
+    assertThat(text("returns")).isEqualTo("24.0 / -38.0 ± 12.5 (v12, 4 tracks)");
 
     // Live: a new checkpoint reaches the open page without a reload.
     int before = snapshots();

@@ -10,6 +10,9 @@ import io.worldstream.models.dream.LatentPool;
 import io.worldstream.models.mdn.MdnGraphs;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.EvaluationReport;
+import io.worldstream.serving.TestRecords;
 import io.worldstream.serving.cmaes.Cmaes;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +151,68 @@ class DreamSearchTest {
     assertThat(last)
         .as("the search mean's dream return on fixed dreams, after vs before")
         .isGreaterThan(first + 0.25 * Math.abs(first) + 0.5);
+  }
+
+  @Test
+  void publishesTheMeanItSampledFromScoredOnTheSameDreams() throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.defaults().withSearch(8, 2, 40).withRealCheck(0, List.of());
+    List<ControllerUpdate> published = new ArrayList<>();
+    List<EvaluationReport> reports = new ArrayList<>();
+    try (Search search = search(settings, reports, published)) {
+      for (int g = 0; g < 3; g++) {
+        double[] mean = search.distribution().mean();
+        search.runGeneration(false);
+        assertThat(Controllers.parameters(published.get(g)))
+            .as("generation %d publishes the mean its population was sampled from", g)
+            .containsExactly(mean);
+      }
+    }
+    assertThat(reports)
+        .extracting(EvaluationReport::getControllerDreamReturn)
+        .as("the mean is scored, not given the best candidate's score")
+        .doesNotContainAnyElementsOf(
+            reports.stream().map(EvaluationReport::getBestReturn).toList());
+    assertThat(published).extracting(ControllerUpdate::getVersion).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void publishesTheBestCandidateWhenAsked() throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.defaults()
+            .withSearch(8, 2, 40)
+            .withRealCheck(0, List.of())
+            .withPublish(EvaluatorSettings.Publish.BEST);
+    List<ControllerUpdate> published = new ArrayList<>();
+    List<EvaluationReport> reports = new ArrayList<>();
+    try (Search search = search(settings, reports, published)) {
+      search.runGeneration(false);
+    }
+    assertThat(published.get(0).getDreamReturn()).isEqualTo(reports.get(0).getBestReturn());
+  }
+
+  private static Search search(
+      EvaluatorSettings settings,
+      List<EvaluationReport> reports,
+      List<ControllerUpdate> published) {
+    byte[] onnx = MdnGraphs.step(actionMatters(RandomWeights.mdn(3)), "test");
+    var checkpoint =
+        new DreamInputs.VerifiedCheckpoint(
+            TestRecords.checkpoint("vae-test", 1, "vae", onnx, false).build(), onnx);
+    return new Search(
+        checkpoint,
+        MdnRnnStep.load(onnx, 1),
+        starts,
+        settings,
+        null,
+        null,
+        null,
+        () -> false,
+        (report, controller) -> {
+          reports.add(report);
+          published.add(controller);
+        },
+        line -> {});
   }
 
   /** The dream return of the search's mean controller on 64 fixed dreams. */

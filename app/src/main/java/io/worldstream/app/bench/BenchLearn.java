@@ -1,0 +1,301 @@
+package io.worldstream.app.bench;
+
+import io.worldstream.app.CommandFailure;
+import io.worldstream.app.Commands;
+import io.worldstream.app.DurationConverter;
+import io.worldstream.app.UpCommand;
+import io.worldstream.bench.learn.LearningCurve;
+import io.worldstream.broker.BrokerService;
+import io.worldstream.producers.ExperienceWorker;
+import io.worldstream.producers.WorkerSettings;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.service.Service;
+import io.worldstream.service.ServiceRunner;
+import io.worldstream.serving.evaluator.EvaluatorSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code worldstream bench learn}: how well the loop learns to drive. Runs the {@code up}
+ * composition from an empty data directory for a budget, then measures its learning curve on the
+ * evaluation tracks no worker trains on ({@link LearningCurve}).
+ */
+@Command(
+    name = "learn",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures how well the loop learns to drive: runs the whole loop as 'up' does, from an",
+      "empty data directory, for --minutes (and/or --env-steps); then, with the loop stopped, the",
+      "newest controller at every mark drives the real CarRacing on evaluation tracks that no",
+      "worker ever trains on, beside random and brownian driving on the same tracks and the",
+      "dream's own prediction for the same controller. Writes learning-curve.jsonl and",
+      "learning-curve.png to --out. --from measures a loop that already ran in that directory."
+    })
+public final class BenchLearn implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--minutes",
+      paramLabel = "M",
+      defaultValue = "60",
+      description = "How long the loop runs (default: ${DEFAULT-VALUE}).")
+  double minutes;
+
+  @Option(
+      names = "--env-steps",
+      paramLabel = "N",
+      description = "Stop the loop once its workers took this many steps, if sooner.")
+  Long envSteps;
+
+  @Option(
+      names = "--mark-every",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description = "Time between the curve's marks (default: ${DEFAULT-VALUE}).")
+  Duration markEvery;
+
+  @Option(
+      names = "--tracks",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "Evaluation tracks driven at every mark (default: ${DEFAULT-VALUE}).")
+  int tracks;
+
+  @Option(
+      names = "--final-tracks",
+      paramLabel = "N",
+      description = "Evaluation tracks driven at the last mark (default: --tracks).")
+  Integer finalTracks;
+
+  @Option(
+      names = "--dream-rollouts",
+      paramLabel = "N",
+      defaultValue = "64",
+      description =
+          "Fresh dream rollouts scoring each mark's controller (default: ${DEFAULT-VALUE}).")
+  int dreamRollouts;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "learn",
+      description = "Where the curve's data and chart go (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "The loop's data directory; must be empty or absent (default: a new one under the"
+              + " system's temporary directory).")
+  Path dataDir;
+
+  @Option(
+      names = "--from",
+      paramLabel = "DIR",
+      description =
+          "Measure the loop that ran in this data directory (e.g. 'up --data-dir DIR') instead of"
+              + " running one: its first --minutes from --started-at.")
+  Path from;
+
+  @Option(
+      names = "--started-at",
+      paramLabel = "INSTANT",
+      description = "With --from: when that loop started, e.g. 2026-12-03T19:10:36Z.")
+  Instant startedAt;
+
+  @Option(
+      names = "--envs",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "The loop's CarRacing environments (default: ${DEFAULT-VALUE}, as up).")
+  int envs;
+
+  @Option(
+      names = "--population",
+      paramLabel = "N",
+      defaultValue = "32",
+      description =
+          "The loop's CMA-ES candidates per generation (default: ${DEFAULT-VALUE}, as up).")
+  int population;
+
+  @Option(
+      names = "--rollouts",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "The loop's dream rollouts per candidate (default: ${DEFAULT-VALUE}, as up).")
+  int rollouts;
+
+  @Option(
+      names = "--publish",
+      paramLabel = "mean|best",
+      defaultValue = "mean",
+      description =
+          "The controller the loop's search publishes (default: ${DEFAULT-VALUE}, as up).")
+  String publish;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter console = spec.commandLine().getOut();
+    Consumer<String> say = Commands.console(spec);
+    Duration budget = Duration.ofMillis(Math.round(minutes * 60_000));
+    Path directory;
+    Instant started;
+    Instant ended;
+    int port = freePort();
+    if (from != null) {
+      if (startedAt == null) {
+        throw new CommandFailure("--from needs --started-at: when that loop started", 2, null);
+      }
+      directory = from;
+      started = startedAt;
+      ended = started.plus(budget);
+    } else {
+      directory = dataDir != null ? dataDir : Files.createTempDirectory("worldstream-learn-");
+      if (Files.isDirectory(directory)) {
+        try (var entries = Files.list(directory)) {
+          if (entries.findAny().isPresent()) {
+            throw new CommandFailure(
+                "The loop learns from an empty data directory; " + directory + " is not empty",
+                2,
+                null);
+          }
+        }
+      }
+      UpCommand.Loop loop =
+          Commands.settings(
+              spec,
+              () ->
+                  new UpCommand.Loop(
+                      directory,
+                      port,
+                      freePort(),
+                      envs,
+                      WorkerSettings.Policy.CONTROLLER,
+                      population,
+                      rollouts,
+                      EvaluatorSettings.Publish.named(publish),
+                      Duration.ofSeconds(60)));
+      say.accept(
+          String.format(
+              Locale.ROOT,
+              "Running the loop for %.0f min%s in %s (its log: %s)",
+              minutes,
+              envSteps == null ? "" : " or " + envSteps + " env steps",
+              directory,
+              directory.resolve("loop.log")));
+      started = Instant.now();
+      ended = runLoop(loop, budget, directory.resolve("loop.log"), say);
+    }
+    Files.createDirectories(out);
+    LearningCurve.Settings settings =
+        Commands.settings(
+            spec,
+            () ->
+                new LearningCurve.Settings(
+                    started,
+                    ended,
+                    markEvery,
+                    tracks,
+                    finalTracks == null ? tracks : finalTracks,
+                    dreamRollouts,
+                    Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    out));
+    say.accept("Measuring the curve on the loop's topics (broker on " + directory + ")…");
+    BrokerService broker =
+        new BrokerService(new BrokerService.Settings(directory, port, false), line -> {});
+    broker.start();
+    try {
+      new LearningCurve(KafkaSettings.at("127.0.0.1:" + port), settings, say).measure(console);
+    } finally {
+      broker.stop(ServiceRunner.STOP_TIMEOUT);
+    }
+    return 0;
+  }
+
+  /** Runs the loop until the budget is spent; returns when it was told to stop. */
+  private Instant runLoop(UpCommand.Loop loop, Duration budget, Path log, Consumer<String> say)
+      throws IOException, InterruptedException {
+    try (PrintWriter file =
+        new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+      Consumer<String> toFile =
+          line -> {
+            synchronized (file) {
+              file.println(line);
+            }
+          };
+      long start = System.nanoTime();
+      Consumer<String> loopSay =
+          line -> {
+            toFile.accept(line);
+            if (line.startsWith("up: ")) {
+              say.accept(
+                  String.format(
+                      Locale.ROOT,
+                      "%5.1f min: %s",
+                      (System.nanoTime() - start) / 6e10,
+                      line.substring(4)));
+            }
+          };
+      List<Service> services = Commands.create(() -> loop.services(loopSay));
+      ExperienceWorker worker =
+          services.stream()
+              .filter(ExperienceWorker.class::isInstance)
+              .map(ExperienceWorker.class::cast)
+              .findFirst()
+              .orElseThrow();
+      ServiceRunner runner = new ServiceRunner(services, file, file);
+      int[] status = {0};
+      Thread running = new Thread(() -> status[0] = runner.run(), "bench-learn-loop");
+      running.start();
+      long deadline = start + budget.toNanos();
+      while (running.isAlive()
+          && System.nanoTime() < deadline
+          && (envSteps == null || worker.steps() < envSteps)) {
+        running.join(1000);
+      }
+      Instant ended = Instant.now();
+      if (!running.isAlive()) {
+        throw new CommandFailure(
+            "The loop stopped before its budget was spent; see " + log, 1, null);
+      }
+      say.accept(
+          String.format(
+              Locale.ROOT,
+              "Stopping the loop after %.1f min and %d env steps…",
+              (System.nanoTime() - start) / 6e10,
+              worker.steps()));
+      runner.requestStop();
+      running.join();
+      if (status[0] != 0) {
+        throw new CommandFailure("The loop failed while stopping; see " + log, 1, null);
+      }
+      return ended;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot find a free port", e);
+    }
+  }
+}

@@ -1,0 +1,440 @@
+package io.worldstream.bench.learn;
+
+import io.worldstream.bench.Figures;
+import io.worldstream.envs.ActionSpec;
+import io.worldstream.envs.Environments;
+import io.worldstream.envs.EvaluationTracks;
+import io.worldstream.envs.carracing.CarRacing;
+import io.worldstream.envs.policy.BrownianPolicy;
+import io.worldstream.envs.policy.RandomPolicy;
+import io.worldstream.models.ModelVersion;
+import io.worldstream.models.dream.LatentPool;
+import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeEncoder;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.Topic;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import io.worldstream.service.InvalidSettingException;
+import io.worldstream.serving.evaluator.Controllers;
+import io.worldstream.serving.evaluator.DreamFitness;
+import io.worldstream.serving.evaluator.EvaluatorSettings;
+import io.worldstream.serving.evaluator.RealCheck;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * How well a run of the loop learned to drive, measured after it ran (so measuring does not slow
+ * it): at every mark (minutes since the run started) the newest controller published by then drives
+ * the real CarRacing on the reserved evaluation tracks, with its features computed by the VAE and
+ * the checkpoint it was trained in, and the same controller is scored in that checkpoint's dream on
+ * fresh rollouts — the dream's own prediction, to set beside reality. Random and brownian driving
+ * on the same tracks are the same-run baselines. Everything it reads comes from the run's topics:
+ * controllers and checkpoints with their times, the env steps behind each mark (the experience
+ * topic's offsets at that time), and the real episode starts its dreams begin from.
+ */
+public final class LearningCurve {
+
+  /**
+   * @param started when the run started; marks count from here
+   * @param ended when the run stopped: the last mark
+   * @param markEvery the time between marks
+   * @param tracks evaluation tracks driven at every mark
+   * @param finalTracks evaluation tracks driven at the last mark
+   * @param dreamRollouts fresh dream rollouts scoring each mark's controller
+   * @param threads real environments stepping at once, and ONNX Runtime threads
+   * @param out where the curve's data (learning-curve.jsonl) and chart (learning-curve.png) go
+   */
+  public record Settings(
+      Instant started,
+      Instant ended,
+      Duration markEvery,
+      int tracks,
+      int finalTracks,
+      int dreamRollouts,
+      int threads,
+      Path out) {
+    public Settings {
+      if (!ended.isAfter(started)) {
+        throw new InvalidSettingException("minutes", "the run must end after it started");
+      }
+      InvalidSettingException.positive("mark-every", "the time between marks", markEvery);
+      InvalidSettingException.atLeast("tracks", "evaluation tracks", tracks, 1);
+      InvalidSettingException.atLeast(
+          "final-tracks", "evaluation tracks at the end", finalTracks, 1);
+      InvalidSettingException.atLeast("dream-rollouts", "dream rollouts", dreamRollouts, 1);
+      if (Math.max(tracks, finalTracks) > EvaluationTracks.COUNT) {
+        throw new InvalidSettingException(
+            "tracks", "there are " + EvaluationTracks.COUNT + " evaluation tracks");
+      }
+    }
+  }
+
+  /**
+   * One point of the curve.
+   *
+   * @param minutes since the run started
+   * @param envSteps real steps the workers had taken by then
+   * @param gradientSteps the learner's updates behind the controller's checkpoint
+   * @param controller the controller's version, or 0 when there was none yet (nothing driven)
+   * @param real its returns on the evaluation tracks, or null without a controller
+   * @param dreamReturn its mean return in its checkpoint's dream on fresh rollouts (NaN without)
+   */
+  public record Mark(
+      double minutes,
+      long envSteps,
+      long gradientSteps,
+      long checkpointVersion,
+      long controller,
+      RealCheck.Returns real,
+      double dreamReturn) {}
+
+  /** The curve and its baselines on the same tracks. */
+  public record Curve(List<Mark> marks, RealCheck.Returns random, RealCheck.Returns brownian) {}
+
+  private final KafkaSettings kafka;
+  private final Settings settings;
+  private final Consumer<String> say;
+
+  public LearningCurve(KafkaSettings kafka, Settings settings, Consumer<String> say) {
+    this.kafka = kafka;
+    this.settings = settings;
+    this.say = say;
+  }
+
+  /** Measures the curve, writes its data and chart, and prints its figures. */
+  public Curve measure(PrintWriter out) throws InterruptedException {
+    String vaeVersion = ModelVersion.of(DefaultVae.encoder());
+    say.accept("Reading the run's controllers, checkpoints and episode starts…");
+    List<ControllerUpdate> controllers = new ArrayList<>();
+    read(Topics.CONTROLLERS, r -> controllers.add(r.value()));
+    controllers.removeIf(c -> !c.getVaeVersion().equals(vaeVersion));
+    Map<Long, Checkpoint> checkpoints = new HashMap<>();
+    read(
+        Topics.CHECKPOINTS,
+        r -> {
+          if (r.value().getVaeVersion().equals(vaeVersion)) {
+            checkpoints.put(r.value().getVersion(), r.value());
+          }
+        });
+    List<float[]> mu = new ArrayList<>();
+    List<float[]> logvar = new ArrayList<>();
+    long[] reserved = {0};
+    read(
+        Topics.LATENTS,
+        r -> {
+          LatentStep step = r.value();
+          if (step.getStep() == 0 && step.getVaeVersion().equals(vaeVersion)) {
+            mu.add(floats(step.getMu()));
+            logvar.add(floats(step.getLogvar()));
+          }
+        });
+    read(
+        Topics.EXPERIENCE,
+        r -> {
+          if (r.value().getStep() == 0 && EvaluationTracks.isReserved(r.value().getEnvSeed())) {
+            reserved[0]++;
+          }
+        });
+    if (reserved[0] > 0) {
+      throw new IllegalStateException(
+          reserved[0]
+              + " episodes of the run were played on evaluation tracks; the curve would lie");
+    }
+    say.accept(
+        String.format(
+            "%d controllers, %d checkpoints, %d episode starts; no episode on an evaluation track",
+            controllers.size(), checkpoints.size(), mu.size()));
+    LatentPool starts = mu.isEmpty() ? null : new LatentPool(mu, logvar);
+
+    List<Instant> times = markTimes();
+    Map<Instant, Long> envSteps = envStepsAt(times);
+    List<Mark> marks = new ArrayList<>();
+    try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), settings.threads());
+        RealCheck check =
+            new RealCheck(encoder, EvaluationTracks.seeds(settings.tracks()), settings.threads());
+        RealCheck finalCheck =
+            new RealCheck(
+                encoder, EvaluationTracks.seeds(settings.finalTracks()), settings.threads())) {
+      for (int i = 0; i < times.size(); i++) {
+        Instant at = times.get(i);
+        boolean last = i == times.size() - 1;
+        Mark mark =
+            mark(
+                at,
+                envSteps.get(at),
+                newest(controllers, at),
+                checkpoints,
+                starts,
+                last ? finalCheck : check);
+        marks.add(mark);
+        say.accept(describe(mark));
+      }
+    }
+    RealCheck.Returns random;
+    RealCheck.Returns brownian;
+    ActionSpec spec;
+    try (var env = Environments.make(CarRacing.ID, true, false)) {
+      spec = env.actionSpec();
+    }
+    try (RealCheck baselines =
+        new RealCheck(null, EvaluationTracks.seeds(settings.tracks()), settings.threads())) {
+      random = baselines.returns(i -> new RandomPolicy(spec, 1000 + i), () -> false);
+      brownian = baselines.returns(i -> new BrownianPolicy(spec, 1000 + i), () -> false);
+    }
+    say.accept(
+        String.format(
+            Locale.ROOT,
+            "baselines on the same %d tracks: random %.1f ± %.1f, brownian %.1f ± %.1f",
+            settings.tracks(),
+            random.mean(),
+            random.sd(),
+            brownian.mean(),
+            brownian.sd()));
+    Curve curve = new Curve(marks, random, brownian);
+    write(curve);
+    figures(curve).print(out);
+    return curve;
+  }
+
+  private List<Instant> markTimes() {
+    List<Instant> times = new ArrayList<>();
+    for (Instant t = settings.started().plus(settings.markEvery());
+        t.isBefore(settings.ended());
+        t = t.plus(settings.markEvery())) {
+      times.add(t);
+    }
+    times.add(settings.ended());
+    return times;
+  }
+
+  private Mark mark(
+      Instant at,
+      long envSteps,
+      Optional<ControllerUpdate> controller,
+      Map<Long, Checkpoint> checkpoints,
+      LatentPool starts,
+      RealCheck check)
+      throws InterruptedException {
+    double minutes = Duration.between(settings.started(), at).toMillis() / 60_000.0;
+    Checkpoint checkpoint =
+        controller.map(c -> checkpoints.get(c.getCheckpointVersion())).orElse(null);
+    if (checkpoint == null || starts == null) {
+      long gradientSteps =
+          checkpoints.values().stream()
+              .filter(c -> !c.getCreatedTime().isAfter(at))
+              .mapToLong(Checkpoint::getGradientSteps)
+              .max()
+              .orElse(0);
+      return new Mark(minutes, envSteps, gradientSteps, 0, 0, null, Double.NaN);
+    }
+    var linear = Controllers.controller(Controllers.parameters(controller.get()));
+    byte[] onnx = new byte[checkpoint.getOnnxModel().remaining()];
+    checkpoint.getOnnxModel().duplicate().get(onnx);
+    try (MdnRnnStep model = MdnRnnStep.load(onnx, settings.threads())) {
+      RealCheck.Returns real = check.returns(linear, model, () -> false);
+      DreamFitness.Rules rules = defaultRules();
+      double dream =
+          DreamFitness.score(
+                  model,
+                  starts,
+                  new float[][] {Controllers.toFloats(Controllers.parameters(controller.get()))},
+                  rules,
+                  controller.get().getVersion(),
+                  () -> false)
+              .meanReturns()[0];
+      return new Mark(
+          minutes,
+          envSteps,
+          checkpoint.getGradientSteps(),
+          checkpoint.getVersion(),
+          controller.get().getVersion(),
+          real,
+          dream);
+    }
+  }
+
+  private DreamFitness.Rules defaultRules() {
+    EvaluatorSettings evaluator = EvaluatorSettings.defaults();
+    return new DreamFitness.Rules(
+        settings.dreamRollouts(),
+        evaluator.horizon(),
+        evaluator.temperature(),
+        evaluator.doneThreshold());
+  }
+
+  private static Optional<ControllerUpdate> newest(List<ControllerUpdate> controllers, Instant at) {
+    return controllers.stream()
+        .filter(c -> !c.getCreatedTime().isAfter(at))
+        .reduce((a, b) -> b.getVersion() > a.getVersion() ? b : a);
+  }
+
+  /** Env steps published by each time: the experience topic's offsets then (it has no markers). */
+  private Map<Instant, Long> envStepsAt(List<Instant> times) {
+    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<Instant, Long> steps = new TreeMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.EXPERIENCE.name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      for (Instant t : times) {
+        Map<TopicPartition, OffsetAndTimestamp> found =
+            consumer.offsetsForTimes(
+                partitions.stream().collect(Collectors.toMap(p -> p, p -> t.toEpochMilli() + 1)));
+        steps.put(
+            t,
+            partitions.stream()
+                .mapToLong(p -> found.get(p) == null ? ends.get(p) : found.get(p).offset())
+                .sum());
+      }
+    }
+    return steps;
+  }
+
+  private <V> void read(Topic<String, V> topic, Consumer<ConsumerRecord<String, V>> each) {
+    try (TopicReader<String, V> reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(topic.name()),
+            TopicReader.From.BEGINNING,
+            topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer())) {
+      while (!reader.caughtUp()) {
+        reader.poll(Duration.ofMillis(500)).forEach(each);
+      }
+    }
+  }
+
+  private static float[] floats(List<Float> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  static String describe(Mark mark) {
+    if (mark.real() == null) {
+      return String.format(
+          Locale.ROOT,
+          "%5.1f min: %d env steps, no controller yet",
+          mark.minutes(),
+          mark.envSteps());
+    }
+    return String.format(
+        Locale.ROOT,
+        "%5.1f min: %d env steps, %d gradient steps, controller v%d (checkpoint v%d): real %.1f ± %.1f"
+            + " over %d tracks, dream %.1f",
+        mark.minutes(),
+        mark.envSteps(),
+        mark.gradientSteps(),
+        mark.controller(),
+        mark.checkpointVersion(),
+        mark.real().mean(),
+        mark.real().sd(),
+        mark.real().tracks(),
+        mark.dreamReturn());
+  }
+
+  /** The figures: every mark's real return beside random driving, its spread, dream and data. */
+  static Figures figures(Curve curve) {
+    Figures figures = new Figures();
+    double random = curve.random().mean();
+    for (Mark mark : curve.marks()) {
+      String at = mark == curve.marks().get(curve.marks().size() - 1) ? "end" : label(mark);
+      if (mark.real() != null) {
+        figures.beside("learn.real-return." + at, mark.real().mean(), "points", "random", random);
+        figures.add("learn.real-return-sd." + at, mark.real().sd(), "points");
+        figures.add("learn.dream-return." + at, mark.dreamReturn(), "points");
+      }
+      figures.add("learn.env-steps." + at, mark.envSteps(), "steps");
+      figures.add("learn.gradient-steps." + at, mark.gradientSteps(), "steps");
+    }
+    figures.add("learn.baseline-random", random, "points");
+    figures.add("learn.baseline-brownian", curve.brownian().mean(), "points");
+    return figures;
+  }
+
+  private static String label(Mark mark) {
+    return String.format(Locale.ROOT, "%02.0fmin", mark.minutes());
+  }
+
+  private void write(Curve curve) {
+    try {
+      Files.createDirectories(settings.out());
+      List<String> lines = new ArrayList<>();
+      for (Mark mark : curve.marks()) {
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "{\"series\":\"controller\",\"minutes\":%.3f,\"envSteps\":%d,\"gradientSteps\":%d,"
+                    + "\"checkpointVersion\":%d,\"controllerVersion\":%d,\"realMean\":%s,"
+                    + "\"realSd\":%s,\"dreamReturn\":%s,\"realReturns\":%s}",
+                mark.minutes(),
+                mark.envSteps(),
+                mark.gradientSteps(),
+                mark.checkpointVersion(),
+                mark.controller(),
+                mark.real() == null ? "null" : json(mark.real().mean()),
+                mark.real() == null ? "null" : json(mark.real().sd()),
+                json(mark.dreamReturn()),
+                mark.real() == null ? "[]" : json(mark.real().perTrack())));
+      }
+      for (var baseline :
+          Map.of("random", curve.random(), "brownian", curve.brownian()).entrySet()) {
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "{\"series\":\"%s\",\"realMean\":%s,\"realSd\":%s,\"realReturns\":%s}",
+                baseline.getKey(),
+                json(baseline.getValue().mean()),
+                json(baseline.getValue().sd()),
+                json(baseline.getValue().perTrack())));
+      }
+      Files.write(settings.out().resolve("learning-curve.jsonl"), lines);
+      LearningCurveChart.write(curve, settings.out().resolve("learning-curve.png"));
+      say.accept("Wrote " + settings.out().resolve("learning-curve.jsonl") + " and its chart");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the learning curve to " + settings.out(), e);
+    }
+  }
+
+  private static String json(double value) {
+    return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f", value) : "null";
+  }
+
+  private static String json(double[] values) {
+    return Arrays.stream(values)
+        .mapToObj(LearningCurve::json)
+        .collect(Collectors.joining(",", "[", "]"));
+  }
+}

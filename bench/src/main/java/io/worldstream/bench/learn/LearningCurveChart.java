@@ -1,0 +1,228 @@
+package io.worldstream.bench.learn;
+
+import io.worldstream.bench.learn.LearningCurve.Curve;
+import io.worldstream.bench.learn.LearningCurve.Mark;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.Stroke;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
+
+/**
+ * The learning curve as a picture: real return (mean ± sd over the evaluation tracks) and the
+ * dream's prediction for the same controllers, against minutes of the run (left) and against the
+ * env steps behind them (right), with random and brownian driving on the same tracks drawn across.
+ */
+final class LearningCurveChart {
+
+  private static final int PANEL_W = 640;
+  private static final int H = 480;
+  private static final int LEFT = 70;
+  private static final int RIGHT = 20;
+  private static final int TOP = 60;
+  private static final int BOTTOM = 60;
+  private static final Color REAL = new Color(0x1f77b4);
+  private static final Color DREAM = new Color(0xd62728);
+  private static final Color RANDOM = new Color(0x7f7f7f);
+  private static final Color BROWNIAN = new Color(0x8c564b);
+
+  private LearningCurveChart() {}
+
+  static void write(Curve curve, Path png) throws IOException {
+    BufferedImage image = new BufferedImage(2 * PANEL_W, H, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, image.getWidth(), image.getHeight());
+    List<Mark> marks = curve.marks().stream().filter(m -> m.real() != null).toList();
+    double low = Math.min(curve.random().mean(), curve.brownian().mean());
+    double high = Math.max(curve.random().mean(), curve.brownian().mean());
+    for (Mark m : marks) {
+      low =
+          Math.min(low, Math.min(m.real().mean() - m.real().sd(), finiteOr(m.dreamReturn(), low)));
+      high =
+          Math.max(
+              high, Math.max(m.real().mean() + m.real().sd(), finiteOr(m.dreamReturn(), high)));
+    }
+    double step = niceStep((high - low) / 6);
+    low = Math.floor(low / step) * step;
+    high = Math.ceil(high / step) * step;
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    g.setColor(Color.BLACK);
+    g.drawString(
+        "Learning to drive: real return on unseen evaluation tracks, and the dream's prediction",
+        LEFT,
+        24);
+    panel(g, 0, curve, marks, Mark::minutes, "minutes of the loop", low, high, step);
+    panel(
+        g,
+        PANEL_W,
+        curve,
+        marks,
+        m -> m.envSteps() / 1000.0,
+        "env steps (thousands)",
+        low,
+        high,
+        step);
+    legend(g, curve);
+    g.dispose();
+    ImageIO.write(image, "png", png.toFile());
+  }
+
+  private static void panel(
+      Graphics2D g,
+      int x0,
+      Curve curve,
+      List<Mark> marks,
+      ToDoubleFunction<Mark> x,
+      String xLabel,
+      double low,
+      double high,
+      double yStep) {
+    double xMax = curve.marks().stream().mapToDouble(x).max().orElse(1);
+    double xStep = niceStep(Math.max(xMax, 1e-9) / 6);
+    xMax = Math.ceil(xMax / xStep) * xStep;
+    int left = x0 + LEFT;
+    int right = x0 + PANEL_W - RIGHT;
+    int top = TOP;
+    int bottom = H - BOTTOM;
+    double xScale = (right - left) / xMax;
+    double yScale = (bottom - top) / (high - low);
+    double finalLow = low;
+    java.util.function.DoubleUnaryOperator px = v -> left + v * xScale;
+    java.util.function.DoubleUnaryOperator py = v -> bottom - (v - finalLow) * yScale;
+
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    for (double v = low; v <= high + 1e-9; v += yStep) {
+      int y = (int) py.applyAsDouble(v);
+      g.setColor(new Color(0xe6e6e6));
+      g.drawLine(left, y, right, y);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(format(v), x0 + 8, y + 4);
+    }
+    for (double v = 0; v <= xMax + 1e-9; v += xStep) {
+      int xx = (int) px.applyAsDouble(v);
+      g.setColor(new Color(0xe6e6e6));
+      g.drawLine(xx, top, xx, bottom);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(format(v), xx - 8, bottom + 18);
+    }
+    g.setColor(Color.BLACK);
+    g.drawRect(left, top, right - left, bottom - top);
+    g.drawString(xLabel, (left + right) / 2 - 50, H - 18);
+    if (x0 == 0) {
+      g.drawString("return", x0 + 8, top - 8);
+    }
+
+    Stroke dashed =
+        new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
+    g.setStroke(dashed);
+    for (var baseline : List.of(curve.random(), curve.brownian())) {
+      g.setColor(baseline == curve.random() ? RANDOM : BROWNIAN);
+      int y = (int) py.applyAsDouble(baseline.mean());
+      g.drawLine(left, y, right, y);
+    }
+    g.setColor(DREAM);
+    line(
+        g,
+        marks,
+        m -> px.applyAsDouble(x.applyAsDouble(m)),
+        m -> py.applyAsDouble(m.dreamReturn()));
+    g.setStroke(new BasicStroke(2f));
+    g.setColor(REAL);
+    line(
+        g,
+        marks,
+        m -> px.applyAsDouble(x.applyAsDouble(m)),
+        m -> py.applyAsDouble(m.real().mean()));
+    g.setStroke(new BasicStroke(1f));
+    for (Mark m : marks) {
+      int xx = (int) px.applyAsDouble(x.applyAsDouble(m));
+      int yLow = (int) py.applyAsDouble(m.real().mean() - m.real().sd());
+      int yHigh = (int) py.applyAsDouble(m.real().mean() + m.real().sd());
+      g.drawLine(xx, yLow, xx, yHigh);
+      g.drawLine(xx - 4, yLow, xx + 4, yLow);
+      g.drawLine(xx - 4, yHigh, xx + 4, yHigh);
+      int y = (int) py.applyAsDouble(m.real().mean());
+      g.fillOval(xx - 4, y - 4, 8, 8);
+    }
+  }
+
+  private static void line(
+      Graphics2D g, List<Mark> marks, ToDoubleFunction<Mark> x, ToDoubleFunction<Mark> y) {
+    Mark previous = null;
+    for (Mark m : marks) {
+      if (!Double.isFinite(y.applyAsDouble(m))) {
+        previous = null;
+        continue;
+      }
+      if (previous != null) {
+        g.drawLine(
+            (int) x.applyAsDouble(previous),
+            (int) y.applyAsDouble(previous),
+            (int) x.applyAsDouble(m),
+            (int) y.applyAsDouble(m));
+      }
+      previous = m;
+    }
+  }
+
+  private static void legend(Graphics2D g, Curve curve) {
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    String[] labels = {
+      "real return, mean ± sd over " + tracks(curve) + " tracks",
+      "dream's prediction, same controller",
+      String.format(Locale.ROOT, "random driving (%.0f)", curve.random().mean()),
+      String.format(Locale.ROOT, "brownian driving (%.0f)", curve.brownian().mean())
+    };
+    Color[] colours = {REAL, DREAM, RANDOM, BROWNIAN};
+    int x = LEFT;
+    for (int i = 0; i < labels.length; i++) {
+      g.setColor(colours[i]);
+      g.fillRect(x, 36, 14, 8);
+      g.setColor(Color.BLACK);
+      g.drawString(labels[i], x + 20, 45);
+      x += g.getFontMetrics().stringWidth(labels[i]) + 50;
+    }
+  }
+
+  private static int tracks(Curve curve) {
+    return curve.marks().stream()
+        .filter(m -> m.real() != null)
+        .findFirst()
+        .map(m -> m.real().tracks())
+        .orElse(curve.random().tracks());
+  }
+
+  private static double finiteOr(double value, double otherwise) {
+    return Double.isFinite(value) ? value : otherwise;
+  }
+
+  private static double niceStep(double raw) {
+    if (!(raw > 0)) {
+      return 1;
+    }
+    double exponent = Math.floor(Math.log10(raw));
+    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+      if (raw <= m * Math.pow(10, exponent)) {
+        return m * Math.pow(10, exponent);
+      }
+    }
+    return Math.pow(10, exponent + 1);
+  }
+
+  private static String format(double v) {
+    return v == Math.rint(v)
+        ? String.format(Locale.ROOT, "%.0f", v)
+        : String.format(Locale.ROOT, "%.1f", v);
+  }
+}

@@ -1,0 +1,60 @@
+package io.worldstream.bench.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.worldstream.serving.evaluator.RealCheck;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearningCurveTest {
+
+  private static final LearningCurve.Curve CURVE =
+      new LearningCurve.Curve(
+          List.of(
+              new LearningCurve.Mark(5, 30_000, 0, 0, 0, null, Double.NaN),
+              new LearningCurve.Mark(
+                  10, 61_000, 2_400, 12, 20, new RealCheck.Returns(new double[] {100, 300}), 250),
+              new LearningCurve.Mark(
+                  12.5,
+                  75_000,
+                  3_100,
+                  15,
+                  26,
+                  new RealCheck.Returns(new double[] {500, 700}),
+                  640)),
+          new RealCheck.Returns(new double[] {-30, -34}),
+          new RealCheck.Returns(new double[] {-50, -60}));
+
+  @Test
+  void shouldPrintEveryMarkBesideTheRandomBaselineAndCallTheLastOneTheEnd() {
+    StringWriter text = new StringWriter();
+    LearningCurve.figures(CURVE).print(new PrintWriter(text));
+
+    assertThat(text.toString().lines())
+        .contains(
+            "learn.env-steps.05min: 30000 steps",
+            "learn.real-return.10min: 200 points (baseline random: -32 points)",
+            "learn.real-return-sd.10min: 100 points",
+            "learn.dream-return.10min: 250 points",
+            "learn.real-return.end: 600 points (baseline random: -32 points)",
+            "learn.gradient-steps.end: 3100 steps",
+            "learn.baseline-brownian: -55 points")
+        .noneMatch(line -> line.startsWith("learn.real-return.05min"));
+  }
+
+  @Test
+  void shouldDrawTheCurve(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("curve.png");
+    LearningCurveChart.write(CURVE, png);
+
+    var image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1280);
+    assertThat(Files.size(png)).isGreaterThan(5_000);
+  }
+}

@@ -1,0 +1,44 @@
+package io.worldstream.envs;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import java.util.stream.LongStream;
+
+/**
+ * Tracks kept for measuring controllers: every seed from {@link #FIRST} up is reserved, and workers
+ * never train on one, so a controller's return on these tracks is its return on tracks it has never
+ * seen. Worker seeds lie in {@code [0, FIRST)}.
+ */
+public final class EvaluationTracks {
+
+  /** The first reserved seed; every seed at or above it is an evaluation track. */
+  public static final long FIRST = 2_000_000_000L;
+
+  /** How many evaluation tracks there are: seeds {@code FIRST … FIRST + COUNT - 1}. */
+  public static final int COUNT = 100_000;
+
+  private EvaluationTracks() {}
+
+  /** The first {@code n} evaluation tracks' seeds. */
+  public static List<Long> seeds(int n) {
+    if (n < 1 || n > COUNT) {
+      throw new IllegalArgumentException("evaluation tracks are 1 to " + COUNT + ", not " + n);
+    }
+    return LongStream.range(FIRST, FIRST + n).boxed().toList();
+  }
+
+  /** Whether workers must stay off this seed's track. */
+  public static boolean isReserved(long seed) {
+    return seed >= FIRST;
+  }
+
+  /** A random training seed, outside the reserved range. */
+  public static long trainingSeed(RandomGenerator random) {
+    return random.nextLong(FIRST);
+  }
+
+  /** The training seed {@code offset} places after {@code first}, wrapping before the reserve. */
+  public static long trainingSeed(long first, long offset) {
+    return Math.floorMod(first + offset, FIRST);
+  }
+}
