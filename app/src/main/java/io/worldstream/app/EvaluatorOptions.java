@@ -75,6 +75,16 @@ public final class EvaluatorOptions {
   double doneThreshold;
 
   @Option(
+      names = "--dream-dropout",
+      paramLabel = "P",
+      defaultValue = "0.1",
+      description =
+          "Each dream rollout drops units of the MDN-RNN's state before its heads with this"
+              + " probability, one mask per rollout, so the search cannot exploit one model's"
+              + " errors; 0 dreams with the whole model (default: ${DEFAULT-VALUE}).")
+  double dreamDropout;
+
+  @Option(
       names = "--l2-penalty",
       paramLabel = "L",
       defaultValue = "0",
@@ -161,6 +171,7 @@ public final class EvaluatorOptions {
                 temperature,
                 horizon,
                 doneThreshold,
+                dreamDropout,
                 l2Penalty,
                 maxStaleness,
                 EvaluatorSettings.Publish.named(publish),

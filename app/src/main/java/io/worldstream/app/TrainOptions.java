@@ -112,6 +112,15 @@ public final class TrainOptions {
   int torchThreads;
 
   @Option(
+      names = "--dropout",
+      paramLabel = "P",
+      defaultValue = "0.1",
+      description =
+          "Share of the MDN-RNN's state dropped before its heads in training, one mask per"
+              + " sequence, as the evaluator's dreams drop it per rollout (default: ${DEFAULT-VALUE}).")
+  double dropout;
+
+  @Option(
       names = "--flink-cluster",
       paramLabel = "HOST:PORT",
       description =
@@ -136,7 +145,8 @@ public final class TrainOptions {
                     learningRate,
                     1.0,
                     0,
-                    torchThreads),
+                    torchThreads,
+                    dropout),
                 sequenceLength,
                 sequenceStride,
                 idleFlush,

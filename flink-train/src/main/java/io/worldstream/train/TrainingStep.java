@@ -31,7 +31,7 @@ public final class TrainingStep<B> {
     NDList losses(B batch, NDManager step, Noise noise);
   }
 
-  /** Standard normal noise for one step, reproducible from the seed and the step number. */
+  /** Random draws for one step, reproducible from the seed and the step number. */
   public static final class Noise {
     private final SplittableRandom random;
 
@@ -49,6 +49,19 @@ public final class TrainingStep<B> {
       float[] values = new float[Math.toIntExact(shape.size())];
       for (int i = 0; i < values.length; i++) {
         values[i] = (float) random.nextGaussian();
+      }
+      return manager.create(values, shape);
+    }
+
+    /**
+     * An inverted-dropout mask: each entry 0 with probability {@code p}, else 1 / (1 − p), so the
+     * masked values keep their expectation.
+     */
+    public NDArray dropoutMask(NDManager manager, Shape shape, double p) {
+      float kept = (float) (1 / (1 - p));
+      float[] values = new float[Math.toIntExact(shape.size())];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = random.nextDouble() < p ? 0f : kept;
       }
       return manager.create(values, shape);
     }

@@ -285,7 +285,8 @@ public final class LearningCurve {
         settings.dreamRollouts(),
         evaluator.horizon(),
         evaluator.temperature(),
-        evaluator.doneThreshold());
+        evaluator.doneThreshold(),
+        evaluator.dreamDropout());
   }
 
   private static Optional<ControllerUpdate> newest(List<ControllerUpdate> controllers, Instant at) {

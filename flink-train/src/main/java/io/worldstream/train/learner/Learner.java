@@ -299,7 +299,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
               DjlMdnRnn.initialise(manager),
               settings.learningRate(),
               settings.maxGradNorm(),
-              settings.seed());
+              settings.seed(),
+              settings.dropout());
       log.info(
           "Lineage {} starts training afresh, {} sequences in replay",
           lineage(vaeVersion),
@@ -312,7 +313,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
               DjlMdnRnn.of(manager, w),
               settings.learningRate(),
               settings.maxGradNorm(),
-              settings.seed());
+              settings.seed(),
+              settings.dropout());
       trainer.restore(
           new TrainingStep.State(
               w,

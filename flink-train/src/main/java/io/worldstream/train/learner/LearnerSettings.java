@@ -19,6 +19,8 @@ import java.time.Duration;
  *     cores the encoder, workers and evaluator also use, PyTorch's OpenMP threads wait for each
  *     other at every operation, and a 16 × 32 step measured 1.6 s with two threads against 50 ms
  *     with one (docs/BENCHMARKS.md, "Learner")
+ * @param dropout share of the LSTM's state dropped before the heads in training, one mask per
+ *     sequence: trains the model the evaluator dreams in with one mask per rollout
  */
 public record LearnerSettings(
     int batchSize,
@@ -31,8 +33,12 @@ public record LearnerSettings(
     float learningRate,
     double maxGradNorm,
     long seed,
-    int torchThreads)
+    int torchThreads,
+    double dropout)
     implements java.io.Serializable {
+
+  /** Dropout by default: Dropout's Dream Land's 0.1. */
+  public static final double DEFAULT_DROPOUT = 0.1;
 
   public LearnerSettings {
     InvalidSettingException.atLeast("batch-size", "the batch size", batchSize, 1);
@@ -52,10 +58,14 @@ public record LearnerSettings(
     InvalidSettingException.positive(
         "checkpoint-interval", "the checkpoint interval", checkpointInterval);
     InvalidSettingException.atLeast("torch-threads", "PyTorch threads", torchThreads, 1);
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new InvalidSettingException(
+          "dropout", "the dropout must lie in [0, 1), not " + dropout);
+    }
   }
 
   public static LearnerSettings defaults() {
     return new LearnerSettings(
-        16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(30), 1e-3f, 1.0, 0, 1);
+        16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(30), 1e-3f, 1.0, 0, 1, DEFAULT_DROPOUT);
   }
 }

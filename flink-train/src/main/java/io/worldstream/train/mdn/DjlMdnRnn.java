@@ -62,6 +62,15 @@ public final class DjlMdnRnn {
    * [B, T, 482] (at t, the prediction for step t + 1).
    */
   public NDArray sequence(NDArray z, NDArray a) {
+    return sequence(z, a, null);
+  }
+
+  /**
+   * As {@link #sequence(NDArray, NDArray)}, with h multiplied by {@code headMask} [B, 256] before
+   * the heads at every step: one dropout mask per sequence, as a dream rollout holds one mask for
+   * its whole length (the ONNX step model's head_mask input). The recurrence itself is unmasked.
+   */
+  public NDArray sequence(NDArray z, NDArray a, NDArray headMask) {
     Shape s = z.getShape();
     long b = s.get(0);
     long t = s.get(1);
@@ -85,6 +94,9 @@ public final class DjlMdnRnn {
       hs.add(h);
     }
     NDArray hidden = NDArrays.stack(new NDList(hs), 1);
+    if (headMask != null) {
+      hidden = hidden.mul(headMask.expandDims(1));
+    }
     return head(hidden.reshape(b * t, MdnSpec.HIDDEN)).reshape(b, t, MdnSpec.HEAD);
   }
 

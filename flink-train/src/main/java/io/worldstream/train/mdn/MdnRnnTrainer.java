@@ -68,6 +68,8 @@ public final class MdnRnnTrainer {
 
   private final DjlMdnRnn model;
   private final TrainingStep<Batch> training;
+  private final double dropout;
+  private boolean updating;
 
   public MdnRnnTrainer(NDManager manager, DjlMdnRnn model, float learningRate, double maxGradNorm) {
     this(manager, model, learningRate, maxGradNorm, 0);
@@ -78,7 +80,25 @@ public final class MdnRnnTrainer {
    */
   public MdnRnnTrainer(
       NDManager manager, DjlMdnRnn model, float learningRate, double maxGradNorm, long seed) {
+    this(manager, model, learningRate, maxGradNorm, seed, 0);
+  }
+
+  /**
+   * @param dropout the share of h's units dropped before the heads in training steps, one mask per
+   *     sequence (held-out evaluation never drops)
+   */
+  public MdnRnnTrainer(
+      NDManager manager,
+      DjlMdnRnn model,
+      float learningRate,
+      double maxGradNorm,
+      long seed,
+      double dropout) {
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must lie in [0, 1), not " + dropout);
+    }
     this.model = model;
+    this.dropout = dropout;
     this.training =
         new TrainingStep<>(manager, model.weights(), this::losses, learningRate, maxGradNorm, seed);
   }
@@ -89,7 +109,12 @@ public final class MdnRnnTrainer {
 
   /** One optimisation step. */
   public Losses step(Batch batch) {
-    return read(training.step(batch));
+    updating = true;
+    try {
+      return read(training.step(batch));
+    } finally {
+      updating = false;
+    }
   }
 
   /** The losses without updating (held-out evaluation). */
@@ -117,10 +142,15 @@ public final class MdnRnnTrainer {
     NDArray mu = step.create(batch.mu(), new Shape(b, t + 1, MdnSpec.LATENT));
     NDArray logvar = step.create(batch.logvar(), new Shape(b, t + 1, MdnSpec.LATENT));
     NDArray z = mu.add(logvar.mul(0.5).exp().mul(noise.normal(step, mu.getShape())));
+    NDArray headMask =
+        updating && dropout > 0
+            ? noise.dropoutMask(step, new Shape(b, MdnSpec.HIDDEN), dropout)
+            : null;
     NDArray head =
         model.sequence(
             z.get(":, 0:" + t + ", :"),
-            step.create(batch.actions(), new Shape(b, t, MdnSpec.ACTIONS)));
+            step.create(batch.actions(), new Shape(b, t, MdnSpec.ACTIONS)),
+            headMask);
     return MdnLoss.of(
         head,
         z.get(":, 1:, :"),

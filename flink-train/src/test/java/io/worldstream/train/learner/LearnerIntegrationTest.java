@@ -52,7 +52,8 @@ class LearnerIntegrationTest {
 
   private TrainSettings settings() {
     return new TrainSettings(
-        new LearnerSettings(8, 1.0, 1_000, 20, 100, 30, Duration.ofMinutes(10), 1e-3f, 1.0, 1, 1),
+        new LearnerSettings(
+            8, 1.0, 1_000, 20, 100, 30, Duration.ofMinutes(10), 1e-3f, 1.0, 1, 1, 0.1),
         8,
         4,
         Duration.ofSeconds(2),

@@ -130,7 +130,8 @@ class LearnerQualityExperiment {
             defaults.learningRate(),
             defaults.maxGradNorm(),
             defaults.seed(),
-            1);
+            1,
+            defaults.dropout());
     Engine.getInstance().setRandomSeed(17);
     Learner learner = new Learner(settings);
     long started = System.nanoTime();

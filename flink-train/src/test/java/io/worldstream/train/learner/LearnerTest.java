@@ -59,7 +59,7 @@ class LearnerTest {
 
   private static LearnerSettings settings(int checkpointEvery) {
     return new LearnerSettings(
-        4, 1.0, 100, 10, 20, checkpointEvery, Duration.ofHours(1), 1e-3f, 1.0, 3, 1);
+        4, 1.0, 100, 10, 20, checkpointEvery, Duration.ofHours(1), 1e-3f, 1.0, 3, 1, 0.1);
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel>

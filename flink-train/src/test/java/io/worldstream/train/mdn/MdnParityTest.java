@@ -63,6 +63,60 @@ class MdnParityTest {
     }
   }
 
+  @Test
+  void shouldMaskTheHeadsAsTheTrainingPassDoes() {
+    int batch = 3;
+    int steps = 5;
+    Random random = new Random(11);
+    float[] z = gaussian(random, batch * steps * MdnSpec.LATENT, 1);
+    float[] a = gaussian(random, batch * steps * MdnSpec.ACTIONS, 0.5);
+    float[] mask = new float[batch * MdnSpec.HIDDEN];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = random.nextDouble() < 0.3 ? 0f : 1 / 0.7f;
+    }
+    try (NDManager step = manager.newSubManager()) {
+      float[] head =
+          rnn.sequence(
+                  step.create(z, new Shape(batch, steps, MdnSpec.LATENT)),
+                  step.create(a, new Shape(batch, steps, MdnSpec.ACTIONS)),
+                  step.create(mask, new Shape(batch, MdnSpec.HIDDEN)))
+              .toFloatArray();
+      float[] h = new float[batch * MdnSpec.HIDDEN];
+      float[] c = new float[batch * MdnSpec.HIDDEN];
+      double worst = 0;
+      double unmaskedDiffers = 0;
+      int m = MdnSpec.MIXTURE_OUTPUTS;
+      for (int t = 0; t < steps; t++) {
+        float[] zt = new float[batch * MdnSpec.LATENT];
+        float[] at = new float[batch * MdnSpec.ACTIONS];
+        for (int b = 0; b < batch; b++) {
+          System.arraycopy(
+              z, (b * steps + t) * MdnSpec.LATENT, zt, b * MdnSpec.LATENT, MdnSpec.LATENT);
+          System.arraycopy(
+              a, (b * steps + t) * MdnSpec.ACTIONS, at, b * MdnSpec.ACTIONS, MdnSpec.ACTIONS);
+        }
+        MdnRnnStep.Output masked = onnx.step(zt, at, h, c, mask, batch);
+        MdnRnnStep.Output plain = onnx.step(zt, at, h, c, batch);
+        for (int b = 0; b < batch; b++) {
+          int base = (b * steps + t) * MdnSpec.HEAD;
+          worst = Math.max(worst, Math.abs(head[base + 3 * m] - masked.reward()[b]));
+          for (int i = 0; i < m; i++) {
+            worst = Math.max(worst, Math.abs(head[base + m + i] - masked.mu()[b * m + i]));
+          }
+          unmaskedDiffers =
+              Math.max(unmaskedDiffers, Math.abs(plain.reward()[b] - masked.reward()[b]));
+        }
+        assertThat(masked.h()).as("h itself is never masked").containsExactly(plain.h());
+        h = masked.h();
+        c = masked.c();
+      }
+      System.out.printf("MDN-RNN masked heads, DJL sequence vs ONNX steps: max |Δ| %.2e%n", worst);
+      assertThat(onnx.takesHeadMask()).isTrue();
+      assertThat(worst).isLessThanOrEqualTo(1e-5);
+      assertThat(unmaskedDiffers).as("the mask changes the prediction").isGreaterThan(1e-3);
+    }
+  }
+
   /** Runs both on the same random inputs and returns the largest difference over all outputs. */
   private static double maxDifference(MdnRnnStep model, int batch) {
     Random random = new Random(batch);

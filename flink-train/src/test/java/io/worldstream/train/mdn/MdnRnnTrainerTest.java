@@ -48,6 +48,22 @@ class MdnRnnTrainerTest {
   }
 
   @Test
+  void shouldDropUnitsInTrainingStepsOnlyNeverInEvaluation() {
+    Engine.getInstance().setRandomSeed(6);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Map<String, Tensor> weights = DjlMdnRnn.initialise(manager).weights().export();
+      MdnRnnTrainer plain =
+          new MdnRnnTrainer(manager, DjlMdnRnn.of(manager, weights), 1e-3f, 1.0, 3, 0);
+      MdnRnnTrainer dropping =
+          new MdnRnnTrainer(manager, DjlMdnRnn.of(manager, weights), 1e-3f, 1.0, 3, 0.5);
+      MdnRnnTrainer.Batch batch = randomWalks(4, 8, 2);
+
+      assertThat(dropping.evaluate(batch)).isEqualTo(plain.evaluate(batch));
+      assertThat(dropping.step(batch).total()).isNotEqualTo(plain.step(batch).total());
+    }
+  }
+
+  @Test
   void shouldDriveTheLossDownOnOneFixedBatch() {
     Engine.getInstance().setRandomSeed(4);
     try (NDManager manager = NDManager.newBaseManager()) {

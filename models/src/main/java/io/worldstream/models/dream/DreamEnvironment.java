@@ -12,6 +12,11 @@ import java.util.SplittableRandom;
  * dream's next z at the temperature, and returns the predicted rewards and ends with the
  * controller's next features [z, h]. A dream that ended keeps being stepped (its results are the
  * caller's to ignore), so the batch stays rectangular. Not thread-safe.
+ *
+ * <p>With dropout p, every dream draws its own mask over h at {@link #reset} (each unit kept with
+ * probability 1 − p, scaled by 1 / (1 − p)) and keeps it for the whole rollout: each dream runs a
+ * different sub-model, so a controller cannot win by exploiting one model's particular errors
+ * (Wellmer &amp; Kwok, "Dropout's Dream Land", 2021).
  */
 public final class DreamEnvironment {
 
@@ -31,11 +36,13 @@ public final class DreamEnvironment {
   private final int n;
   private final double temperature;
   private final double doneThreshold;
+  private final double dropout;
   private final SplittableRandom random;
   private final MdnSampler sampler;
   private final float[] z;
   private float[] h;
   private float[] c;
+  private final float[] headMask;
   private final boolean[] ended;
 
   /**
@@ -49,6 +56,23 @@ public final class DreamEnvironment {
       double temperature,
       double doneThreshold,
       long seed) {
+    this(model, pool, n, temperature, doneThreshold, 0, seed);
+  }
+
+  /**
+   * @param dropout the probability that a unit of h is dropped for a whole dream (0 for none)
+   */
+  public DreamEnvironment(
+      MdnRnnStep model,
+      LatentPool pool,
+      int n,
+      double temperature,
+      double doneThreshold,
+      double dropout,
+      long seed) {
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must lie in [0, 1), not " + dropout);
+    }
     if (n < 1) {
       throw new IllegalArgumentException("need at least one dream, not " + n);
     }
@@ -57,11 +81,13 @@ public final class DreamEnvironment {
     this.n = n;
     this.temperature = temperature;
     this.doneThreshold = doneThreshold;
+    this.dropout = dropout;
     this.random = new SplittableRandom(seed);
     this.sampler = new MdnSampler(random.nextLong());
     this.z = new float[n * MdnSpec.LATENT];
     this.h = new float[n * MdnSpec.HIDDEN];
     this.c = new float[n * MdnSpec.HIDDEN];
+    this.headMask = dropout > 0 ? new float[n * MdnSpec.HIDDEN] : null;
     this.ended = new boolean[n];
   }
 
@@ -79,6 +105,12 @@ public final class DreamEnvironment {
     Arrays.fill(h, 0);
     Arrays.fill(c, 0);
     Arrays.fill(ended, false);
+    if (headMask != null) {
+      float kept = (float) (1 / (1 - dropout));
+      for (int i = 0; i < headMask.length; i++) {
+        headMask[i] = random.nextDouble() < dropout ? 0f : kept;
+      }
+    }
     return features();
   }
 
@@ -88,7 +120,7 @@ public final class DreamEnvironment {
       throw new IllegalArgumentException(
           "expected " + n * MdnSpec.ACTIONS + " action values, got " + actions.length);
     }
-    MdnRnnStep.Output out = model.step(z, actions, h, c, n);
+    MdnRnnStep.Output out = model.step(z, actions, h, c, headMask, n);
     sampler.sample(out.logPi(), out.mu(), out.logSigma(), n * MdnSpec.LATENT, temperature, z);
     h = out.h();
     c = out.c();

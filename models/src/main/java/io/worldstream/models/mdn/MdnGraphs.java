@@ -23,8 +23,10 @@ public final class MdnGraphs {
   private MdnGraphs() {}
 
   /**
-   * (z [B, 32], action [B, 3], h [B, 256], c [B, 256]) → log_pi, mu, log_sigma [B, 32, 5], reward
-   * [B, 1], done [B, 1] (probability), h_next, c_next [B, 256].
+   * (z [B, 32], action [B, 3], h [B, 256], c [B, 256], optionally head_mask [B, 256]) → log_pi, mu,
+   * log_sigma [B, 32, 5], reward [B, 1], done [B, 1] (probability), h_next, c_next [B, 256].
+   * head_mask is an input with a default (an initializer of the same name, ones [1, 256]), so
+   * callers that do not feed it run the model as trained on average.
    */
   public static byte[] step(Map<String, Tensor> weights, String version) {
     return step(weights, version, ONNX_GATES_FROM_PYTORCH);
@@ -51,6 +53,7 @@ public final class MdnGraphs {
     Value a = g.input(MdnSpec.ACTION, BATCH, MdnSpec.ACTIONS);
     Value h = g.input(MdnSpec.H, BATCH, hidden);
     Value c = g.input(MdnSpec.C, BATCH, hidden);
+    Value headMask = g.input(MdnSpec.HEAD_MASK, BATCH, hidden);
     Value axis0 = g.ints("axis0", 0);
 
     Value x = g.op("Concat", List.of(z, a), Map.of("axis", 1));
@@ -94,7 +97,8 @@ public final class MdnGraphs {
     Value headW =
         g.initializer("head.weight", weights.get("head.weight").data(), MdnSpec.HEAD, hidden);
     Value headB = g.initializer("head.bias", weights.get("head.bias").data(), MdnSpec.HEAD);
-    Value head = g.op("Gemm", List.of(hNext, headW, headB), Map.of("transB", 1));
+    Value masked = g.op("Mul", hNext, headMask);
+    Value head = g.op("Gemm", List.of(masked, headW, headB), Map.of("transB", 1));
     int m = MdnSpec.MIXTURE_OUTPUTS;
     List<Value> parts =
         g.op("Split", List.of(head, g.ints("head.split", m, m, m, 1, 1)), Map.of("axis", 1), 5);

@@ -2,6 +2,8 @@ package io.worldstream.models.mdn;
 
 import io.worldstream.models.runtime.OnnxModel;
 import io.worldstream.models.runtime.OnnxModel.Port;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,9 +28,11 @@ public final class MdnRnnStep implements AutoCloseable {
       float[] c) {}
 
   private final OnnxModel model;
+  private final boolean takesHeadMask;
 
   private MdnRnnStep(OnnxModel model) {
     this.model = model;
+    this.takesHeadMask = model.hasInput(MdnSpec.HEAD_MASK);
   }
 
   /**
@@ -60,19 +64,41 @@ public final class MdnRnnStep implements AutoCloseable {
     return model.version();
   }
 
+  /**
+   * Whether the model takes a head mask (models published before it existed do not; {@link
+   * #step(float[], float[], float[], float[], float[], int)} then runs them unmasked).
+   */
+  public boolean takesHeadMask() {
+    return takesHeadMask;
+  }
+
   public Output step(float[] z, float[] action, float[] h, float[] c, int batch) {
-    Map<String, float[]> out =
-        model.run(
-            Map.of(MdnSpec.Z, z, MdnSpec.ACTION, action, MdnSpec.H, h, MdnSpec.C, c),
-            Map.of(
-                MdnSpec.Z,
-                new long[] {batch, MdnSpec.LATENT},
-                MdnSpec.ACTION,
-                new long[] {batch, MdnSpec.ACTIONS},
-                MdnSpec.H,
-                new long[] {batch, MdnSpec.HIDDEN},
-                MdnSpec.C,
-                new long[] {batch, MdnSpec.HIDDEN}));
+    return step(z, action, h, c, null, batch);
+  }
+
+  /**
+   * @param headMask [B, 256] multiplying h before the heads, or null for none
+   */
+  public Output step(float[] z, float[] action, float[] h, float[] c, float[] headMask, int batch) {
+    Map<String, float[]> inputs = new HashMap<>();
+    inputs.put(MdnSpec.Z, z);
+    inputs.put(MdnSpec.ACTION, action);
+    inputs.put(MdnSpec.H, h);
+    inputs.put(MdnSpec.C, c);
+    Map<String, long[]> shapes = new HashMap<>();
+    shapes.put(MdnSpec.Z, new long[] {batch, MdnSpec.LATENT});
+    shapes.put(MdnSpec.ACTION, new long[] {batch, MdnSpec.ACTIONS});
+    shapes.put(MdnSpec.H, new long[] {batch, MdnSpec.HIDDEN});
+    shapes.put(MdnSpec.C, new long[] {batch, MdnSpec.HIDDEN});
+    if (takesHeadMask) {
+      if (headMask == null) {
+        headMask = new float[batch * MdnSpec.HIDDEN];
+        Arrays.fill(headMask, 1f);
+      }
+      inputs.put(MdnSpec.HEAD_MASK, headMask);
+      shapes.put(MdnSpec.HEAD_MASK, new long[] {batch, MdnSpec.HIDDEN});
+    }
+    Map<String, float[]> out = model.run(inputs, shapes);
     return new Output(
         batch,
         out.get(MdnSpec.LOG_PI),

@@ -30,6 +30,15 @@ public final class MdnSpec {
   public static final String ACTION = "action";
   public static final String H = "h";
   public static final String C = "c";
+
+  /**
+   * An input [B, 256] that multiplies h before the heads (ones: the model as trained on average): a
+   * dropout mask held fixed through a dream rollout, so each rollout dreams with a different
+   * sub-model. h_next itself, the controller's feature and the next step's state, is never masked.
+   * Models published before it existed lack it.
+   */
+  public static final String HEAD_MASK = "head_mask";
+
   public static final String LOG_PI = "log_pi";
   public static final String MU = "mu";
   public static final String LOG_SIGMA = "log_sigma";

@@ -65,6 +65,15 @@ public final class OnnxModel implements AutoCloseable {
     return version;
   }
 
+  /** Whether the model takes this input (an optional one, with a default, may be absent). */
+  public boolean hasInput(String name) {
+    try {
+      return session.session().getInputInfo().containsKey(name);
+    } catch (OrtException e) {
+      throw new IllegalStateException(kind + ": " + e.getMessage(), e);
+    }
+  }
+
   public OrtRuntime.Device device() {
     return session.device();
   }

@@ -95,6 +95,26 @@ class DreamEnvironmentTest {
   }
 
   @Test
+  void shouldDreamEachRolloutWithItsOwnDropoutMaskReproducibly() {
+    float[] actions = new float[4 * 3];
+    float[] whole = firstRewards(new DreamEnvironment(model, pool, 4, 1.0, 0.5, 0, 3), actions);
+    float[] dropped = firstRewards(new DreamEnvironment(model, pool, 4, 1.0, 0.5, 0.3, 3), actions);
+    float[] again = firstRewards(new DreamEnvironment(model, pool, 4, 1.0, 0.5, 0.3, 3), actions);
+
+    assertThat(dropped).containsExactly(again);
+    for (int i = 0; i < 4; i++) {
+      assertThat(dropped[i]).as("dream %d, same start, masked", i).isNotEqualTo(whole[i]);
+    }
+    assertThatThrownBy(() -> new DreamEnvironment(model, pool, 4, 1.0, 0.5, 1, 3))
+        .hasMessageContaining("dropout");
+  }
+
+  private static float[] firstRewards(DreamEnvironment dream, float[] actions) {
+    dream.reset();
+    return dream.step(actions).rewards();
+  }
+
+  @Test
   void shouldRefuseActionsForAnotherNumberOfDreams() {
     DreamEnvironment dream = new DreamEnvironment(model, pool, 4, 1.0, 0.5, 1);
     dream.reset();

@@ -20,8 +20,16 @@ public final class DreamFitness {
    */
   public record Scores(double[] meanReturns, long dreamSteps) {}
 
-  /** How the dreams run: rollouts per candidate, horizon, temperature, done threshold. */
-  public record Rules(int rollouts, int horizon, double temperature, double doneThreshold) {}
+  /**
+   * How the dreams run: rollouts per candidate, horizon, temperature, done threshold, and the
+   * dropout each rollout draws its own mask over h with (0 for the model as trained on average).
+   */
+  public record Rules(
+      int rollouts, int horizon, double temperature, double doneThreshold, double dropout) {
+    public Rules(int rollouts, int horizon, double temperature, double doneThreshold) {
+      this(rollouts, horizon, temperature, doneThreshold, 0);
+    }
+  }
 
   private DreamFitness() {}
 
@@ -37,7 +45,8 @@ public final class DreamFitness {
       BooleanSupplier cancelled) {
     int n = candidates.length * rules.rollouts();
     DreamEnvironment dreams =
-        new DreamEnvironment(model, starts, n, rules.temperature(), rules.doneThreshold(), seed);
+        new DreamEnvironment(
+            model, starts, n, rules.temperature(), rules.doneThreshold(), rules.dropout(), seed);
     float[] features = dreams.reset();
     float[] actions = new float[n * Controllers.OUTPUTS];
     double[] returns = new double[n];

@@ -18,6 +18,9 @@ import java.util.Optional;
  *     the search moves to the newest (it always finishes its generation first)
  * @param horizon dream steps per rollout at most (CarRacing's episodes are 1,000 steps)
  * @param doneThreshold a dream ends when the done head's probability exceeds this
+ * @param dreamDropout each dream rollout drops every unit of the MDN-RNN's h before its heads with
+ *     this probability, one mask for the whole rollout, so the search cannot exploit one model's
+ *     errors (models published without the mask input dream unmasked)
  * @param l2Penalty fitness = mean dream return − l2Penalty × ‖θ‖²
  * @param publish which controller each generation publishes: the search distribution's mean or the
  *     best candidate found on the checkpoint
@@ -39,6 +42,7 @@ public record EvaluatorSettings(
     double temperature,
     int horizon,
     double doneThreshold,
+    double dreamDropout,
     double l2Penalty,
     int maxStaleness,
     Publish publish,
@@ -50,6 +54,9 @@ public record EvaluatorSettings(
     Optional<Path> vae) {
 
   public static final String DEFAULT_INSTANCE = "evaluator";
+
+  /** Dropout of the dream by default, as Dropout's Dream Land found best for CarRacing. */
+  public static final double DEFAULT_DROPOUT = 0.1;
 
   /** Evaluation tracks a real check drives by default: enough to rank controllers. */
   public static final int DEFAULT_REAL_TRACKS = 16;
@@ -96,6 +103,10 @@ public record EvaluatorSettings(
       throw new InvalidSettingException(
           "done-threshold", "the done threshold must lie between 0 and 1, not " + doneThreshold);
     }
+    if (!(dreamDropout >= 0 && dreamDropout < 1)) {
+      throw new InvalidSettingException(
+          "dream-dropout", "the dream's dropout must lie in [0, 1), not " + dreamDropout);
+    }
     if (!(l2Penalty >= 0) || !Double.isFinite(l2Penalty)) {
       throw new InvalidSettingException(
           "l2-penalty", "the L2 penalty must be zero or positive, not " + l2Penalty);
@@ -120,6 +131,7 @@ public record EvaluatorSettings(
         1.15,
         1000,
         0.5,
+        DEFAULT_DROPOUT,
         0.0,
         0,
         Publish.MEAN,
@@ -142,6 +154,7 @@ public record EvaluatorSettings(
         temperature,
         horizon,
         doneThreshold,
+        dreamDropout,
         l2Penalty,
         maxStaleness,
         publish,
@@ -154,7 +167,8 @@ public record EvaluatorSettings(
   }
 
   DreamFitness.Rules rules() {
-    return new DreamFitness.Rules(rolloutsPerCandidate, horizon, temperature, doneThreshold);
+    return new DreamFitness.Rules(
+        rolloutsPerCandidate, horizon, temperature, doneThreshold, dreamDropout);
   }
 
   /** The same search with other sizes (tests, benchmarks, small machines). */
@@ -168,6 +182,7 @@ public record EvaluatorSettings(
         temperature,
         horizon,
         doneThreshold,
+        dreamDropout,
         l2Penalty,
         maxStaleness,
         publish,
@@ -189,6 +204,7 @@ public record EvaluatorSettings(
         temperature,
         horizon,
         doneThreshold,
+        dreamDropout,
         l2Penalty,
         maxStaleness,
         publish,

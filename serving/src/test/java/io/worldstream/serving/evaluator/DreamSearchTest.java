@@ -165,7 +165,7 @@ class DreamSearchTest {
         search.runGeneration(false);
         assertThat(Controllers.parameters(published.get(g)))
             .as("generation %d publishes the mean its population was sampled from", g)
-            .containsExactly(mean);
+            .containsExactly(mean, within(1e-7));
       }
     }
     assertThat(reports)
