@@ -154,21 +154,24 @@ public final class LearningCurve {
             logvar.add(floats(step.getLogvar()));
           }
         });
+    long driven = EvaluationTracks.FIRST + Math.max(settings.tracks(), settings.finalTracks());
     read(
         Topics.EXPERIENCE,
         r -> {
-          if (r.value().getStep() == 0 && EvaluationTracks.isReserved(r.value().getEnvSeed())) {
+          long seed = r.value().getEnvSeed();
+          if (r.value().getStep() == 0 && seed >= EvaluationTracks.FIRST && seed < driven) {
             reserved[0]++;
           }
         });
     if (reserved[0] > 0) {
       throw new IllegalStateException(
           reserved[0]
-              + " episodes of the run were played on evaluation tracks; the curve would lie");
+              + " episodes of the run were played on the evaluation tracks it would be measured on;"
+              + " the curve would not be on unseen tracks");
     }
     say.accept(
         String.format(
-            "%d controllers, %d checkpoints, %d episode starts; no episode on an evaluation track",
+            "%d controllers, %d checkpoints, %d episode starts; no episode on the evaluation tracks",
             controllers.size(), checkpoints.size(), mu.size()));
     LatentPool starts = mu.isEmpty() ? null : new LatentPool(mu, logvar);
 
@@ -306,6 +309,7 @@ public final class LearningCurve {
           consumer.partitionsFor(Topics.EXPERIENCE.name()).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
+      consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       for (Instant t : times) {
         Map<TopicPartition, OffsetAndTimestamp> found =

@@ -189,6 +189,7 @@ public final class RegistryApi {
     m.put("controllerDreamReturn", finite(r.getControllerDreamReturn()));
     m.put("realReturn", r.getRealReturn() == null ? null : finite(r.getRealReturn()));
     m.put("realEpisodes", r.getRealEpisodes());
+    m.put("realReturnSd", r.getRealReturnSd() == null ? null : finite(r.getRealReturnSd()));
     m.put("wallMillis", r.getWallMillis());
     m.put("createdTime", r.getCreatedTime().toString());
     return m;
