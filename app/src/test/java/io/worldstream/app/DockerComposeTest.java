@@ -49,4 +49,32 @@ class DockerComposeTest {
     }
     assertThat(checked).as("Worldstream services in the file").isGreaterThanOrEqualTo(6);
   }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void publishesPortsOnLoopbackOnlyAndTakesNoJobsThroughFlinksWebUi() throws Exception {
+    Map<String, Object> compose;
+    try (Reader in = Files.newBufferedReader(Path.of("..", "docker-compose.yml"))) {
+      compose = new Yaml().load(in);
+    }
+    Map<String, Map<String, Object>> services =
+        (Map<String, Map<String, Object>>) compose.get("services");
+    int published = 0;
+    for (var service : services.entrySet()) {
+      for (Object port : (List<Object>) service.getValue().getOrDefault("ports", List.of())) {
+        assertThat(String.valueOf(port))
+            .as("%s publishes %s", service.getKey(), port)
+            .startsWith("127.0.0.1:");
+        published++;
+      }
+    }
+    assertThat(published).as("ports published (the dashboard's, Flink's web UI)").isEqualTo(2);
+    String flink =
+        ((Map<String, String>) services.get("flink-jobmanager").get("environment"))
+            .get("FLINK_PROPERTIES");
+    assertThat(flink)
+        .as("anyone reaching Flink's REST port could upload and run a jar")
+        .contains("web.submit.enable: false")
+        .contains("web.cancel.enable: false");
+  }
 }
