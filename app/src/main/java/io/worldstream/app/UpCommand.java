@@ -65,35 +65,7 @@ public final class UpCommand implements Callable<Integer> {
       description = "The dashboard's and API's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(
-      names = "--envs",
-      paramLabel = "N",
-      defaultValue = "1",
-      description = "CarRacing environments stepping, one thread each (default: ${DEFAULT-VALUE}).")
-  int envs;
-
-  @Option(
-      names = "--policy",
-      paramLabel = "P",
-      defaultValue = "controller",
-      description =
-          "The workers' policy: controller (the newest found, brownian until then), brownian or"
-              + " random (default: ${DEFAULT-VALUE}).")
-  String policy;
-
-  @Option(
-      names = "--population",
-      paramLabel = "N",
-      defaultValue = "32",
-      description = "CMA-ES candidates per generation (default: ${DEFAULT-VALUE}).")
-  int population;
-
-  @Option(
-      names = "--rollouts",
-      paramLabel = "N",
-      defaultValue = "8",
-      description = "Dream rollouts per candidate (default: ${DEFAULT-VALUE}).")
-  int rollouts;
+  @Mixin LoopOptions sizes;
 
   @Option(
       names = "--status-interval",
@@ -103,32 +75,10 @@ public final class UpCommand implements Callable<Integer> {
       description = "How often the status line prints (default: ${DEFAULT-VALUE}).")
   Duration statusInterval;
 
-  @Option(
-      names = "--publish",
-      paramLabel = "mean|best",
-      defaultValue = "mean",
-      description =
-          "The controller each search generation publishes for the workers: the search"
-              + " distribution's mean or the best candidate (default: ${DEFAULT-VALUE}).")
-  String publish;
-
   @Override
   public Integer call() {
     Consumer<String> say = Commands.console(spec);
-    Loop loop =
-        Commands.settings(
-            spec,
-            () ->
-                new Loop(
-                    data.dataDir(),
-                    port,
-                    httpPort,
-                    envs,
-                    WorkerSettings.Policy.named(policy),
-                    population,
-                    rollouts,
-                    EvaluatorSettings.Publish.named(publish),
-                    statusInterval));
+    Loop loop = sizes.loop(data.dataDir(), port, httpPort, statusInterval);
     List<Service> services = Commands.create(() -> loop.services(say));
     return Commands.run(spec, services.toArray(Service[]::new));
   }

@@ -3,15 +3,14 @@ package io.worldstream.app.bench;
 import io.worldstream.app.CommandFailure;
 import io.worldstream.app.Commands;
 import io.worldstream.app.DurationConverter;
+import io.worldstream.app.LoopOptions;
 import io.worldstream.app.UpCommand;
 import io.worldstream.bench.learn.LearningCurve;
 import io.worldstream.broker.BrokerService;
 import io.worldstream.producers.ExperienceWorker;
-import io.worldstream.producers.WorkerSettings;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.Service;
 import io.worldstream.service.ServiceRunner;
-import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,6 +25,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
       "newest controller at every mark drives the real CarRacing on evaluation tracks that no",
       "worker ever trains on, beside random and brownian driving on the same tracks and the",
       "dream's own prediction for the same controller. Writes learning-curve.jsonl and",
-      "learning-curve.png to --out. --from measures a loop that already ran in that directory."
+      "learning-curve.png to --out. --from measures a loop that already ran in that directory.",
+      "The loop's sizes default to up's."
     })
 public final class BenchLearn implements Callable<Integer> {
 
@@ -121,35 +122,7 @@ public final class BenchLearn implements Callable<Integer> {
       description = "With --from: when that loop started, e.g. 2026-12-03T19:10:36Z.")
   Instant startedAt;
 
-  @Option(
-      names = "--envs",
-      paramLabel = "N",
-      defaultValue = "1",
-      description = "The loop's CarRacing environments (default: ${DEFAULT-VALUE}, as up).")
-  int envs;
-
-  @Option(
-      names = "--population",
-      paramLabel = "N",
-      defaultValue = "32",
-      description =
-          "The loop's CMA-ES candidates per generation (default: ${DEFAULT-VALUE}, as up).")
-  int population;
-
-  @Option(
-      names = "--rollouts",
-      paramLabel = "N",
-      defaultValue = "8",
-      description = "The loop's dream rollouts per candidate (default: ${DEFAULT-VALUE}, as up).")
-  int rollouts;
-
-  @Option(
-      names = "--publish",
-      paramLabel = "mean|best",
-      defaultValue = "mean",
-      description =
-          "The controller the loop's search publishes (default: ${DEFAULT-VALUE}, as up).")
-  String publish;
+  @Mixin LoopOptions sizes;
 
   @Override
   public Integer call() throws Exception {
@@ -179,20 +152,7 @@ public final class BenchLearn implements Callable<Integer> {
           }
         }
       }
-      UpCommand.Loop loop =
-          Commands.settings(
-              spec,
-              () ->
-                  new UpCommand.Loop(
-                      directory,
-                      port,
-                      freePort(),
-                      envs,
-                      WorkerSettings.Policy.CONTROLLER,
-                      population,
-                      rollouts,
-                      EvaluatorSettings.Publish.named(publish),
-                      Duration.ofSeconds(60)));
+      UpCommand.Loop loop = sizes.loop(directory, port, freePort(), Duration.ofSeconds(60));
       say.accept(
           String.format(
               Locale.ROOT,

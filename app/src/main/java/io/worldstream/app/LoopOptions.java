@@ -1,0 +1,72 @@
+package io.worldstream.app;
+
+import io.worldstream.producers.WorkerSettings;
+import io.worldstream.serving.evaluator.EvaluatorSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** How the whole loop is sized, for {@code up} and for {@code bench learn}, which runs it. */
+public final class LoopOptions {
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Option(
+      names = "--envs",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "CarRacing environments stepping, one thread each (default: ${DEFAULT-VALUE}).")
+  int envs;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "P",
+      defaultValue = "controller",
+      description =
+          "The workers' policy: controller (the newest found, brownian until then), brownian or"
+              + " random (default: ${DEFAULT-VALUE}).")
+  String policy;
+
+  @Option(
+      names = "--population",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "CMA-ES candidates per generation (default: ${DEFAULT-VALUE}).")
+  int population;
+
+  @Option(
+      names = "--rollouts",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Dream rollouts per candidate (default: ${DEFAULT-VALUE}).")
+  int rollouts;
+
+  @Option(
+      names = "--publish",
+      paramLabel = "mean|best",
+      defaultValue = "mean",
+      description =
+          "The controller each search generation publishes for the workers: the search"
+              + " distribution's mean or the best candidate (default: ${DEFAULT-VALUE}).")
+  String publish;
+
+  /** The loop with these sizes, its broker and dashboard on these ports. */
+  public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
+    return Commands.settings(
+        command,
+        () ->
+            new UpCommand.Loop(
+                dataDir,
+                port,
+                httpPort,
+                envs,
+                WorkerSettings.Policy.named(policy),
+                population,
+                rollouts,
+                EvaluatorSettings.Publish.named(publish),
+                statusInterval));
+  }
+}
