@@ -58,6 +58,14 @@ public record LearnerSettings(
     InvalidSettingException.positive(
         "checkpoint-interval", "the checkpoint interval", checkpointInterval);
     InvalidSettingException.atLeast("torch-threads", "PyTorch threads", torchThreads, 1);
+    if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+      throw new InvalidSettingException(
+          "learning-rate", "the learning rate must be positive, not " + learningRate);
+    }
+    if (!(maxGradNorm > 0) || !Double.isFinite(maxGradNorm)) {
+      throw new InvalidSettingException(
+          "max-grad-norm", "the gradient norm bound must be positive, not " + maxGradNorm);
+    }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new InvalidSettingException(
           "dropout", "the dropout must lie in [0, 1), not " + dropout);
