@@ -161,6 +161,7 @@ public final class BenchLearn implements Callable<Integer> {
               envSteps == null ? "" : " or " + envSteps + " env steps",
               directory,
               directory.resolve("loop.log")));
+      Files.createDirectories(directory);
       started = Instant.now();
       ended = runLoop(loop, budget, directory.resolve("loop.log"), say);
     }

@@ -32,7 +32,7 @@ final class LearningCurveChart {
   private static final Color REAL = new Color(0x1f77b4);
   private static final Color DREAM = new Color(0xd62728);
   private static final Color RANDOM = new Color(0x7f7f7f);
-  private static final Color BROWNIAN = new Color(0x8c564b);
+  private static final Color BROWNIAN = new Color(0x2ca02c);
 
   private LearningCurveChart() {}
 
