@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measures Worldstream's speed; each benchmark ends with name: value unit lines (docs/BENCHMARKS.md).",
+        "Measures Worldstream's speed, and how well it learns to drive (learn); each benchmark ends with name: value unit lines (docs/BENCHMARKS.md).",
     subcommands = {
       BenchEnv.class,
       BenchModels.class,

@@ -227,8 +227,10 @@ public final class LearningCurve {
 
   private List<Instant> markTimes() {
     List<Instant> times = new ArrayList<>();
+    // A regular mark within half an interval of the end would measure the same controller again.
+    Instant lastRegular = settings.ended().minus(settings.markEvery().dividedBy(2));
     for (Instant t = settings.started().plus(settings.markEvery());
-        t.isBefore(settings.ended());
+        t.isBefore(lastRegular);
         t = t.plus(settings.markEvery())) {
       times.add(t);
     }
