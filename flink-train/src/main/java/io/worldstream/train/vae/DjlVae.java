@@ -19,8 +19,9 @@ import java.util.Map;
  *
  * <p>DJL's Conv2dTranspose is not implemented on the PyTorch engine, so a stride-2 transposed
  * convolution with weights W [in, out, k, k] is computed as what it equals: the input with zeros
- * inserted between its pixels, convolved (stride 1, padding k − 1) with W flipped in space and with
- * its channel axes swapped. The weights keep ConvTranspose's layout and meaning.
+ * inserted between its pixels and a border of k − 1 zeros around it, convolved (stride 1, no
+ * padding) with W flipped in space and with its channel axes swapped. The weights keep
+ * ConvTranspose's layout and meaning.
  */
 public final class DjlVae {
 
@@ -81,28 +82,32 @@ public final class DjlVae {
   }
 
   /**
-   * ConvTranspose(stride 2) = zero insertion, then a stride-1 convolution with the kernel flipped.
+   * ConvTranspose(stride 2) = zero insertion and a border of k − 1 zeros, then an unpadded stride-1
+   * convolution with the kernel flipped.
    */
   static NDArray convTranspose(NDArray x, NDArray weight, NDArray bias) {
-    long k = weight.getShape().get(2);
+    int k = Math.toIntExact(weight.getShape().get(2));
     NDArray kernel = weight.flip(2, 3).transpose(1, 0, 2, 3);
-    return Conv2d.conv2d(zeroInsert(x), kernel, bias, new Shape(1, 1), new Shape(k - 1, k - 1))
-        .singletonOrThrow();
+    return Conv2d.conv2d(spread(x, k - 1), kernel, bias).singletonOrThrow();
   }
 
-  /** [B, C, H, W] → [B, C, 2H − 1, 2W − 1] with the input on even positions and zeros between. */
-  static NDArray zeroInsert(NDArray x) {
+  /**
+   * [B, C, H, W] → [B, C, 2H − 1 + 2p, 2W − 1 + 2p]: input pixel (y, x) moves to (p + 2y, p + 2x)
+   * and every other pixel is zero. Built from contiguous stacks and a constant pad, so that the
+   * convolution after it needs no padding of its own: the earlier form, slices of stacked views fed
+   * to a convolution padded by k − 1, gave this layer's input a wrong gradient (NaN, or a wrong
+   * value) on some AVX-512 machines, while its output and its weight gradient stayed right.
+   */
+  static NDArray spread(NDArray x, int p) {
     Shape s = x.getShape();
     long b = s.get(0);
     long c = s.get(1);
     long h = s.get(2);
     long w = s.get(3);
-    NDArray columns =
-        NDArrays.stack(new NDList(x, x.zerosLike()), 4)
-            .reshape(b, c, h, 2 * w)
-            .get(":, :, :, :" + (2 * w - 1));
-    return NDArrays.stack(new NDList(columns, columns.zerosLike()), 3)
-        .reshape(b, c, 2 * h, 2 * w - 1)
-        .get(":, :, :" + (2 * h - 1) + ", :");
+    NDArray columns = NDArrays.stack(new NDList(x, x.zerosLike()), 4).reshape(b, c, h, 2 * w);
+    NDArray both =
+        NDArrays.stack(new NDList(columns, columns.zerosLike()), 3).reshape(b, c, 2 * h, 2 * w);
+    // Each axis already ends in one zero; pad (left, right, top, bottom) to p zeros on every side.
+    return both.pad(new Shape(p, p - 1, p, p - 1), 0);
   }
 }
