@@ -21,16 +21,26 @@ public final class TrainOptions {
   @Option(
       names = "--sequence-length",
       paramLabel = "T",
-      defaultValue = "32",
+      defaultValue = "64",
       description = "Transitions per training sequence (default: ${DEFAULT-VALUE}).")
   int sequenceLength;
 
   @Option(
       names = "--sequence-stride",
       paramLabel = "S",
-      defaultValue = "16",
+      defaultValue = "32",
       description = "Steps between the starts of two sequences (default: ${DEFAULT-VALUE}).")
   int sequenceStride;
+
+  @Option(
+      names = "--burn-in",
+      paramLabel = "N",
+      defaultValue = "32",
+      description =
+          "Transitions at the start of a sequence, one that does not start its episode, that only"
+              + " bring the model's memory to where the episode had it: no loss is taken on them."
+              + " At most the length minus the stride (default: ${DEFAULT-VALUE}).")
+  int burnIn;
 
   @Option(
       names = "--idle-flush",
@@ -149,6 +159,7 @@ public final class TrainOptions {
                     dropout),
                 sequenceLength,
                 sequenceStride,
+                burnIn,
                 idleFlush,
                 flinkCheckpointInterval,
                 TrainSettings.stateDirUnder(data.dataDir()),

@@ -198,6 +198,7 @@ public final class TrainBenchmark {
                 LearnerSettings.DEFAULT_DROPOUT),
             LENGTH,
             LENGTH / 2,
+            LENGTH / 2,
             Duration.ofSeconds(5),
             Duration.ofSeconds(5),
             scratch.resolve("train"),

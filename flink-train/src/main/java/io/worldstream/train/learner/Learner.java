@@ -249,8 +249,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   }
 
   /**
-   * Sequences padded to the longest, with a mask of 0 on the padding and a latent mask of 0 also on
-   * an episode's last step.
+   * Sequences padded to the longest, with a mask of 0 on each sequence's context and on the
+   * padding, and a latent mask of 0 also on an episode's last step.
    */
   static MdnRnnTrainer.Batch batch(List<TrainingSequence> sequences) {
     int b = sequences.size();
@@ -271,8 +271,9 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       System.arraycopy(s.actions, 0, actions, i * t * a, s.actions.length);
       System.arraycopy(s.rewards, 0, rewards, i * t, s.length);
       System.arraycopy(s.dones, 0, dones, i * t, s.length);
-      java.util.Arrays.fill(mask, i * t, i * t + s.length, 1);
-      java.util.Arrays.fill(latentMask, i * t, i * t + s.length - (s.endsEpisode ? 1 : 0), 1);
+      java.util.Arrays.fill(mask, i * t + s.context, i * t + s.length, 1);
+      java.util.Arrays.fill(
+          latentMask, i * t + s.context, i * t + s.length - (s.endsEpisode ? 1 : 0), 1);
     }
     return new MdnRnnTrainer.Batch(b, t, mu, logvar, actions, rewards, dones, mask, latentMask);
   }

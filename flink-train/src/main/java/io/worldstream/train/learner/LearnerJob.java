@@ -39,7 +39,10 @@ public final class LearnerJob {
         .keyBy(step -> step.episode)
         .process(
             new SequenceAssembler(
-                settings.sequenceLength(), settings.sequenceStride(), settings.idleFlush()))
+                settings.sequenceLength(),
+                settings.sequenceStride(),
+                settings.burnIn(),
+                settings.idleFlush()))
         .uid("assemble")
         .name("assemble sequences")
         .keyBy(sequence -> sequence.vaeVersion)

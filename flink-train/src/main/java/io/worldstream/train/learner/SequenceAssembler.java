@@ -21,6 +21,11 @@ import org.apache.flink.util.Collector;
  * no step has come for {@code idle}, what is left is flushed as shorter sequences (split at gaps)
  * and the episode's state and timer are cleared.
  *
+ * <p>A sequence that does not start the episode begins with {@code burnIn} transitions of context
+ * ({@link TrainingSequence#context}): they bring the LSTM's state to where the episode had it, as
+ * in a dream or on the road, and the learner takes no loss on them. The flushed tail gets the same
+ * context from the steps before it, so every transition is trained on with its history.
+ *
  * <p>State: the steps that arrived and are still needed ({@code waiting}: the sequence being filled
  * and any that came early), the next step expected, the first step of the sequence being filled,
  * the last step emitted, and the idle timer's time.
@@ -30,6 +35,7 @@ public final class SequenceAssembler
 
   private final int length;
   private final int stride;
+  private final int burnIn;
   private final long idleMillis;
 
   private transient MapState<Long, EpisodeStep> waiting;
@@ -41,15 +47,27 @@ public final class SequenceAssembler
   /**
    * @param length transitions per sequence (T): sequences hold {@code length + 1} steps
    * @param stride steps between the starts of two sequences, 1 to {@code length}
+   * @param burnIn transitions of context at the start of a sequence that does not start the
+   *     episode, 0 to {@code length − stride} (more would leave transitions never trained on)
    * @param idle how long an episode may go without a step before what it has is flushed
    */
-  public SequenceAssembler(int length, int stride, Duration idle) {
+  public SequenceAssembler(int length, int stride, int burnIn, Duration idle) {
     if (length < 1 || stride < 1 || stride > length) {
       throw new IllegalArgumentException(
           "need 1 ≤ stride ≤ length, not length " + length + " and stride " + stride);
     }
+    if (burnIn < 0 || burnIn > length - stride) {
+      throw new IllegalArgumentException(
+          "need 0 ≤ burn-in ≤ length − stride, not burn-in "
+              + burnIn
+              + " with length "
+              + length
+              + " and stride "
+              + stride);
+    }
     this.length = length;
     this.stride = stride;
+    this.burnIn = burnIn;
     this.idleMillis = idle.toMillis();
   }
 
@@ -132,21 +150,22 @@ public final class SequenceAssembler
   }
 
   /**
-   * Emits the transitions of {@code run} after {@code emittedTo} in sequences of at most length + 1
-   * steps.
+   * Emits the transitions of {@code run} from {@code emittedTo} on in sequences of at most length +
+   * 1 steps, each led by up to {@code burnIn} transitions of the run before it as context.
    */
   private void emitTail(List<EpisodeStep> run, long emittedTo, Collector<TrainingSequence> out) {
-    int first = 0;
-    while (first < run.size() && run.get(first).step < emittedTo) {
-      first++;
+    int from = 0;
+    while (from < run.size() && run.get(from).step < emittedTo) {
+      from++;
     }
-    run = run.subList(first, run.size());
     if (run.size() < 2 || run.get(run.size() - 1).step <= emittedTo) {
       return;
     }
-    for (int from = 0; from < run.size() - 1; from += length) {
-      int to = Math.min(run.size(), from + length + 1);
-      out.collect(TrainingSequence.of(run.subList(from, to)));
+    while (from < run.size() - 1) {
+      int context = Math.min(burnIn, from);
+      int to = Math.min(run.size(), from - context + length + 1);
+      out.collect(TrainingSequence.of(run.subList(from - context, to), context));
+      from = to - 1;
     }
   }
 
@@ -155,7 +174,7 @@ public final class SequenceAssembler
     for (long s = first; s <= last; s++) {
       steps.add(waiting.get(s));
     }
-    out.collect(TrainingSequence.of(steps));
+    out.collect(TrainingSequence.of(steps, first == 0 ? 0 : burnIn));
     emitted.update(last);
   }
 

@@ -11,6 +11,9 @@ import java.util.Optional;
  *
  * @param sequenceLength transitions per training sequence (T)
  * @param sequenceStride steps between the starts of two sequences of an episode
+ * @param burnIn transitions at the start of a sequence (one that does not start its episode) that
+ *     only bring the LSTM's state to where the episode had it, with no loss on them; at most the
+ *     length minus the stride, so that every transition is trained on
  * @param idleFlush how long an episode may be quiet before its last steps are trained on
  * @param flinkCheckpointInterval Flink's checkpoint interval: a published model becomes visible
  *     when the Flink checkpoint after it completes
@@ -24,6 +27,7 @@ public record TrainSettings(
     LearnerSettings learner,
     int sequenceLength,
     int sequenceStride,
+    int burnIn,
     Duration idleFlush,
     Duration flinkCheckpointInterval,
     Path stateDir,
@@ -44,6 +48,14 @@ public record TrainSettings(
               + "), not "
               + sequenceStride);
     }
+    if (burnIn < 0 || burnIn > sequenceLength - sequenceStride) {
+      throw new InvalidSettingException(
+          "burn-in",
+          "the burn-in must be 0 to the sequence length minus the stride ("
+              + (sequenceLength - sequenceStride)
+              + "), so that every step is trained on, not "
+              + burnIn);
+    }
     InvalidSettingException.positive("idle-flush", "the idle flush", idleFlush);
     InvalidSettingException.positive(
         "flink-checkpoint-interval", "Flink's checkpoint interval", flinkCheckpointInterval);
@@ -59,8 +71,9 @@ public record TrainSettings(
   public static TrainSettings defaults(Path dataDir) {
     return new TrainSettings(
         LearnerSettings.defaults(),
+        64,
         32,
-        16,
+        32,
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
         stateDirUnder(dataDir),
@@ -75,6 +88,7 @@ public record TrainSettings(
         learner,
         sequenceLength,
         sequenceStride,
+        burnIn,
         idleFlush,
         flinkCheckpointInterval,
         stateDir,

@@ -21,6 +21,12 @@ public class TrainingSequence {
   /** Transitions: T. */
   public int length;
 
+  /**
+   * The first transitions, given only to bring the LSTM's state to where the episode had it: the
+   * learner takes no loss on them. 0 for a sequence that starts the episode.
+   */
+  public int context;
+
   /** [T + 1, 32] each. */
   public float[] mu;
 
@@ -42,14 +48,27 @@ public class TrainingSequence {
 
   public TrainingSequence() {}
 
-  /** The sequence of {@code steps} (consecutive, at least two). */
+  /** The sequence of {@code steps} (consecutive, at least two), every transition trained on. */
   public static TrainingSequence of(List<EpisodeStep> steps) {
+    return of(steps, 0);
+  }
+
+  /**
+   * The sequence of {@code steps} (consecutive, at least two) whose first {@code context}
+   * transitions are context only.
+   */
+  public static TrainingSequence of(List<EpisodeStep> steps, int context) {
     if (steps.size() < 2) {
       throw new IllegalArgumentException("a sequence needs two steps at least");
     }
     TrainingSequence s = new TrainingSequence();
     s.endsEpisode = steps.get(steps.size() - 1).ends();
     int t = s.endsEpisode ? steps.size() : steps.size() - 1;
+    if (context < 0 || context >= t) {
+      throw new IllegalArgumentException(
+          "the context must leave a transition to train on: " + context + " of " + t);
+    }
+    s.context = context;
     EpisodeStep first = steps.get(0);
     s.episode = first.episode;
     s.vaeVersion = first.vaeVersion;

@@ -56,6 +56,7 @@ class LearnerIntegrationTest {
             8, 1.0, 1_000, 20, 100, 30, Duration.ofMinutes(10), 1e-3f, 1.0, 1, 1, 0.1),
         8,
         4,
+        4,
         Duration.ofSeconds(2),
         Duration.ofSeconds(1),
         dir.resolve("train"),

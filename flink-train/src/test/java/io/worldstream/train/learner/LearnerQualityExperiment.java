@@ -138,7 +138,7 @@ class LearnerQualityExperiment {
     long trainNanos = 0;
     try (var assembler =
             ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new SequenceAssembler(length, stride, Duration.ofDays(1)),
+                new SequenceAssembler(length, stride, 0, Duration.ofDays(1)),
                 (EpisodeStep s) -> s.episode,
                 Types.STRING);
         var harness =

@@ -1,6 +1,7 @@
 package io.worldstream.train.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
@@ -379,6 +380,18 @@ class LearnerTest {
     assertThat(java.util.Arrays.copyOfRange(batch.latentMask(), 0, 8)).containsOnly(1f);
     assertThat(batch.mu()[9 * MdnSpec.LATENT]).isEqualTo(0f); // b's step 0 latent is all zeros
     assertThat(batch.mu()[10 * MdnSpec.LATENT]).isEqualTo(1f); // b's step 1
+  }
+
+  @Test
+  void shouldTakeNoLossOnASequencesContext() {
+    List<EpisodeStep> steps = SequenceAssemblerTest.episode("c", 6).subList(1, 6);
+    var batch = Learner.batch(List.of(TrainingSequence.of(steps, 2)));
+
+    // Steps 1 to 5, ending the episode at 5: five transitions, the first two context only.
+    assertThat(batch.mask()).containsExactly(0f, 0f, 1f, 1f, 1f);
+    assertThat(batch.latentMask()).containsExactly(0f, 0f, 1f, 1f, 0f);
+    assertThatThrownBy(() -> TrainingSequence.of(steps, 5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

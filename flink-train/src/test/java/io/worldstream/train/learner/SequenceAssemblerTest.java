@@ -1,6 +1,7 @@
 package io.worldstream.train.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.worldstream.models.mdn.MdnSpec;
 import java.time.Duration;
@@ -44,9 +45,14 @@ class SequenceAssemblerTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, EpisodeStep, TrainingSequence>
       harness(int length, int stride) throws Exception {
+    return harness(length, stride, 0);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, EpisodeStep, TrainingSequence>
+      harness(int length, int stride, int burnIn) throws Exception {
     var harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new SequenceAssembler(length, stride, IDLE), s -> s.episode, Types.STRING);
+            new SequenceAssembler(length, stride, burnIn, IDLE), s -> s.episode, Types.STRING);
     harness.setProcessingTime(0);
     return harness;
   }
@@ -98,6 +104,49 @@ class SequenceAssemblerTest {
       assertThat(first.endsEpisode).isFalse();
       assertNothingLeft(harness);
     }
+  }
+
+  @Test
+  void shouldLeadEverySequenceButTheEpisodesFirstWithContextAndTrainEachTransitionOnce()
+      throws Exception {
+    try (var harness = harness(4, 2, 2)) {
+      feed(harness, episode("a", 10));
+
+      assertThat(harness.extractOutputValues())
+          .extracting(s -> s.firstStep + ".." + s.lastStep() + " context " + s.context)
+          .containsExactly("0..4 context 0", "2..6 context 2", "4..8 context 2", "6..9 context 2");
+      // Transitions 0 to 9 (9 is the episode's end), each trained on in exactly one sequence.
+      List<Long> trained = new ArrayList<>();
+      for (TrainingSequence s : harness.extractOutputValues()) {
+        for (int i = s.context; i < s.length; i++) {
+          trained.add(s.firstStep + i);
+        }
+      }
+      assertThat(trained).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+      assertNothingLeft(harness);
+    }
+  }
+
+  @Test
+  void shouldGiveAFlushedRunAfterAGapContextOnlyFromItself() throws Exception {
+    List<EpisodeStep> steps = new ArrayList<>(episode("a", 10));
+    steps.remove(6);
+    try (var harness = harness(4, 2, 2)) {
+      feed(harness, steps);
+      harness.setProcessingTime(IDLE.toMillis() + 1);
+
+      assertThat(harness.extractOutputValues())
+          .extracting(s -> s.firstStep + ".." + s.lastStep() + " context " + s.context)
+          .containsExactly("0..4 context 0", "2..5 context 2", "7..9 context 0");
+      assertNothingLeft(harness);
+    }
+  }
+
+  @Test
+  void shouldRefuseABurnInThatWouldLeaveTransitionsUntrained() {
+    assertThatThrownBy(() -> new SequenceAssembler(4, 2, 3, IDLE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("burn-in");
   }
 
   @Test
