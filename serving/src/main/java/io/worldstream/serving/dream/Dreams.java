@@ -26,8 +26,6 @@ import io.worldstream.serving.registry.CheckpointEntry;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
@@ -85,17 +83,10 @@ public final class Dreams implements AutoCloseable {
   private final DreamInputs inputs;
   private final int threads;
   private final Semaphore slots;
-  private final Map<String, MdnRnnStep> models =
-      new LinkedHashMap<>(4, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, MdnRnnStep> eldest) {
-          if (size() > 2) {
-            eldest.getValue().close();
-            return true;
-          }
-          return false;
-        }
-      };
+
+  /** The MDN-RNN sessions of the two checkpoints asked for last, and of any still in use. */
+  private final LeasedModels<MdnRnnStep> models = new LeasedModels<>(2);
+
   private VaeDecoder decoder;
   private String defaultVaeVersion;
   private VaeEncoder encoder;
@@ -122,7 +113,6 @@ public final class Dreams implements AutoCloseable {
   private Result dream(DreamRequest request) {
     long started = System.nanoTime();
     CheckpointEntry checkpoint = checkpoint(request.lineage(), request.version());
-    String lineage = checkpoint.lineage();
     LatentPool starts =
         inputs
             .starts(checkpoint.vaeVersion())
@@ -136,7 +126,20 @@ public final class Dreams implements AutoCloseable {
     Optional<ControllerUpdate> best = best(request.controller(), checkpoint);
     float[] parameters = parameters(request.controller(), request.parameters(), best);
     Optional<Long> controllerVersion = best.map(ControllerUpdate::getVersion);
-    MdnRnnStep model = model(checkpoint);
+    try (LeasedModels<MdnRnnStep>.Lease lease = model(checkpoint)) {
+      return dream(
+          request, checkpoint, starts, parameters, controllerVersion, lease.model(), started);
+    }
+  }
+
+  private Result dream(
+      DreamRequest request,
+      CheckpointEntry checkpoint,
+      LatentPool starts,
+      float[] parameters,
+      Optional<Long> controllerVersion,
+      MdnRnnStep model,
+      long started) {
     int n = request.rollouts();
     int pictured = request.frames() ? Math.min(DreamRequest.FRAME_ROLLOUTS, n) : 0;
     if (pictured > 0) {
@@ -298,21 +301,34 @@ public final class Dreams implements AutoCloseable {
     CheckpointEntry checkpoint = checkpoint(request.lineage(), request.version());
     Optional<ControllerUpdate> best = best(request.controller(), checkpoint);
     float[] parameters = parameters(request.controller(), request.parameters(), best);
-    LinearController controller = null;
-    MdnRnnStep model = null;
-    VaeEncoder vae = null;
-    Policy policy = null;
-    if (parameters != null) {
-      double[] asDoubles = new double[parameters.length];
-      for (int i = 0; i < asDoubles.length; i++) {
-        asDoubles[i] = parameters[i];
-      }
-      controller = Controllers.controller(asDoubles);
-      model = model(checkpoint);
-      vae = encoder(checkpoint);
-    } else {
-      policy = policy(request.controller(), request.seed());
+    if (parameters == null) {
+      Policy policy = policy(request.controller(), request.seed());
+      return realEpisode(request, checkpoint, best, null, null, null, policy, started);
     }
+    double[] asDoubles = new double[parameters.length];
+    for (int i = 0; i < asDoubles.length; i++) {
+      asDoubles[i] = parameters[i];
+    }
+    LinearController controller = Controllers.controller(asDoubles);
+    VaeEncoder vae = encoder(checkpoint);
+    try (LeasedModels<MdnRnnStep>.Lease lease = model(checkpoint)) {
+      return realEpisode(request, checkpoint, best, controller, lease.model(), vae, null, started);
+    }
+  }
+
+  /**
+   * Drives the episode with {@code controller} (on {@code model} and {@code vae}) or else {@code
+   * policy}.
+   */
+  private Episode realEpisode(
+      EpisodeRequest request,
+      CheckpointEntry checkpoint,
+      Optional<ControllerUpdate> best,
+      LinearController controller,
+      MdnRnnStep model,
+      VaeEncoder vae,
+      Policy policy,
+      long started) {
     float[] h = new float[MdnSpec.HIDDEN];
     float[] c = new float[MdnSpec.HIDDEN];
     float[] features = new float[DreamEnvironment.FEATURES];
@@ -408,12 +424,12 @@ public final class Dreams implements AutoCloseable {
     return new Frames(rollouts, steps, DreamPictures.gif(frames, 40), DreamPictures.strip(frames));
   }
 
-  private synchronized MdnRnnStep model(CheckpointEntry checkpoint) {
-    String key = checkpoint.lineage() + "@" + checkpoint.version();
-    MdnRnnStep model = models.get(key);
-    if (model != null) {
-      return model;
-    }
+  /** The checkpoint's MDN-RNN session, leased until the request is done with it. */
+  private LeasedModels<MdnRnnStep>.Lease model(CheckpointEntry checkpoint) {
+    return models.lease(checkpoint.lineage() + "@" + checkpoint.version(), () -> load(checkpoint));
+  }
+
+  private MdnRnnStep load(CheckpointEntry checkpoint) {
     CheckpointRegistry.Model found = registry.model(checkpoint.lineage(), checkpoint.version());
     if (found instanceof CheckpointRegistry.Model.Corrupt corrupt) {
       throw new Refused(
@@ -423,9 +439,7 @@ public final class Dreams implements AutoCloseable {
     if (!(found instanceof CheckpointRegistry.Model.Found ok)) {
       throw new Refused(Refused.Kind.NOT_FOUND, "checkpoint v" + checkpoint.version() + " is gone");
     }
-    model = MdnRnnStep.load(ok.onnx(), threads);
-    models.put(key, model);
-    return model;
+    return MdnRnnStep.load(ok.onnx(), threads);
   }
 
   private synchronized void decoder(CheckpointEntry checkpoint) {
@@ -445,8 +459,7 @@ public final class Dreams implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    models.values().forEach(MdnRnnStep::close);
-    models.clear();
+    models.close();
     if (decoder != null) {
       decoder.close();
     }
