@@ -125,7 +125,16 @@ public final class Serving implements Service {
 
   @Override
   public Optional<Throwable> failure() {
-    return registry == null ? Optional.empty() : registry.failure();
+    Optional<Throwable> failed = registry == null ? Optional.empty() : registry.failure();
+    if (failed.isEmpty() && inputs != null && inputs.failure().isPresent()) {
+      Throwable cause = inputs.failure().get();
+      return Optional.of(
+          new IllegalStateException(
+              "stopped reading the checkpoints and episode starts dreams begin from: "
+                  + cause.getMessage(),
+              cause));
+    }
+    return failed;
   }
 
   @Override

@@ -8,16 +8,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Prints the dashboard's address once and the pipeline's status line every few seconds. */
 public final class StatusLine implements Service {
-  private final Serving serving;
+  private final Supplier<String> url;
+  private final Supplier<String> line;
   private final Duration interval;
   private final Consumer<String> say;
   private ScheduledExecutorService ticker;
 
   public StatusLine(Serving serving, Duration interval, Consumer<String> say) {
-    this.serving = serving;
+    this(serving::url, serving::statusLine, interval, say);
+  }
+
+  StatusLine(Supplier<String> url, Supplier<String> line, Duration interval, Consumer<String> say) {
+    this.url = url;
+    this.line = line;
     this.interval = interval;
     this.say = say;
   }
@@ -29,7 +36,7 @@ public final class StatusLine implements Service {
 
   @Override
   public void start() {
-    say.accept("Dashboard: " + serving.url() + "/");
+    say.accept("Dashboard: " + url.get() + "/");
     ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -38,10 +45,16 @@ public final class StatusLine implements Service {
               return thread;
             });
     ticker.scheduleAtFixedRate(
-        () -> say.accept("up: " + serving.statusLine()),
-        interval.toMillis(),
-        interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+        this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One line; a failure says so and the next tick comes all the same. */
+  private void tick() {
+    try {
+      say.accept("up: " + line.get());
+    } catch (RuntimeException e) {
+      say.accept("up: no status this time (" + e + ")");
+    }
   }
 
   @Override

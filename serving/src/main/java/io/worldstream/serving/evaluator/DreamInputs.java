@@ -111,7 +111,7 @@ public final class DreamInputs implements AutoCloseable {
   }
 
   /** Why following stopped, if it did. */
-  Optional<Throwable> failure() {
+  public Optional<Throwable> failure() {
     return Optional.ofNullable(failure);
   }
 
