@@ -67,8 +67,24 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   private transient NDManager manager;
   private transient Map<String, MdnRnnTrainer> trainers;
 
+  /**
+   * The newest version of each lineage already published when this learner's state began: a learner
+   * that starts without state (its state directory lost) continues the numbering rather than
+   * publishing versions the registry already holds.
+   */
+  private final HashMap<String, Long> publishedBefore;
+
   public Learner(LearnerSettings settings) {
+    this(settings, Map.of());
+  }
+
+  /**
+   * @param publishedBefore the newest version of each lineage on wm.checkpoints, for a learner that
+   *     starts without state
+   */
+  public Learner(LearnerSettings settings, Map<String, Long> publishedBefore) {
     this.settings = settings;
+    this.publishedBefore = new HashMap<>(publishedBefore);
   }
 
   /** The lineage of the models trained on one VAE's latents. */
@@ -123,7 +139,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   @Override
   public void processElement(TrainingSequence sequence, Context ctx, Collector<PublishedModel> out)
       throws Exception {
-    LearnerProgress p = progress();
+    LearnerProgress p = progress(ctx.getCurrentKey());
     if (heldOut(sequence.episode, settings.heldOutPercent())) {
       heldOut.put(p.heldOutTail++, sequence);
       while (p.heldOutSize() > settings.heldOutCapacity()) {
@@ -136,7 +152,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       }
       p.sequences++;
       p.episodes += sequence.firstStep == 0 ? 1 : 0;
-      p.credit += settings.trainRatio();
+      p.owe(settings.trainRatio(), maxCredit());
       LearnerStatus.arrived(sequence);
       LearnerStatus.sequences.incrementAndGet();
       LearnerStatus.replayFill.set(p.replaySize());
@@ -151,7 +167,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PublishedModel> out)
       throws Exception {
-    LearnerProgress p = progress();
+    LearnerProgress p = progress(ctx.getCurrentKey());
     if (timestamp == p.timer) {
       p.timer = 0;
     }
@@ -180,6 +196,16 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     armTimer(p, now, ctx.timerService());
     progress.update(p);
+  }
+
+  /**
+   * The most gradient steps a lineage may owe: a replay buffer's worth of sequences at the train
+   * ratio. Steps owed beyond it were owed to sequences the buffer has already let go; a learner
+   * that cannot keep up with its data trains on what is fresh instead of running ever further
+   * behind.
+   */
+  private double maxCredit() {
+    return settings.replayCapacity() * settings.trainRatio();
   }
 
   private boolean canTrain(LearnerProgress p) {
@@ -222,9 +248,14 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
   }
 
-  private LearnerProgress progress() throws Exception {
+  private LearnerProgress progress(String vaeVersion) throws Exception {
     LearnerProgress p = progress.value();
-    return p == null ? new LearnerProgress() : p;
+    if (p == null) {
+      p = new LearnerProgress();
+      p.continuedFrom = publishedBefore.getOrDefault(lineage(vaeVersion), 0L);
+      p.version = p.continuedFrom;
+    }
+    return p;
   }
 
   /**
@@ -288,7 +319,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       return trainer;
     }
     // The steps since the saved model are owed again.
-    p.credit += p.gradientSteps - p.savedSteps;
+    p.owe(p.gradientSteps - p.savedSteps, maxCredit());
     p.gradientSteps = p.savedSteps;
     p.stepsTrained = p.savedStepsTrained;
     p.freshFrom = p.savedFreshFrom;
@@ -412,7 +443,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     PublishedModel checkpoint = new PublishedModel();
     checkpoint.lineage = lineage(vaeVersion);
     checkpoint.version = p.version;
-    checkpoint.parentVersion = p.version == 1 ? null : p.version - 1;
+    // The first version of a lineage, or of one continued after its state was lost, has no parent.
+    checkpoint.parentVersion = p.version - 1 == p.continuedFrom ? null : p.version - 1;
     checkpoint.vaeVersion = vaeVersion;
     checkpoint.stepsTrained = p.stepsTrained;
     checkpoint.episodesTrained = p.episodes;

@@ -1,5 +1,6 @@
 package io.worldstream.train.learner;
 
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -12,9 +13,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The learner's pipeline: latents → validate (rejections to the dead-letter sink) → key by episode
- * → {@link SequenceAssembler} → key by VAE version → {@link Learner} (parallelism 1) → checkpoint
- * sink. The job is given its source and sinks, so tests and the running service plug in their own
- * ends; operator ids are fixed so state survives changes to the code.
+ * and VAE version → {@link SequenceAssembler} → key by VAE version → {@link Learner} (parallelism
+ * 1) → checkpoint sink. The job is given its source and sinks, so tests and the running service
+ * plug in their own ends; operator ids are fixed so state survives changes to the code.
  */
 public final class LearnerJob {
 
@@ -26,6 +27,20 @@ public final class LearnerJob {
       Sink<PublishedModel> checkpoints,
       Sink<LatentInput> deadLetters,
       TrainSettings settings) {
+    build(env, latents, checkpoints, deadLetters, settings, Map.of());
+  }
+
+  /**
+   * @param publishedBefore the newest version of each lineage already on wm.checkpoints, where a
+   *     job that starts without state continues the numbering
+   */
+  public static void build(
+      StreamExecutionEnvironment env,
+      Source<LatentInput, ?, ?> latents,
+      Sink<PublishedModel> checkpoints,
+      Sink<LatentInput> deadLetters,
+      TrainSettings settings,
+      Map<String, Long> publishedBefore) {
     OutputTag<LatentInput> rejected =
         new OutputTag<>("rejected", TypeInformation.of(LatentInput.class));
     SingleOutputStreamOperator<EpisodeStep> steps =
@@ -36,7 +51,7 @@ public final class LearnerJob {
             .name("validate");
     steps.getSideOutput(rejected).sinkTo(deadLetters).uid("dead-letters").name("wm.latents.dlq");
     steps
-        .keyBy(step -> step.episode)
+        .keyBy(SequenceAssembler::key)
         .process(
             new SequenceAssembler(
                 settings.sequenceLength(),
@@ -46,7 +61,7 @@ public final class LearnerJob {
         .uid("assemble")
         .name("assemble sequences")
         .keyBy(sequence -> sequence.vaeVersion)
-        .process(new Learner(settings.learner()))
+        .process(new Learner(settings.learner(), publishedBefore))
         .setParallelism(1)
         .uid("learn")
         .name("learn")

@@ -6,6 +6,12 @@ public class LearnerProgress {
   /** The last published version; 0 before the first. */
   public long version;
 
+  /**
+   * The version this state's numbering continues: 0, or the newest version of the lineage found on
+   * wm.checkpoints when the learner started without state. Its next version has no parent.
+   */
+  public long continuedFrom;
+
   public long gradientSteps;
 
   /** The gradient steps and trained steps of the last published version, whose model is saved. */
@@ -16,7 +22,10 @@ public class LearnerProgress {
   public long episodes;
   public long sequences;
 
-  /** Gradient steps owed to the data that came (train ratio × sequences, minus steps taken). */
+  /**
+   * Gradient steps owed to the data that came (train ratio × sequences, minus steps taken), at most
+   * a replay buffer's worth.
+   */
   public double credit;
 
   /** Sums of the loss parts over the minibatches since the last published version. */
@@ -48,6 +57,11 @@ public class LearnerProgress {
   public long timer;
 
   public LearnerProgress() {}
+
+  /** Owes {@code steps} more gradient steps, never more than {@code cap} in all. */
+  void owe(double steps, double cap) {
+    credit = Math.min(credit + steps, cap);
+  }
 
   long replaySize() {
     return replayTail - replayHead;

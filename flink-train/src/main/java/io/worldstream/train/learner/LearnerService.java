@@ -1,7 +1,9 @@
 package io.worldstream.train.learner;
 
+import io.worldstream.records.Checkpoint;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicAdmin;
+import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -30,8 +33,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The learner job as a service: in a Flink MiniCluster inside this process (loopback only), or
@@ -40,6 +45,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * one there. Stopping the service cancels the job, on a cluster too.
  */
 public final class LearnerService implements Service {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(LearnerService.class);
 
   /** How long a transaction of the exactly-once sinks may stay open (the broker allows 2 h). */
   private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -72,6 +80,14 @@ public final class LearnerService implements Service {
   public void start() throws Exception {
     kafka.createMissingTopics();
     Optional<Path> resumeFrom = newestCheckpoint(settings.stateDir());
+    int pruned = pruneJobDirectories(settings.stateDir(), resumeFrom, JOB_DIRECTORIES_KEPT);
+    if (pruned > 0) {
+      say.accept(
+          "learner: removed "
+              + pruned
+              + " directories of earlier runs of the job from "
+              + settings.stateDir());
+    }
     StreamExecutionEnvironment env =
         settings
             .flinkCluster()
@@ -84,7 +100,16 @@ public final class LearnerService implements Service {
                 () ->
                     StreamExecutionEnvironment.createLocalEnvironment(
                         1, flinkConfiguration(resumeFrom)));
-    LearnerJob.build(env, source(), checkpointSink(), deadLetterSink(), settings);
+    Map<String, Long> publishedBefore =
+        resumeFrom.isPresent() ? Map.of() : publishedVersions(kafka, Duration.ofMinutes(2));
+    if (!publishedBefore.isEmpty()) {
+      say.accept(
+          "learner: no saved state in "
+              + settings.stateDir()
+              + "; numbering continues after the versions on wm.checkpoints "
+              + new java.util.TreeMap<>(publishedBefore));
+    }
+    LearnerJob.build(env, source(), checkpointSink(), deadLetterSink(), settings, publishedBefore);
     job = env.executeAsync("worldstream learner");
     progress =
         Executors.newSingleThreadScheduledExecutor(
@@ -197,6 +222,90 @@ public final class LearnerService implements Service {
     resumeFrom.ifPresent(
         path -> conf.put("execution.state-recovery.path", path.toUri().toString()));
     return Configuration.fromMap(conf);
+  }
+
+  /**
+   * The newest version of each lineage on wm.checkpoints (records that do not decode are passed
+   * over): where a learner that starts without state continues the numbering.
+   *
+   * @throws IllegalStateException if the topic is not read to its end within {@code timeout}
+   */
+  static Map<String, Long> publishedVersions(KafkaSettings kafka, Duration timeout) {
+    Map<String, Long> newest = new HashMap<>();
+    var values = Topics.CHECKPOINTS.valueSerde().deserializer();
+    try (TopicReader<byte[], byte[]> reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(Topics.CHECKPOINTS.name()),
+            TopicReader.From.BEGINNING,
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!reader.caughtUp()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "could not read wm.checkpoints to its end in "
+                  + EffectiveConfiguration.duration(timeout)
+                  + " to continue its version numbers");
+        }
+        for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+          try {
+            Checkpoint checkpoint = values.deserialize(Topics.CHECKPOINTS.name(), record.value());
+            newest.merge(checkpoint.getLineage().toString(), checkpoint.getVersion(), Math::max);
+          } catch (RuntimeException e) {
+            log.warn("Passing over an unreadable checkpoint at offset {}: {}", record.offset(), e);
+          }
+        }
+      }
+    }
+    return newest;
+  }
+
+  /**
+   * Directories of earlier runs of the job kept under the state directory besides the one resumed
+   * from: every start of the job checkpoints into a directory of its own.
+   */
+  static final int JOB_DIRECTORIES_KEPT = 2;
+
+  private static final java.util.regex.Pattern JOB_ID =
+      java.util.regex.Pattern.compile("[0-9a-f]{32}");
+
+  /**
+   * Deletes the directories earlier runs of the job left under {@code dir} (named by a Flink job
+   * id), keeping the one {@code resumeFrom} lies in and the {@code kept} newest others.
+   *
+   * @return how many were deleted
+   */
+  static int pruneJobDirectories(Path dir, Optional<Path> resumeFrom, int kept) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    Optional<Path> resumed = resumeFrom.map(p -> p.toAbsolutePath().normalize().getParent());
+    try (Stream<Path> children = Files.list(dir)) {
+      List<Path> older =
+          children
+              .map(p -> p.toAbsolutePath().normalize())
+              .filter(Files::isDirectory)
+              .filter(p -> JOB_ID.matcher(p.getFileName().toString()).matches())
+              .filter(p -> resumed.map(r -> !r.equals(p)).orElse(true))
+              .sorted(Comparator.comparingLong(LearnerService::modifiedAt).reversed())
+              .skip(kept)
+              .toList();
+      for (Path job : older) {
+        org.apache.flink.util.FileUtils.deleteDirectory(job.toFile());
+      }
+      return older.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot remove earlier job directories from " + dir, e);
+    }
+  }
+
+  private static long modifiedAt(Path path) {
+    try {
+      return Files.getLastModifiedTime(path).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** The newest completed checkpoint under {@code dir} (a chk-N directory with its metadata). */

@@ -15,11 +15,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns the steps of one episode (the key) into training sequences of {@code length + 1}
- * consecutive steps, a new one every {@code stride} steps. Steps may arrive out of order; a
- * duplicate is dropped; a sequence never spans a missing step. At the episode's last step, or when
- * no step has come for {@code idle}, what is left is flushed as shorter sequences (split at gaps)
- * and the episode's state and timer are cleared.
+ * Turns the steps of one episode as one VAE encoded them (the {@link #key}) into training sequences
+ * of {@code length + 1} consecutive steps, a new one every {@code stride} steps. Steps may arrive
+ * out of order; a duplicate is dropped; a sequence never spans a missing step. At the episode's
+ * last step, or when no step has come for {@code idle}, what is left is flushed as shorter
+ * sequences (split at gaps) and the episode's state and timer are cleared.
  *
  * <p>A sequence that does not start the episode begins with {@code burnIn} transitions of context
  * ({@link TrainingSequence#context}): they bring the LSTM's state to where the episode had it, as
@@ -69,6 +69,15 @@ public final class SequenceAssembler
     this.stride = stride;
     this.burnIn = burnIn;
     this.idleMillis = idle.toMillis();
+  }
+
+  /**
+   * The key a step is assembled under: its episode and the VAE version that encoded it. When the
+   * encoders move to a new VAE mid-episode, the steps they encode again are a sequence in the new
+   * latent space, not duplicates of the old one, and no sequence mixes the two.
+   */
+  public static String key(EpisodeStep step) {
+    return step.episode + "@" + step.vaeVersion;
   }
 
   @Override

@@ -128,6 +128,33 @@ class LearnerIntegrationTest {
   }
 
   @Test
+  void shouldFindTheNewestVersionOfEveryLineagePublishedPassingOverGarbage() throws Exception {
+    try (var producer =
+        new KafkaProducer<>(
+            kafka.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      long[][] versions = {{1, 1}, {1, 2}, {2, 1}, {1, 5}, {1, 3}};
+      for (long[] v : versions) {
+        PublishedModel model = new PublishedModel();
+        model.lineage = "vae-" + v[0];
+        model.version = v[1];
+        model.vaeVersion = "vae-" + v[0];
+        model.train = new PublishedModel.Losses(1, 0, 0);
+        model.onnx = new byte[] {1, 2, 3};
+        model.sha256 = ModelVersion.of(model.onnx);
+        producer.send(new Publishing.Checkpoints().serialize(model, null, null));
+      }
+      producer.send(
+          new ProducerRecord<>(
+              Topics.CHECKPOINTS.name(),
+              "vae-9".getBytes(StandardCharsets.UTF_8),
+              "not a checkpoint".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    assertThat(LearnerService.publishedVersions(kafka, Duration.ofSeconds(30)))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("vae-1", 5L, "vae-2", 1L));
+  }
+
+  @Test
   void shouldPublishVersionedCheckpointsWithFallingHeldOutLossAndResumeAfterACancel()
       throws Exception {
     publishEpisodes(0, 40, 60);

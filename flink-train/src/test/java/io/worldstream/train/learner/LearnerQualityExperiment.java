@@ -139,7 +139,7 @@ class LearnerQualityExperiment {
     try (var assembler =
             ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 new SequenceAssembler(length, stride, 0, Duration.ofDays(1)),
-                (EpisodeStep s) -> s.episode,
+                SequenceAssembler::key,
                 Types.STRING);
         var harness =
             ProcessFunctionTestHarnesses.forKeyedProcessFunction(

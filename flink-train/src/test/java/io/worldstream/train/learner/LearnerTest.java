@@ -383,6 +383,55 @@ class LearnerTest {
   }
 
   @Test
+  void shouldContinueTheNumberingOfVersionsPublishedBeforeItsStateBegan() throws Exception {
+    Learner learner =
+        new Learner(settings(3), java.util.Map.of(Learner.lineage("vae-a"), 41L, "vae-other", 9L));
+    try (var harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            learner, (TrainingSequence s) -> s.vaeVersion, Types.STRING)) {
+      harness.setProcessingTime(1);
+      int n = 0;
+      for (String id : episodes(false, 6, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+        harness.processElement(sequence(id, "vae-b", n++), 1);
+      }
+      train(harness, 20);
+
+      List<Checkpoint> published =
+          harness.extractOutputValues().stream().map(PublishedModel::toRecord).toList();
+      // A lineage published before goes on after its newest version, as a new chain; another
+      // starts at 1.
+      assertThat(published)
+          .extracting(
+              c -> c.getLineage() + " v" + c.getVersion() + " parent " + c.getParentVersion())
+          .containsExactlyInAnyOrder(
+              Learner.lineage("vae-a") + " v42 parent null",
+              Learner.lineage("vae-a") + " v43 parent 42",
+              Learner.lineage("vae-b") + " v1 parent null",
+              Learner.lineage("vae-b") + " v2 parent 1");
+    }
+  }
+
+  @Test
+  void shouldOweNoMoreStepsThanAReplayBuffersWorth() throws Exception {
+    LearnerSettings settings = settings(1_000_000);
+    Learner learner = new Learner(settings);
+    try (var harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            learner, (TrainingSequence s) -> s.vaeVersion, Types.STRING)) {
+      harness.setProcessingTime(1);
+      int n = 0;
+      // Three buffers' worth arrive before the learner gets to train at all.
+      for (String id : episodes(false, 3 * settings.replayCapacity(), 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 4 * settings.replayCapacity());
+
+      assertThat(learner.gradientSteps("vae-a")).isEqualTo(settings.replayCapacity());
+    }
+  }
+
+  @Test
   void shouldTakeNoLossOnASequencesContext() {
     List<EpisodeStep> steps = SequenceAssemblerTest.episode("c", 6).subList(1, 6);
     var batch = Learner.batch(List.of(TrainingSequence.of(steps, 2)));

@@ -52,7 +52,9 @@ class SequenceAssemblerTest {
       harness(int length, int stride, int burnIn) throws Exception {
     var harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new SequenceAssembler(length, stride, burnIn, IDLE), s -> s.episode, Types.STRING);
+            new SequenceAssembler(length, stride, burnIn, IDLE),
+            SequenceAssembler::key,
+            Types.STRING);
     harness.setProcessingTime(0);
     return harness;
   }
@@ -216,6 +218,25 @@ class SequenceAssemblerTest {
       assertThat(harness.extractOutputValues())
           .extracting(s -> s.episode + " " + s.firstStep + ".." + s.lastStep())
           .containsExactly("a 0..5", "b 0..5");
+      assertNothingLeft(harness);
+    }
+  }
+
+  @Test
+  void shouldAssembleAnEpisodeEncodedAgainByANewVaeApartFromTheOld() throws Exception {
+    List<EpisodeStep> old = episode("a", 10).subList(0, 6);
+    List<EpisodeStep> again = episode("a", 10);
+    again.forEach(s -> s.vaeVersion = "vae-2");
+    try (var harness = harness(4, 2)) {
+      feed(harness, old);
+      feed(harness, again);
+      harness.setProcessingTime(IDLE.toMillis() + 1);
+
+      // The new VAE's steps 0 to 5 are no duplicates of the old one's, and no sequence mixes them.
+      assertThat(harness.extractOutputValues())
+          .extracting(s -> s.vaeVersion + " " + s.firstStep + ".." + s.lastStep())
+          .containsExactlyInAnyOrder(
+              "vae-1 0..4", "vae-1 4..5", "vae-2 0..4", "vae-2 2..6", "vae-2 4..8", "vae-2 8..9");
       assertNothingLeft(harness);
     }
   }
