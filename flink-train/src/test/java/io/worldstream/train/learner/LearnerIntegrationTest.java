@@ -199,7 +199,15 @@ class LearnerIntegrationTest {
     assertThat(last.getHeldOutLoss()).isLessThan(published.get(0).getHeldOutLoss());
     try (MdnRnnStep model =
         MdnRnnStep.load(ModelVersion.verified(last.getOnnxModel(), last.getSha256()), 1)) {
-      assertThat(model).isNotNull();
+      var out =
+          model.step(
+              new float[MdnSpec.LATENT],
+              new float[MdnSpec.ACTIONS],
+              new float[MdnSpec.HIDDEN],
+              new float[MdnSpec.HIDDEN],
+              1);
+      assertThat(out.h()).hasSize(MdnSpec.HIDDEN);
+      assertThat(Float.isFinite(out.reward()[0])).as("predicted reward").isTrue();
     }
 
     // The garbage record went to the dead-letter topic with its reason, not into training.
