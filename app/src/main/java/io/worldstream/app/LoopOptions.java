@@ -2,6 +2,7 @@ package io.worldstream.app;
 
 import io.worldstream.producers.WorkerSettings;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
+import io.worldstream.train.learner.TrainSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +54,39 @@ public final class LoopOptions {
               + " distribution's mean or the best candidate (default: ${DEFAULT-VALUE}).")
   String publish;
 
+  @Option(
+      names = "--sequence-length",
+      paramLabel = "T",
+      defaultValue = "64",
+      description = "The learner's transitions per training sequence (default: ${DEFAULT-VALUE}).")
+  int sequenceLength;
+
+  @Option(
+      names = "--sequence-stride",
+      paramLabel = "S",
+      defaultValue = "32",
+      description =
+          "Steps between the starts of two of an episode's sequences (default: ${DEFAULT-VALUE}).")
+  int sequenceStride;
+
+  @Option(
+      names = "--burn-in",
+      paramLabel = "N",
+      defaultValue = "32",
+      description =
+          "Transitions at the start of a sequence, one that does not start its episode, that only"
+              + " bring the model's memory to where the episode had it; at most the length minus"
+              + " the stride (default: ${DEFAULT-VALUE}).")
+  int burnIn;
+
+  @Option(
+      names = "--train-ratio",
+      paramLabel = "R",
+      defaultValue = "1.0",
+      description =
+          "The learner's gradient steps per new training sequence (default: ${DEFAULT-VALUE}).")
+  double trainRatio;
+
   /** The loop with these sizes, its broker and dashboard on these ports. */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
     return Commands.settings(
@@ -67,6 +101,8 @@ public final class LoopOptions {
                 population,
                 rollouts,
                 EvaluatorSettings.Publish.named(publish),
+                TrainSettings.defaults(dataDir)
+                    .withSequences(sequenceLength, sequenceStride, burnIn, trainRatio),
                 statusInterval));
   }
 }

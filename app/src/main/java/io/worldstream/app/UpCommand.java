@@ -88,6 +88,7 @@ public final class UpCommand implements Callable<Integer> {
    *
    * @param port the embedded broker's port
    * @param httpPort serving's port
+   * @param train the learner's settings
    */
   public record Loop(
       Path dataDir,
@@ -98,6 +99,7 @@ public final class UpCommand implements Callable<Integer> {
       int population,
       int rollouts,
       EvaluatorSettings.Publish publish,
+      TrainSettings train,
       Duration statusInterval) {
 
     public KafkaSettings kafka() {
@@ -141,8 +143,7 @@ public final class UpCommand implements Callable<Integer> {
           new BrokerService(new BrokerService.Settings(dataDir, port, true), say),
           Encoder.create(
               kafka, EncoderSettings.defaults(EncoderSettings.stateDirUnder(dataDir)), say),
-          new io.worldstream.train.learner.LearnerService(
-              kafka, TrainSettings.defaults(dataDir), say),
+          new io.worldstream.train.learner.LearnerService(kafka, train, say),
           server,
           new Evaluator(kafka, evaluator, say),
           new StatusLine(server, statusInterval, say),

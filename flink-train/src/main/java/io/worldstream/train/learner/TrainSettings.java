@@ -82,6 +82,37 @@ public record TrainSettings(
         Optional.empty());
   }
 
+  /**
+   * The same settings with sequences of {@code length} transitions every {@code stride} steps, the
+   * first {@code burnIn} of them context, and the learner's train ratio {@code trainRatio}.
+   */
+  public TrainSettings withSequences(int length, int stride, int burnIn, double trainRatio) {
+    LearnerSettings l = learner;
+    return new TrainSettings(
+        new LearnerSettings(
+            l.batchSize(),
+            trainRatio,
+            l.replayCapacity(),
+            l.heldOutPercent(),
+            l.heldOutCapacity(),
+            l.checkpointEvery(),
+            l.checkpointInterval(),
+            l.learningRate(),
+            l.maxGradNorm(),
+            l.seed(),
+            l.torchThreads(),
+            l.dropout()),
+        length,
+        stride,
+        burnIn,
+        idleFlush,
+        flinkCheckpointInterval,
+        stateDir,
+        applicationId,
+        progressInterval,
+        flinkCluster);
+  }
+
   /** The same settings, the job submitted to the Flink session cluster at {@code hostPort}. */
   public TrainSettings onCluster(String hostPort) {
     return new TrainSettings(
