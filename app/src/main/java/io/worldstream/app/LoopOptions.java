@@ -57,14 +57,14 @@ public final class LoopOptions {
   @Option(
       names = "--sequence-length",
       paramLabel = "T",
-      defaultValue = "64",
+      defaultValue = "32",
       description = "The learner's transitions per training sequence (default: ${DEFAULT-VALUE}).")
   int sequenceLength;
 
   @Option(
       names = "--sequence-stride",
       paramLabel = "S",
-      defaultValue = "32",
+      defaultValue = "16",
       description =
           "Steps between the starts of two of an episode's sequences (default: ${DEFAULT-VALUE}).")
   int sequenceStride;
@@ -72,7 +72,7 @@ public final class LoopOptions {
   @Option(
       names = "--burn-in",
       paramLabel = "N",
-      defaultValue = "32",
+      defaultValue = "0",
       description =
           "Transitions at the start of a sequence, one that does not start its episode, that only"
               + " bring the model's memory to where the episode had it; at most the length minus"

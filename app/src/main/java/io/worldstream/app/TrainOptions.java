@@ -21,21 +21,21 @@ public final class TrainOptions {
   @Option(
       names = "--sequence-length",
       paramLabel = "T",
-      defaultValue = "64",
+      defaultValue = "32",
       description = "Transitions per training sequence (default: ${DEFAULT-VALUE}).")
   int sequenceLength;
 
   @Option(
       names = "--sequence-stride",
       paramLabel = "S",
-      defaultValue = "32",
+      defaultValue = "16",
       description = "Steps between the starts of two sequences (default: ${DEFAULT-VALUE}).")
   int sequenceStride;
 
   @Option(
       names = "--burn-in",
       paramLabel = "N",
-      defaultValue = "32",
+      defaultValue = "0",
       description =
           "Transitions at the start of a sequence, one that does not start its episode, that only"
               + " bring the model's memory to where the episode had it: no loss is taken on them."

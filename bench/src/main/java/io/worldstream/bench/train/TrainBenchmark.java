@@ -198,7 +198,7 @@ public final class TrainBenchmark {
                 LearnerSettings.DEFAULT_DROPOUT),
             LENGTH,
             LENGTH / 2,
-            LENGTH / 2,
+            0,
             Duration.ofSeconds(5),
             Duration.ofSeconds(5),
             scratch.resolve("train"),

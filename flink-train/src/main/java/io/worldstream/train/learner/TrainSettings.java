@@ -71,9 +71,9 @@ public record TrainSettings(
   public static TrainSettings defaults(Path dataDir) {
     return new TrainSettings(
         LearnerSettings.defaults(),
-        64,
         32,
-        32,
+        16,
+        0,
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
         stateDirUnder(dataDir),
