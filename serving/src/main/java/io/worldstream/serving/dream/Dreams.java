@@ -436,6 +436,11 @@ public final class Dreams implements AutoCloseable {
           Refused.Kind.CONFLICT,
           "checkpoint v" + checkpoint.version() + " is corrupt: " + corrupt.reason());
     }
+    if (found instanceof CheckpointRegistry.Model.Gone gone) {
+      throw new Refused(
+          Refused.Kind.NOT_FOUND,
+          "checkpoint v" + checkpoint.version() + " is no longer kept: " + gone.reason());
+    }
     if (!(found instanceof CheckpointRegistry.Model.Found ok)) {
       throw new Refused(Refused.Kind.NOT_FOUND, "checkpoint v" + checkpoint.version() + " is gone");
     }

@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
@@ -106,6 +107,10 @@ public final class RegistryApi {
               + lineage
               + " is corrupt and is not served: "
               + corrupt.reason());
+    } else if (model instanceof CheckpointRegistry.Model.Gone gone) {
+      throw new HttpResponseException(
+          410,
+          "checkpoint v" + version + " of " + lineage + " is no longer kept: " + gone.reason());
     } else {
       throw unknownVersion(lineage, version);
     }

@@ -47,6 +47,9 @@ public final class CheckpointRegistry implements AutoCloseable {
     record Unknown() implements Model {}
 
     record Corrupt(CheckpointEntry entry, String reason) implements Model {}
+
+    /** Known, but its bytes are no longer on the topic (retention removed them). */
+    record Gone(CheckpointEntry entry, String reason) implements Model {}
   }
 
   /** One checkpoint with what ran on it. */
@@ -191,7 +194,17 @@ public final class CheckpointRegistry implements AutoCloseable {
         return new Model.Found(entry, kept);
       }
     }
-    Checkpoint record = reread(entry);
+    Optional<Checkpoint> reread = reread(entry);
+    if (reread.isEmpty()) {
+      return new Model.Gone(
+          entry,
+          "its bytes are no longer on "
+              + Topics.CHECKPOINTS.name()
+              + " (retention removed offset "
+              + entry.offset()
+              + ")");
+    }
+    Checkpoint record = reread.get();
     try {
       return new Model.Found(
           entry, ModelVersion.verified(record.getOnnxModel(), record.getSha256()));
@@ -200,14 +213,14 @@ public final class CheckpointRegistry implements AutoCloseable {
     }
   }
 
-  /** Reads one checkpoint record again from the topic, by its offset. */
-  private Checkpoint reread(CheckpointEntry entry) {
+  /** Reads one checkpoint record again from the topic, by its offset; empty when it is gone. */
+  private Optional<Checkpoint> reread(CheckpointEntry entry) {
     synchronized (rereadLock) {
       return rereadLocked(entry);
     }
   }
 
-  private Checkpoint rereadLocked(CheckpointEntry entry) {
+  private Optional<Checkpoint> rereadLocked(CheckpointEntry entry) {
     if (rereader == null) {
       Map<String, Object> config = new HashMap<>(clientConfig);
       config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -219,12 +232,20 @@ public final class CheckpointRegistry implements AutoCloseable {
     }
     TopicPartition partition = new TopicPartition(Topics.CHECKPOINTS.name(), entry.partition());
     rereader.assign(List.of(partition));
+    Duration timeout = Duration.ofSeconds(30);
+    if (rereader.beginningOffsets(List.of(partition), timeout).get(partition) > entry.offset()) {
+      return Optional.empty();
+    }
     rereader.seek(partition, entry.offset());
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (ConsumerRecord<String, byte[]> record : rereader.poll(Duration.ofMillis(200))) {
         if (record.offset() == entry.offset()) {
-          return Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value());
+          return Optional.of(
+              Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value()));
+        }
+        if (record.offset() > entry.offset()) {
+          return Optional.empty(); // removed between the check and the read
         }
       }
     }

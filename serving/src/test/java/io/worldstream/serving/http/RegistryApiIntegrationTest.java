@@ -28,16 +28,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The registry's HTTP contract against a real broker: every endpoint, its bad requests, a corrupt
  * model, an old model read again by offset, and a restart that rebuilds everything.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryApiIntegrationTest {
 
   private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
@@ -87,6 +96,38 @@ class RegistryApiIntegrationTest {
       serving.stop(Duration.ofSeconds(5));
     }
     cluster.close();
+  }
+
+  /** Runs last: it removes the records the other tests read models from again. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void answersGoneForAModelThatRetentionRemoved() throws Exception {
+    TopicPartition partition = new TopicPartition(Topics.CHECKPOINTS.name(), 0);
+    try (Admin admin =
+        Admin.create(
+            java.util.Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+      long end =
+          admin
+              .listOffsets(java.util.Map.of(partition, OffsetSpec.latest()))
+              .all()
+              .get()
+              .get(partition)
+              .offset();
+      admin
+          .deleteRecords(java.util.Map.of(partition, RecordsToDelete.beforeOffset(end)))
+          .all()
+          .get();
+    }
+
+    // v1 of alpha is not among the models kept in memory (one per lineage here): its bytes would
+    // be read again from the topic, which no longer has them.
+    JsonNode gone = getJson("/api/lineages/alpha/checkpoints/1/model", 410);
+    assertThat(gone.get("error").asText()).contains("no longer kept", "retention");
+    // The newest, kept in memory, is still served; the metadata of every version stays.
+    assertThat(get("/api/lineages/alpha/checkpoints/3/model").statusCode()).isEqualTo(200);
+    assertThat(getJson("/api/lineages/alpha/checkpoints/1", 200).get("version").asLong())
+        .isEqualTo(1);
   }
 
   @Test
