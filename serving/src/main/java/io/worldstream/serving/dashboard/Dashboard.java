@@ -3,7 +3,6 @@ package io.worldstream.serving.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.worldstream.records.EvaluationReport;
@@ -37,12 +36,6 @@ public final class Dashboard implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int POINTS = 500;
 
-  /**
-   * Pages following the feed at once, at most: each gets every snapshot (up to 1,500 points every
-   * few seconds), so one more is answered 503 until one closes.
-   */
-  public static final int MAX_VIEWERS = 16;
-
   private final CheckpointRegistry registry;
   private final PipelineRates rates;
   private final Duration interval;
@@ -73,17 +66,6 @@ public final class Dashboard implements AutoCloseable {
           files.location = Location.CLASSPATH;
         });
     config.staticFiles.enableWebjars();
-    config.routes.before(
-        "/api/events",
-        ctx -> {
-          if (clients.size() >= MAX_VIEWERS) {
-            throw new HttpResponseException(
-                503,
-                MAX_VIEWERS
-                    + " dashboards are following the pipeline already; close one, or try"
-                    + " again in a moment");
-          }
-        });
     config.routes.sse(
         "/api/events",
         client -> {

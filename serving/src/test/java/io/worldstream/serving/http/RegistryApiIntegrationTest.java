@@ -16,7 +16,6 @@ import io.worldstream.schemas.Topics;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
 import io.worldstream.serving.TestRecords;
-import io.worldstream.serving.dashboard.Dashboard;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,47 +127,6 @@ class RegistryApiIntegrationTest {
     assertThat(get("/api/lineages/alpha/checkpoints/3/model").statusCode()).isEqualTo(200);
     assertThat(getJson("/api/lineages/alpha/checkpoints/1", 200).get("version").asLong())
         .isEqualTo(1);
-  }
-
-  @Test
-  void turnsAwayOneDashboardMoreThanItFeeds() throws Exception {
-    URI events = URI.create(serving.url() + "/api/events");
-    List<java.io.InputStream> feeds = new ArrayList<>();
-    try {
-      for (int i = 0; i < Dashboard.MAX_VIEWERS; i++) {
-        HttpResponse<java.io.InputStream> feed =
-            http.send(
-                HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(feed.statusCode()).as("page %d", i + 1).isEqualTo(200);
-        feeds.add(feed.body());
-      }
-      HttpResponse<String> one =
-          http.send(HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(one.statusCode()).isEqualTo(503);
-      assertThat(JSON.readTree(one.body()).get("error").asText()).contains("dashboards");
-
-      // One page closes: once the server sees it gone, the next one is fed again.
-      feeds.remove(0).close();
-      int status = 503;
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (status == 503 && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        HttpResponse<java.io.InputStream> again =
-            http.send(
-                HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofInputStream());
-        status = again.statusCode();
-        if (status == 200) {
-          feeds.add(again.body());
-        } else {
-          again.body().close();
-        }
-      }
-      assertThat(status).isEqualTo(200);
-    } finally {
-      for (java.io.InputStream feed : feeds) {
-        feed.close();
-      }
-    }
   }
 
   @Test
