@@ -5,6 +5,7 @@ import io.worldstream.serving.evaluator.EvaluatorSettings;
 import io.worldstream.train.learner.TrainSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -14,6 +15,8 @@ public final class LoopOptions {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
+
+  @Mixin SequenceOptions sequences;
 
   @Option(
       names = "--envs",
@@ -54,39 +57,6 @@ public final class LoopOptions {
               + " distribution's mean or the best candidate (default: ${DEFAULT-VALUE}).")
   String publish;
 
-  @Option(
-      names = "--sequence-length",
-      paramLabel = "T",
-      defaultValue = "32",
-      description = "The learner's transitions per training sequence (default: ${DEFAULT-VALUE}).")
-  int sequenceLength;
-
-  @Option(
-      names = "--sequence-stride",
-      paramLabel = "S",
-      defaultValue = "16",
-      description =
-          "Steps between the starts of two of an episode's sequences (default: ${DEFAULT-VALUE}).")
-  int sequenceStride;
-
-  @Option(
-      names = "--burn-in",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "Transitions at the start of a sequence, one that does not start its episode, that only"
-              + " bring the model's memory to where the episode had it; at most the length minus"
-              + " the stride (default: ${DEFAULT-VALUE}).")
-  int burnIn;
-
-  @Option(
-      names = "--train-ratio",
-      paramLabel = "R",
-      defaultValue = "1.0",
-      description =
-          "The learner's gradient steps per new training sequence (default: ${DEFAULT-VALUE}).")
-  double trainRatio;
-
   /** The loop with these sizes, its broker and dashboard on these ports. */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
     return Commands.settings(
@@ -102,7 +72,8 @@ public final class LoopOptions {
                 rollouts,
                 EvaluatorSettings.Publish.named(publish),
                 TrainSettings.defaults(dataDir)
-                    .withSequences(sequenceLength, sequenceStride, burnIn, trainRatio),
+                    .withSequences(
+                        sequences.length, sequences.stride, sequences.burnIn, sequences.trainRatio),
                 statusInterval));
   }
 }

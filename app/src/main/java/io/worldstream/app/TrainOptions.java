@@ -18,29 +18,7 @@ public final class TrainOptions {
 
   @Mixin ProgressOption progress;
 
-  @Option(
-      names = "--sequence-length",
-      paramLabel = "T",
-      defaultValue = "32",
-      description = "Transitions per training sequence (default: ${DEFAULT-VALUE}).")
-  int sequenceLength;
-
-  @Option(
-      names = "--sequence-stride",
-      paramLabel = "S",
-      defaultValue = "16",
-      description = "Steps between the starts of two sequences (default: ${DEFAULT-VALUE}).")
-  int sequenceStride;
-
-  @Option(
-      names = "--burn-in",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "Transitions at the start of a sequence, one that does not start its episode, that only"
-              + " bring the model's memory to where the episode had it: no loss is taken on them."
-              + " At most the length minus the stride (default: ${DEFAULT-VALUE}).")
-  int burnIn;
+  @Mixin SequenceOptions sequences;
 
   @Option(
       names = "--idle-flush",
@@ -57,13 +35,6 @@ public final class TrainOptions {
       defaultValue = "16",
       description = "Sequences per gradient step (default: ${DEFAULT-VALUE}).")
   int batchSize;
-
-  @Option(
-      names = "--train-ratio",
-      paramLabel = "R",
-      defaultValue = "1.0",
-      description = "Gradient steps per new training sequence (default: ${DEFAULT-VALUE}).")
-  double trainRatio;
 
   @Option(
       names = "--replay-capacity",
@@ -146,7 +117,7 @@ public final class TrainOptions {
             new TrainSettings(
                 new LearnerSettings(
                     batchSize,
-                    trainRatio,
+                    sequences.trainRatio,
                     replayCapacity,
                     heldOutPercent,
                     Math.max(1, replayCapacity / 10),
@@ -157,9 +128,9 @@ public final class TrainOptions {
                     0,
                     torchThreads,
                     dropout),
-                sequenceLength,
-                sequenceStride,
-                burnIn,
+                sequences.length,
+                sequences.stride,
+                sequences.burnIn,
                 idleFlush,
                 flinkCheckpointInterval,
                 TrainSettings.stateDirUnder(data.dataDir()),
