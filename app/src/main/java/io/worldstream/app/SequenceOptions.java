@@ -1,0 +1,38 @@
+package io.worldstream.app;
+
+import picocli.CommandLine.Option;
+
+/** How the learner cuts episodes into training sequences, for {@code train} and the whole loop. */
+public final class SequenceOptions {
+
+  @Option(
+      names = "--sequence-length",
+      paramLabel = "T",
+      defaultValue = "32",
+      description = "Transitions per training sequence (default: ${DEFAULT-VALUE}).")
+  int length;
+
+  @Option(
+      names = "--sequence-stride",
+      paramLabel = "S",
+      defaultValue = "16",
+      description = "Steps between the starts of two sequences (default: ${DEFAULT-VALUE}).")
+  int stride;
+
+  @Option(
+      names = "--burn-in",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Transitions at the start of a sequence, one that does not start its episode, that only"
+              + " bring the model's memory to where the episode had it: no loss is taken on them."
+              + " At most the length minus the stride (default: ${DEFAULT-VALUE}).")
+  int burnIn;
+
+  @Option(
+      names = "--train-ratio",
+      paramLabel = "R",
+      defaultValue = "1.0",
+      description = "Gradient steps per new training sequence (default: ${DEFAULT-VALUE}).")
+  double trainRatio;
+}
