@@ -18,6 +18,8 @@ public final class LoopOptions {
 
   @Mixin SequenceOptions sequences;
 
+  @Mixin ExplorationOptions exploration;
+
   @Option(
       names = "--envs",
       paramLabel = "N",
@@ -68,6 +70,7 @@ public final class LoopOptions {
                 httpPort,
                 envs,
                 WorkerSettings.Policy.named(policy),
+                exploration.exploration(),
                 population,
                 rollouts,
                 EvaluatorSettings.Publish.named(publish),

@@ -6,6 +6,7 @@ import io.worldstream.encode.EncoderSettings;
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.producers.ExperienceWorker;
+import io.worldstream.producers.Exploration;
 import io.worldstream.producers.WorkerSettings;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.Service;
@@ -96,6 +97,7 @@ public final class UpCommand implements Callable<Integer> {
       int httpPort,
       int envs,
       WorkerSettings.Policy policy,
+      Exploration exploration,
       int population,
       int rollouts,
       EvaluatorSettings.Publish publish,
@@ -122,6 +124,7 @@ public final class UpCommand implements Callable<Integer> {
               OptionalLong.empty(),
               defaults.workerId(),
               lineage,
+              exploration,
               Duration.ofSeconds(30));
       EvaluatorSettings evaluator =
           EvaluatorSettings.defaults()

@@ -76,6 +76,8 @@ public final class WorkerOptions {
               + " learner trains on the bundled VAE's latents).")
   String lineage;
 
+  @Mixin ExplorationOptions exploration;
+
   @Mixin ProgressOption progress;
 
   public WorkerSettings settings() {
@@ -95,6 +97,7 @@ public final class WorkerOptions {
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed),
                 WorkerSettings.newWorkerId(),
                 lineage != null ? lineage : Learner.lineage(ModelVersion.of(DefaultVae.encoder())),
+                exploration.exploration(),
                 progress.progressInterval()));
   }
 }

@@ -14,13 +14,18 @@ import java.util.function.Supplier;
  * episode. Until a controller exists, or while its world model (the checkpoint it was trained in,
  * and the VAE) is not available to compute its features, it acts with the fallback policy and says
  * why, once per reason. Each step records the policy that actually chose it ({@link #id()}, {@link
- * #version()}).
+ * #version()}). In the episodes that explore, smooth noise is added to the controller's outputs
+ * ({@link Exploration}); their steps record the policy {@value #EXPLORING}.
  */
 final class ControllerPolicy implements Policy {
+
+  /** The policy id of a step chosen by the controller with exploration noise added. */
+  static final String EXPLORING = "controller+noise";
 
   private final Supplier<ControllerUpdate> newest;
   private final FeatureSource features;
   private final Policy fallback;
+  private final Exploration.Noise noise;
   private final Consumer<String> say;
   private ControllerUpdate inUse;
   private LinearController controller;
@@ -31,16 +36,21 @@ final class ControllerPolicy implements Policy {
       Supplier<ControllerUpdate> newest,
       FeatureSource features,
       Policy fallback,
+      Exploration.Noise noise,
       Consumer<String> say) {
     this.newest = newest;
     this.features = features;
     this.fallback = fallback;
+    this.noise = noise;
     this.say = say;
   }
 
   @Override
   public String id() {
-    return controller != null ? WorkerSettings.Policy.CONTROLLER.id() : fallback.id();
+    if (controller == null) {
+      return fallback.id();
+    }
+    return noise.active() ? EXPLORING : WorkerSettings.Policy.CONTROLLER.id();
   }
 
   @Override
@@ -51,6 +61,7 @@ final class ControllerPolicy implements Policy {
   @Override
   public void reset() {
     fallback.reset();
+    noise.reset();
     ControllerUpdate update = newest.get();
     if (update == null) {
       fallBack("no controller published yet");
@@ -106,7 +117,9 @@ final class ControllerPolicy implements Policy {
     if (controller == null) {
       return fallback.act(observation);
     }
-    Action action = controller.carRacingAction(extractor.features(observation));
+    double[] outputs = controller.outputs(extractor.features(observation));
+    noise.perturb(outputs);
+    Action action = LinearController.carRacingAction(outputs);
     extractor.observeAction(action);
     return action;
   }

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -312,6 +313,7 @@ public final class ExperienceWorker implements Service {
               feed::latest,
               models,
               new BrownianPolicy(env.actionSpec(), seed),
+              options.exploration().noise(new SplittableRandom(seed ^ 0x5DEECE66DL)),
               message -> {
                 if (index == 0) {
                   say.accept("worker " + options.workerId() + ": " + message);

@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *     one of the {@link EvaluationTracks} kept for measuring controllers
  * @param workerId unique across processes and machines; every step records it
  * @param lineage the model lineage whose controllers the controller policy follows
+ * @param exploration how the controller policy explores around the controller it acts with
  */
 public record WorkerSettings(
     String env,
@@ -37,6 +38,7 @@ public record WorkerSettings(
     OptionalLong seed,
     String workerId,
     String lineage,
+    Exploration exploration,
     Duration progressInterval) {
 
   /** How a worker's environments choose their actions. */
@@ -70,6 +72,7 @@ public record WorkerSettings(
     Objects.requireNonNull(env);
     Objects.requireNonNull(policy);
     Objects.requireNonNull(workerId);
+    Objects.requireNonNull(exploration);
     InvalidSettingException.atLeast("envs", "the number of environments", envs, 1);
     if (episodes.isPresent() && episodes.getAsLong() < 1) {
       throw new InvalidSettingException(
@@ -108,6 +111,7 @@ public record WorkerSettings(
         OptionalLong.empty(),
         newWorkerId(),
         DEFAULT_LINEAGE,
+        Exploration.DEFAULT,
         Duration.ofSeconds(5));
   }
 

@@ -11,6 +11,7 @@ import io.worldstream.records.ControllerUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,7 @@ class ControllerPolicyTest {
             FeatureSource.none(
                 "its checkpoint v1 is refused: its bytes hash to 1234, not to the sha256 it names"),
             new BrownianPolicy(CAR, 1),
+            Exploration.NONE.noise(new SplittableRandom(1)),
             said::add);
 
     policy.reset();
@@ -95,6 +97,7 @@ class ControllerPolicyTest {
             newest::get,
             c -> new FeatureSource.Features.Ready(features),
             new BrownianPolicy(CAR, 1),
+            Exploration.NONE.noise(new SplittableRandom(1)),
             said::add);
 
     policy.reset();
@@ -141,6 +144,7 @@ class ControllerPolicyTest {
             newest::get,
             c -> new FeatureSource.Features.Ready(new RedFeatures()),
             new BrownianPolicy(CAR, 1),
+            Exploration.NONE.noise(new SplittableRandom(1)),
             said::add);
 
     policy.reset();
@@ -164,6 +168,7 @@ class ControllerPolicyTest {
             () -> controller,
             c -> new FeatureSource.Features.Ready(new RedFeatures()),
             new BrownianPolicy(CAR, 1),
+            Exploration.NONE.noise(new SplittableRandom(1)),
             line -> {});
     policy.reset();
 
@@ -183,5 +188,43 @@ class ControllerPolicyTest {
               Math.max(0, Math.tanh(3 * r - 2)), org.assertj.core.api.Assertions.within(1e-6));
     }
     assertThat(policy.id()).isEqualTo("controller");
+  }
+
+  @Test
+  void shouldExploreAroundTheControllerInTheEpisodesThatExploreAndRecordIt() {
+    ControllerUpdate controller = controller(3, 0f);
+    RedFeatures features = new RedFeatures();
+    ControllerPolicy policy =
+        new ControllerPolicy(
+            () -> controller,
+            c -> new FeatureSource.Features.Ready(features),
+            new BrownianPolicy(CAR, 1),
+            new Exploration(0.5, 0.3, 0.9).noise(new SplittableRandom(7)),
+            line -> {});
+
+    int exploring = 0;
+    for (int episode = 0; episode < 40; episode++) {
+      policy.reset();
+      double largestSteer = 0;
+      for (int t = 0; t < 50; t++) {
+        Action.Continuous action = (Action.Continuous) policy.act(FRAME);
+        assertThat(features.actions.get(t))
+            .as("the features see the action taken")
+            .isEqualTo(action);
+        assertThat(action.get(0)).isBetween(-1.0, 1.0);
+        assertThat(action.get(1)).isBetween(0.0, 1.0);
+        assertThat(action.get(2)).isBetween(0.0, 1.0);
+        largestSteer = Math.max(largestSteer, Math.abs(action.get(0)));
+      }
+      if (policy.id().equals(ControllerPolicy.EXPLORING)) {
+        exploring++;
+        assertThat(largestSteer).as("an exploring episode steers off zero").isGreaterThan(0.05);
+      } else {
+        assertThat(policy.id()).isEqualTo("controller");
+        assertThat(largestSteer).as("the controller as published steers 0").isZero();
+      }
+      assertThat(policy.version()).isEqualTo(3);
+    }
+    assertThat(exploring).as("about half of 40 episodes explore").isBetween(10, 30);
   }
 }

@@ -115,6 +115,7 @@ class ExperienceWorkerIntegrationTest {
             OptionalLong.of(5),
             "test-worker",
             "default",
+            Exploration.NONE,
             Duration.ofSeconds(10));
     ExperienceWorker.Summary summary = new ExperienceWorker(options, kafka(), said::add).run();
 
@@ -196,6 +197,7 @@ class ExperienceWorkerIntegrationTest {
             OptionalLong.of(5),
             "test-worker",
             "default",
+            Exploration.NONE,
             Duration.ofSeconds(10));
     ExperienceWorker worker = new ExperienceWorker(options, kafka(), said::add);
     ExperienceWorker.Summary summary = worker.run();
@@ -241,6 +243,7 @@ class ExperienceWorkerIntegrationTest {
         OptionalLong.of(7),
         "test-worker",
         "default",
+        Exploration.NONE,
         Duration.ofMillis(500));
   }
 

@@ -7,6 +7,7 @@ import io.worldstream.models.ModelInService;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.producers.ExperienceWorker;
+import io.worldstream.producers.Exploration;
 import io.worldstream.producers.WorkerSettings;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
@@ -197,6 +198,7 @@ class EncoderIntegrationTest {
             OptionalLong.of(100),
             "test-worker",
             "default",
+            Exploration.NONE,
             Duration.ofSeconds(10));
     ExperienceWorker worker =
         new ExperienceWorker(options, KafkaSettings.from(client()), line -> {});

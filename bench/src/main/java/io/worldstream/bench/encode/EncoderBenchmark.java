@@ -16,6 +16,7 @@ import io.worldstream.models.vae.FramePreprocessor;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.models.vae.VaeSpec;
 import io.worldstream.producers.ExperienceWorker;
+import io.worldstream.producers.Exploration;
 import io.worldstream.producers.WorkerSettings;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
@@ -507,6 +508,7 @@ public final class EncoderBenchmark {
             OptionalLong.of(500),
             workerId,
             "default",
+            Exploration.NONE,
             Duration.ofSeconds(10));
     ExperienceWorker worker = new ExperienceWorker(options, KafkaSettings.from(client), line -> {});
     Map<String, Object> config = new HashMap<>(client);

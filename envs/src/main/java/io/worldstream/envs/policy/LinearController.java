@@ -63,7 +63,11 @@ public record LinearController(int inputs, int outputs, float[] weights, float[]
     if (outputs != 3) {
       throw new IllegalStateException("a CarRacing controller has 3 outputs, this one " + outputs);
     }
-    double[] a = outputs(features);
+    return carRacingAction(outputs(features));
+  }
+
+  /** The CarRacing action for a controller's three tanh outputs, mapped as the paper does. */
+  public static Action.Continuous carRacingAction(double[] a) {
     return Action.of(a[0], (a[1] + 1) / 2, Math.min(1, Math.max(0, a[2])));
   }
 }
