@@ -294,7 +294,8 @@ public final class LearningCurve {
         evaluator.dreamDropout());
   }
 
-  private static Optional<ControllerUpdate> newest(List<ControllerUpdate> controllers, Instant at) {
+  /** The highest-versioned controller published by {@code at}, the one the workers then used. */
+  static Optional<ControllerUpdate> newest(List<ControllerUpdate> controllers, Instant at) {
     return controllers.stream()
         .filter(c -> !c.getCreatedTime().isAfter(at))
         .reduce((a, b) -> b.getVersion() > a.getVersion() ? b : a);

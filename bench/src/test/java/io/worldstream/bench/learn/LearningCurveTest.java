@@ -2,11 +2,13 @@ package io.worldstream.bench.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.worldstream.records.ControllerUpdate;
 import io.worldstream.serving.evaluator.RealCheck;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -56,5 +58,38 @@ class LearningCurveTest {
     var image = ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(1280);
     assertThat(Files.size(png)).isGreaterThan(5_000);
+  }
+
+  private static ControllerUpdate controller(long version, String createdAt) {
+    return ControllerUpdate.newBuilder()
+        .setLineage("default")
+        .setVersion(version)
+        .setCheckpointVersion(1)
+        .setVaeVersion("v")
+        .setInputSize(1)
+        .setOutputSize(3)
+        .setWeights(List.of(0f, 0f, 0f))
+        .setBias(List.of(0f, 0f, 0f))
+        .setDreamReturn(0)
+        .setGeneration(0)
+        .setCreatedTime(Instant.parse(createdAt))
+        .build();
+  }
+
+  @Test
+  void shouldMeasureAtEachMarkTheNewestControllerPublishedByThen() {
+    // Read from a topic in arrival order, which need not be version order across evaluators.
+    List<ControllerUpdate> published =
+        List.of(
+            controller(2, "2026-12-01T10:05:00Z"),
+            controller(1, "2026-12-01T10:04:00Z"),
+            controller(3, "2026-12-01T10:09:59Z"),
+            controller(4, "2026-12-01T10:10:01Z"));
+
+    assertThat(LearningCurve.newest(published, Instant.parse("2026-12-01T10:03:00Z"))).isEmpty();
+    assertThat(LearningCurve.newest(published, Instant.parse("2026-12-01T10:05:00Z")))
+        .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(2));
+    assertThat(LearningCurve.newest(published, Instant.parse("2026-12-01T10:10:00Z")))
+        .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(3));
   }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +39,7 @@ public final class Dashboard implements AutoCloseable {
   private final PipelineRates rates;
   private final Duration interval;
   private final List<SseClient> clients = new CopyOnWriteArrayList<>();
-  private final List<Map<String, Object>> rateHistory = new ArrayList<>();
+  private final List<Snapshot.Rate> rateHistory = new ArrayList<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -49,7 +48,7 @@ public final class Dashboard implements AutoCloseable {
             return thread;
           });
   private volatile String last = "{}";
-  private volatile Map<String, Object> lastSnapshot = Map.of();
+  private volatile Snapshot lastSnapshot = Snapshot.EMPTY;
 
   public Dashboard(
       CheckpointRegistry registry, Map<String, Object> clientConfig, Duration interval) {
@@ -82,7 +81,7 @@ public final class Dashboard implements AutoCloseable {
 
   private void tick() {
     try {
-      Map<String, Object> snapshot = snapshot();
+      Snapshot snapshot = snapshot();
       lastSnapshot = snapshot;
       last = JSON.writeValueAsString(snapshot);
       for (SseClient client : clients) {
@@ -98,72 +97,64 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /** The newest lineage as the page draws it. */
-  Map<String, Object> snapshot() {
-    Map<String, Object> s = new LinkedHashMap<>();
+  Snapshot snapshot() {
     long now = System.currentTimeMillis();
-    s.put("time", Instant.ofEpochMilli(now).toString());
+    String time = Instant.ofEpochMilli(now).toString();
     PipelineRates.Rates r = rates.look();
-    Map<String, Object> point = new LinkedHashMap<>();
-    point.put("t", now / 1000.0);
-    point.put("stepsPerSecond", r.stepsPerSecond());
-    point.put("latentsPerSecond", r.latentsPerSecond());
-    rateHistory.add(point);
+    rateHistory.add(new Snapshot.Rate(now / 1000.0, r.stepsPerSecond(), r.latentsPerSecond()));
     if (rateHistory.size() > POINTS) {
       rateHistory.remove(0);
     }
-    s.put("rates", List.copyOf(rateHistory));
+    List<Snapshot.Rate> history = List.copyOf(rateHistory);
     Optional<CheckpointEntry> newest =
         registry.lineages().stream().max(Comparator.comparing(CheckpointEntry::createdTime));
     if (newest.isEmpty()) {
-      s.put("lineage", null);
-      return s;
+      return new Snapshot(time, history, null, null, null, List.of(), List.of(), null, null);
     }
     CheckpointEntry latest = newest.get();
-    s.put("lineage", latest.lineage());
-    s.put("latestVersion", latest.version());
-    s.put("checkpointAgeSeconds", (now - latest.createdTime().toEpochMilli()) / 1000.0);
     List<CheckpointEntry> versions =
         registry
             .versions(latest.lineage(), Optional.empty(), Optional.empty(), Optional.empty())
             .orElse(List.of());
-    List<Map<String, Object>> checkpoints = new ArrayList<>();
-    for (CheckpointEntry e :
-        versions.subList(Math.max(0, versions.size() - POINTS), versions.size())) {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("version", e.version());
-      c.put("trainLoss", finite(e.trainLoss()));
-      c.put("heldOutLoss", e.heldOutLoss().map(Dashboard::finite).orElse(null));
-      c.put("corrupt", e.corrupt());
-      checkpoints.add(c);
-    }
-    s.put("checkpoints", checkpoints);
+    List<Snapshot.Checkpoint> checkpoints =
+        versions.subList(Math.max(0, versions.size() - POINTS), versions.size()).stream()
+            .map(
+                e ->
+                    new Snapshot.Checkpoint(
+                        e.version(),
+                        finite(e.trainLoss()),
+                        e.heldOutLoss().map(Dashboard::finite).orElse(null),
+                        e.corrupt()))
+            .toList();
     List<EvaluationReport> reports = registry.evaluations(latest.lineage());
-    List<Map<String, Object>> evaluations = new ArrayList<>();
-    int first = Math.max(0, reports.size() - POINTS);
-    for (int i = first; i < reports.size(); i++) {
+    List<Snapshot.Evaluation> evaluations = new ArrayList<>();
+    for (int i = Math.max(0, reports.size() - POINTS); i < reports.size(); i++) {
       EvaluationReport report = reports.get(i);
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("index", i);
-      e.put("checkpointVersion", report.getCheckpointVersion());
-      e.put("generation", report.getGeneration());
-      e.put("bestReturn", finite(report.getBestReturn()));
-      e.put("meanReturn", finite(report.getMeanReturn()));
-      e.put("realReturn", report.getRealReturn() == null ? null : finite(report.getRealReturn()));
-      e.put(
-          "realReturnSd",
-          report.getRealReturnSd() == null ? null : finite(report.getRealReturnSd()));
-      e.put("realEpisodes", report.getRealEpisodes());
-      e.put("controllerVersion", report.getControllerVersion());
-      e.put("controllerDreamReturn", finite(report.getControllerDreamReturn()));
-      evaluations.add(e);
+      evaluations.add(
+          new Snapshot.Evaluation(
+              i,
+              report.getCheckpointVersion(),
+              report.getGeneration(),
+              finite(report.getBestReturn()),
+              finite(report.getMeanReturn()),
+              report.getRealReturn() == null ? null : finite(report.getRealReturn()),
+              report.getRealReturnSd() == null ? null : finite(report.getRealReturnSd()),
+              report.getRealEpisodes(),
+              report.getControllerVersion(),
+              finite(report.getControllerDreamReturn())));
     }
-    s.put("evaluations", evaluations);
-    if (!reports.isEmpty()) {
-      EvaluationReport newestReport = reports.get(reports.size() - 1);
-      s.put("evaluatorStaleness", latest.version() - newestReport.getCheckpointVersion());
-      s.put("evaluatedVersion", newestReport.getCheckpointVersion());
-    }
-    return s;
+    Long evaluated =
+        reports.isEmpty() ? null : reports.get(reports.size() - 1).getCheckpointVersion();
+    return new Snapshot(
+        time,
+        history,
+        latest.lineage(),
+        latest.version(),
+        (now - latest.createdTime().toEpochMilli()) / 1000.0,
+        checkpoints,
+        evaluations,
+        evaluated == null ? null : latest.version() - evaluated,
+        evaluated);
   }
 
   /**
@@ -171,68 +162,8 @@ public final class Dashboard implements AutoCloseable {
    * checkpoint with its age and losses, the dream return of the controller the workers act with and
    * the real return (mean ± sd over the evaluation tracks) of the newest controller checked.
    */
-  @SuppressWarnings("unchecked")
   public String statusLine() {
-    Map<String, Object> s = lastSnapshot;
-    List<Map<String, Object>> rates =
-        (List<Map<String, Object>>) s.getOrDefault("rates", List.of());
-    StringBuilder line = new StringBuilder();
-    if (!rates.isEmpty()) {
-      Map<String, Object> r = rates.get(rates.size() - 1);
-      line.append(
-          String.format(
-              "%.0f steps/s, %.0f latents/s",
-              (Double) r.get("stepsPerSecond"), (Double) r.get("latentsPerSecond")));
-    }
-    if (s.get("lineage") == null) {
-      return line.append(", no checkpoint yet").toString();
-    }
-    List<Map<String, Object>> checkpoints =
-        (List<Map<String, Object>>) s.getOrDefault("checkpoints", List.of());
-    Map<String, Object> newest =
-        checkpoints.isEmpty() ? Map.of() : checkpoints.get(checkpoints.size() - 1);
-    line.append(
-        String.format(
-            ", %s v%s %.0f s old, loss %s (held-out %s)",
-            s.get("lineage"),
-            s.get("latestVersion"),
-            (Double) s.get("checkpointAgeSeconds"),
-            format(newest.get("trainLoss")),
-            format(newest.get("heldOutLoss"))));
-    List<Map<String, Object>> evaluations =
-        (List<Map<String, Object>>) s.getOrDefault("evaluations", List.of());
-    if (evaluations.isEmpty()) {
-      return line.append(", no controller search yet").toString();
-    }
-    Map<String, Object> e = evaluations.get(evaluations.size() - 1);
-    line.append(
-        String.format(
-            ", controller v%s dream %s (v%s gen %s)",
-            e.get("controllerVersion"),
-            format(e.get("controllerDreamReturn")),
-            e.get("checkpointVersion"),
-            e.get("generation")));
-    Map<String, Object> checked = null;
-    for (Map<String, Object> report : evaluations) {
-      if (report.get("realReturn") != null) {
-        checked = report;
-      }
-    }
-    if (checked == null) {
-      return line.append(", real -").toString();
-    }
-    return line.append(
-            String.format(
-                ", real %s ± %s on %s tracks (controller v%s)",
-                format(checked.get("realReturn")),
-                format(checked.get("realReturnSd")),
-                checked.get("realEpisodes"),
-                checked.get("controllerVersion")))
-        .toString();
-  }
-
-  private static String format(Object value) {
-    return value instanceof Number n ? String.format("%.3g", n.doubleValue()) : "-";
+    return lastSnapshot.statusLine();
   }
 
   private static Double finite(double value) {

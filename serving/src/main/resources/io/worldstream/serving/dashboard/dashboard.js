@@ -54,7 +54,7 @@ function draw(s) {
   text("status", s.lineage + " v" + s.latestVersion + " · updated " + s.time.substring(11, 19) + " UTC");
   text("version", "v" + s.latestVersion);
   text("age", fmt(s.checkpointAgeSeconds, 0) + " s");
-  text("staleness", s.evaluatorStaleness === undefined ? "–"
+  text("staleness", s.evaluatorStaleness == null ? "–"
     : s.evaluatorStaleness + (s.evaluatorStaleness === 1 ? " version" : " versions"));
   charts.losses.setData([
     s.checkpoints.map(c => c.version),
