@@ -17,12 +17,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serving as a service: the checkpoint registry rebuilt from Kafka, and the HTTP server that
  * answers from it. Ready once the registry has read everything published before it started.
  */
 public final class Serving implements Service {
+
+  private static final Logger log = LoggerFactory.getLogger(Serving.class);
 
   private final KafkaSettings kafka;
   private final ServingSettings settings;
@@ -79,6 +83,21 @@ public final class Serving implements Service {
                       HttpResponseException.class,
                       (e, ctx) ->
                           ctx.status(e.getStatus()).json(error(e.getStatus(), e.getMessage())));
+                  config.routes.exception(
+                      Exception.class,
+                      (e, ctx) -> {
+                        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                        ctx.status(500)
+                            .json(
+                                error(
+                                    500,
+                                    "the server failed to answer "
+                                        + ctx.method()
+                                        + " "
+                                        + ctx.path()
+                                        + ": "
+                                        + e));
+                      });
                   config.routes.error(
                       404,
                       ctx -> {

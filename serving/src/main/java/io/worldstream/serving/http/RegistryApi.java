@@ -28,6 +28,7 @@ import java.util.Optional;
  *   GET /api/lineages/{lineage}/checkpoints/latest             the newest
  *   GET /api/lineages/{lineage}/checkpoints/{version}          one, with its evaluations and best controller
  *   GET /api/lineages/{lineage}/checkpoints/{version}/model    its ONNX model (never a corrupt one)
+ *   GET /api/lineages/{lineage}/checkpoints/latest/model       the newest one's
  * </pre>
  */
 public final class RegistryApi {
@@ -91,7 +92,10 @@ public final class RegistryApi {
 
   private void model(Context ctx) {
     String lineage = ctx.pathParam("lineage");
-    long version = version(ctx);
+    long version =
+        "latest".equals(ctx.pathParam("version"))
+            ? registry.latest(lineage).orElseThrow(() -> unknownLineage(lineage)).version()
+            : version(ctx);
     CheckpointRegistry.Model model = registry.model(lineage, version);
     if (model instanceof CheckpointRegistry.Model.Found found) {
       ctx.contentType("application/octet-stream");

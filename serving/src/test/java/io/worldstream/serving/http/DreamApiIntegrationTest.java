@@ -33,7 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code POST /api/dreams} against a real broker: answers, pictures, and every bad request. */
+/**
+ * {@code POST /api/dreams} and {@code /api/episodes} against a real broker: answers, pictures,
+ * every bad request, and the whole API under a stream of random malformed requests.
+ */
 class DreamApiIntegrationTest {
 
   private static final String VAE = TestRecords.DEFAULT_VAE;
@@ -181,6 +184,144 @@ class DreamApiIntegrationTest {
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(tooBig.statusCode()).isEqualTo(413);
+  }
+
+  private static final String[] SEGMENTS = {
+    "api",
+    "lineages",
+    "alpha",
+    "beta",
+    "checkpoints",
+    "latest",
+    "model",
+    "dreams",
+    "episodes",
+    "1",
+    "0",
+    "-1",
+    "9",
+    "99999999999999999999",
+    "1.5",
+    "NaN",
+    "%20",
+    "%00",
+    "%2F",
+    "..",
+    "é",
+    "x".repeat(300),
+    ""
+  };
+  private static final String[] QUERIES = {
+    "", "?from=yesterday", "?to=2026-13-40T99:00:00Z", "?from=2026-11-30T13:00:00Z&to=x",
+    "?vae=", "?vae=%00", "?from=&to=", "?from=1e999"
+  };
+  private static final String[] VALUES = {
+    "1",
+    "2",
+    "0",
+    "-1",
+    "10",
+    "1001",
+    "1e309",
+    "-1e309",
+    "1.5",
+    "\"x\"",
+    "\"\"",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "[1,2]",
+    "99999999999999999999",
+    "\"alpha\"",
+    "\"best\"",
+    "\"random\"",
+    "\"parameters\"",
+    "\"\\u0000\""
+  };
+  private static final String[] FIELDS = {
+    "lineage",
+    "version",
+    "controller",
+    "parameters",
+    "rollouts",
+    "horizon",
+    "temperature",
+    "seed",
+    "frames",
+    "steps",
+    "every",
+    "unknown",
+    ""
+  };
+
+  /** A random request: a path of API words, or a body of API fields with values of any type. */
+  private static HttpRequest randomRequest(java.util.Random random, String base) {
+    if (random.nextInt(3) == 0) {
+      StringBuilder path = new StringBuilder();
+      int segments = 1 + random.nextInt(6);
+      for (int i = 0; i < segments; i++) {
+        path.append('/').append(SEGMENTS[random.nextInt(SEGMENTS.length)]);
+      }
+      path.append(QUERIES[random.nextInt(QUERIES.length)]);
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+      return switch (random.nextInt(4)) {
+        case 0 -> request.POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        case 1 -> request.DELETE().build();
+        default -> request.GET().build();
+      };
+    }
+    StringBuilder body = new StringBuilder("{");
+    int fields = random.nextInt(5);
+    for (int i = 0; i < fields; i++) {
+      if (i > 0) {
+        body.append(',');
+      }
+      body.append('"')
+          .append(FIELDS[random.nextInt(FIELDS.length)])
+          .append("\":")
+          .append(VALUES[random.nextInt(VALUES.length)]);
+    }
+    body.append('}');
+    String text = body.toString();
+    switch (random.nextInt(6)) {
+      case 0 -> text = text.substring(0, random.nextInt(text.length() + 1));
+      case 1 -> {
+        byte[] noise = new byte[random.nextInt(64)];
+        random.nextBytes(noise);
+        text = new String(noise, java.nio.charset.StandardCharsets.ISO_8859_1);
+      }
+      default -> {}
+    }
+    String endpoint = random.nextBoolean() ? "/api/dreams" : "/api/episodes";
+    return HttpRequest.newBuilder(URI.create(base + endpoint))
+        .header("Content-Type", random.nextBoolean() ? "application/json" : "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString(text))
+        .build();
+  }
+
+  @Test
+  void everyRandomRequestGetsAnAnswerInTheDocumentedShapeAndNeverA500() throws Exception {
+    java.util.Random random = new java.util.Random(20261204);
+    int requests = 0;
+    int errors = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (requests < 1_200 && System.nanoTime() < deadline) {
+      HttpRequest request = randomRequest(random, serving.url());
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      requests++;
+      int status = response.statusCode();
+      String said = request.method() + " " + request.uri() + " → " + status;
+      assertThat(status).as(said).isBetween(200, 499);
+      if (status >= 400) {
+        errors++;
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("status").asInt()).as(said).isEqualTo(status);
+        assertThat(answer.get("error").asText()).as(said).isNotBlank();
+      }
+    }
+    assertThat(requests).as("requests sent in three minutes").isGreaterThanOrEqualTo(1_000);
+    assertThat(errors).as("most random requests are malformed").isGreaterThan(requests / 2);
   }
 
   private String error(String body, int status) throws Exception {

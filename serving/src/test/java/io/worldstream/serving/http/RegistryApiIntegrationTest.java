@@ -187,6 +187,15 @@ class RegistryApiIntegrationTest {
     }
     JsonNode corrupt = getJson("/api/lineages/alpha/checkpoints/4/model", 409);
     assertThat(corrupt.get("error").asText()).contains("v4", "corrupt");
+    assertThat(getJson("/api/lineages/alpha/checkpoints/latest/model", 409).get("error").asText())
+        .as("the newest of alpha is the corrupt v4")
+        .contains("v4", "corrupt");
+    HttpResponse<byte[]> latest = get("/api/lineages/beta/checkpoints/latest/model");
+    assertThat(latest.statusCode()).isEqualTo(200);
+    assertThat(latest.headers().firstValue("X-Worldstream-Sha256"))
+        .contains(getJson("/api/lineages/beta/checkpoints/latest", 200).get("sha256").asText());
+    assertThat(getJson("/api/lineages/gamma/checkpoints/latest/model", 404).get("error").asText())
+        .contains("gamma");
     assertThat(getJson("/api/lineages/alpha/checkpoints/4", 200).get("problem").asText())
         .contains("sha256");
   }
