@@ -7,9 +7,7 @@ import io.worldstream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -18,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The newest controller of one lineage and the checkpoints of that lineage, kept up to date from
- * {@code wm.controllers} and {@code wm.checkpoints} by a background thread: it reads both topics
- * from the start (they are small) and then follows them, so a worker picks up a better controller
- * as soon as the evaluator publishes one. Records it cannot decode are logged and skipped.
+ * The newest controller of one lineage and the checkpoints it can name ({@link FollowedLineage}),
+ * kept up to date from {@code wm.controllers} and {@code wm.checkpoints} by a background thread: it
+ * reads both topics from the start (they are small) and then follows them, so a worker picks up a
+ * better controller as soon as the evaluator publishes one. Records it cannot decode are logged and
+ * skipped.
  */
 final class ControllerFeed implements AutoCloseable {
 
@@ -29,8 +28,7 @@ final class ControllerFeed implements AutoCloseable {
 
   private final String lineage;
   private final TopicReader<String, byte[]> reader;
-  private final AtomicReference<ControllerUpdate> latest = new AtomicReference<>();
-  private final Map<Long, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+  private final FollowedLineage followed = new FollowedLineage(FollowedLineage.DEFAULT_CAPACITY);
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final java.util.concurrent.CountDownLatch caughtUp =
       new java.util.concurrent.CountDownLatch(1);
@@ -52,7 +50,7 @@ final class ControllerFeed implements AutoCloseable {
 
   /** The newest controller of the lineage seen so far, or null. */
   ControllerUpdate latest() {
-    return latest.get();
+    return followed.latest();
   }
 
   /**
@@ -65,9 +63,12 @@ final class ControllerFeed implements AutoCloseable {
     return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  /** A checkpoint of the lineage by version, or null if not seen (yet). */
+  /**
+   * A checkpoint of the lineage by version, or null if not seen (yet) or older than the newest
+   * controller's own.
+   */
   Checkpoint checkpoint(long version) {
-    return checkpoints.get(version);
+    return followed.checkpoint(version);
   }
 
   private void follow() {
@@ -103,16 +104,14 @@ final class ControllerFeed implements AutoCloseable {
                 .valueSerde()
                 .deserializer()
                 .deserialize(record.topic(), record.value());
-        checkpoints.put(checkpoint.getVersion(), checkpoint);
+        followed.accept(checkpoint);
       } else {
         ControllerUpdate update =
             Topics.CONTROLLERS
                 .valueSerde()
                 .deserializer()
                 .deserialize(record.topic(), record.value());
-        ControllerUpdate previous = latest.get();
-        if (previous == null || update.getVersion() > previous.getVersion()) {
-          latest.set(update);
+        if (followed.accept(update)) {
           log.info(
               "Controller {} v{} (dream return {}) is now the newest",
               lineage,

@@ -75,6 +75,7 @@ final class ControllerPolicy implements Policy {
       }
       FeatureExtractor candidate = ((FeatureSource.Features.Ready) found).extractor();
       if (update.getInputSize() != candidate.size() || update.getOutputSize() != 3) {
+        candidate.close();
         fallBack(
             "controller v"
                 + update.getVersion()
@@ -84,12 +85,14 @@ final class ControllerPolicy implements Policy {
                 + candidate.size());
         return;
       }
-      controller =
+      LinearController next =
           new LinearController(
               update.getInputSize(),
               update.getOutputSize(),
               toArray(update.getWeights()),
               toArray(update.getBias()));
+      release();
+      controller = next;
       extractor = candidate;
       inUse = update;
       lastReason = null;
@@ -103,12 +106,21 @@ final class ControllerPolicy implements Policy {
   }
 
   private void fallBack(String reason) {
+    release();
     controller = null;
     extractor = null;
     inUse = null;
     if (!reason.equals(lastReason)) {
       say.accept("policy controller: " + reason + "; acting with " + fallback.id() + " meanwhile");
       lastReason = reason;
+    }
+  }
+
+  /** Hands back the model the previous controller's features were computed with. */
+  private void release() {
+    if (extractor != null) {
+      extractor.close();
+      extractor = null;
     }
   }
 

@@ -5,6 +5,7 @@ import io.worldstream.envs.Pixels;
 import io.worldstream.envs.policy.FeatureExtractor;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.models.runtime.LeasedModels;
 import io.worldstream.models.vae.VaeEncoder;
 import java.util.Arrays;
 import java.util.List;
@@ -12,19 +13,22 @@ import java.util.List;
 /**
  * The controller's features in a real episode, as World Models computes them: z_t is the VAE's μ
  * for the observation, h_t the MDN-RNN's hidden state after the steps so far; after each action the
- * MDN-RNN advances on (z_t, a_t). One per environment; the models are shared.
+ * MDN-RNN advances on (z_t, a_t). One per environment; the models are shared, and the MDN-RNN is
+ * leased until the extractor is closed.
  */
 final class WorldModelFeatures implements FeatureExtractor {
 
   private final VaeEncoder encoder;
+  private final LeasedModels<MdnRnnStep>.Lease lease;
   private final MdnRnnStep rnn;
   private final float[] h = new float[MdnSpec.HIDDEN];
   private final float[] c = new float[MdnSpec.HIDDEN];
   private float[] z = new float[MdnSpec.LATENT];
 
-  WorldModelFeatures(VaeEncoder encoder, MdnRnnStep rnn) {
+  WorldModelFeatures(VaeEncoder encoder, LeasedModels<MdnRnnStep>.Lease lease) {
     this.encoder = encoder;
-    this.rnn = rnn;
+    this.lease = lease;
+    this.rnn = lease.model();
   }
 
   @Override
@@ -57,5 +61,10 @@ final class WorldModelFeatures implements FeatureExtractor {
     MdnRnnStep.Output out = rnn.step(z, values, h, c, 1);
     System.arraycopy(out.h(), 0, h, 0, MdnSpec.HIDDEN);
     System.arraycopy(out.c(), 0, c, 0, MdnSpec.HIDDEN);
+  }
+
+  @Override
+  public void close() {
+    lease.close();
   }
 }

@@ -2,24 +2,32 @@ package io.worldstream.producers;
 
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.mdn.MdnRnnStep;
+import io.worldstream.models.runtime.LeasedModels;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 
 /**
  * The world models a worker computes controller features with: the default VAE (loaded once) and
  * the MDN-RNN checkpoints named by controllers, loaded from their records after checking their
- * sha256. A controller whose VAE is not this worker's, or whose checkpoint is missing or corrupt,
- * gets no features, with the reason.
+ * sha256 and shared by the worker's environments. Only the two most recently used stay loaded once
+ * no environment acts with them, so a worker that runs for days keeps a bounded number of models. A
+ * controller whose VAE is not this worker's, or whose checkpoint is missing or corrupt, gets no
+ * features, with the reason.
  */
 final class WorldModels implements FeatureSource, AutoCloseable {
 
+  /** Why a checkpoint cannot be loaded. */
+  private static final class Unavailable extends RuntimeException {
+    Unavailable(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
   private final LongFunction<Checkpoint> checkpoints;
-  private final Map<Long, MdnRnnStep> loaded = new ConcurrentHashMap<>();
+  private final LeasedModels<MdnRnnStep> loaded = new LeasedModels<>(2);
   private VaeEncoder encoder;
 
   /**
@@ -42,33 +50,37 @@ final class WorldModels implements FeatureSource, AutoCloseable {
               + ModelVersion.shortForm(encoder.version()));
     }
     long version = controller.getCheckpointVersion();
-    MdnRnnStep rnn = loaded.get(version);
-    if (rnn == null) {
-      Checkpoint checkpoint = checkpoints.apply(version);
-      if (checkpoint == null) {
-        return new Features.Missing(
-            "its checkpoint v"
-                + version
-                + " of "
-                + controller.getLineage()
-                + " is not on wm.checkpoints (yet)");
-      }
-      try {
-        rnn =
-            MdnRnnStep.load(
-                ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256()), 1);
-      } catch (IllegalArgumentException e) {
-        return new Features.Missing(
-            "its checkpoint v" + version + " is refused: " + e.getMessage());
-      }
-      loaded.put(version, rnn);
+    try {
+      return new Features.Ready(
+          new WorldModelFeatures(
+              encoder, loaded.lease(Long.toString(version), () -> load(controller))));
+    } catch (Unavailable e) {
+      return new Features.Missing(e.getMessage());
     }
-    return new Features.Ready(new WorldModelFeatures(encoder, rnn));
+  }
+
+  private MdnRnnStep load(ControllerUpdate controller) {
+    long version = controller.getCheckpointVersion();
+    Checkpoint checkpoint = checkpoints.apply(version);
+    if (checkpoint == null) {
+      throw new Unavailable(
+          "its checkpoint v"
+              + version
+              + " of "
+              + controller.getLineage()
+              + " is not on wm.checkpoints (yet)");
+    }
+    try {
+      return MdnRnnStep.load(
+          ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256()), 1);
+    } catch (IllegalArgumentException e) {
+      throw new Unavailable("its checkpoint v" + version + " is refused: " + e.getMessage());
+    }
   }
 
   @Override
   public synchronized void close() {
-    loaded.values().forEach(MdnRnnStep::close);
+    loaded.close();
     if (encoder != null) {
       encoder.close();
     }

@@ -24,6 +24,12 @@ class ControllerPolicyTest {
   /** Two features: the mean of the red channel and a constant 1. */
   private static final class RedFeatures implements FeatureExtractor {
     final List<Action> actions = new ArrayList<>();
+    int closed;
+
+    @Override
+    public void close() {
+      closed++;
+    }
 
     @Override
     public int size() {
@@ -226,5 +232,38 @@ class ControllerPolicyTest {
       assertThat(policy.version()).isEqualTo(3);
     }
     assertThat(exploring).as("about half of 40 episodes explore").isBetween(10, 30);
+  }
+
+  @Test
+  void shouldHandBackThePreviousControllersModelWhenItSwitches() {
+    AtomicReference<ControllerUpdate> newest = new AtomicReference<>(controller(1, 0f));
+    List<RedFeatures> handedOut = new ArrayList<>();
+    ControllerPolicy policy =
+        new ControllerPolicy(
+            newest::get,
+            c -> {
+              RedFeatures features = new RedFeatures();
+              handedOut.add(features);
+              return new FeatureSource.Features.Ready(features);
+            },
+            new BrownianPolicy(CAR, 1),
+            Exploration.NONE.noise(new SplittableRandom(1)),
+            line -> {});
+
+    policy.reset();
+    policy.reset();
+    assertThat(handedOut).as("the same controller keeps its features").hasSize(1);
+    newest.set(controller(2, 0.5f));
+    policy.reset();
+    assertThat(handedOut).hasSize(2);
+    assertThat(handedOut.get(0).closed).as("v1's features handed back").isEqualTo(1);
+    assertThat(handedOut.get(1).closed).isZero();
+
+    newest.set(ControllerUpdate.newBuilder(controller(3, 0f)).setInputSize(5).build());
+    policy.reset();
+    assertThat(policy.id()).isEqualTo("brownian");
+    assertThat(handedOut).hasSize(3);
+    assertThat(handedOut.get(1).closed).as("v2's on falling back").isEqualTo(1);
+    assertThat(handedOut.get(2).closed).as("the unusable v3's at once").isEqualTo(1);
   }
 }

@@ -1,4 +1,4 @@
-package io.worldstream.serving.dream;
+package io.worldstream.models.runtime;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -6,18 +6,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Models loaded once per key and shared by the requests that run on them: a request leases a model
- * for as long as it uses it, and a model closes only once it is no longer among the {@code kept}
- * most recently leased and no request holds it. Loading happens outside the lock, so a slow load (a
- * model read again from Kafka) holds up no other request.
+ * Models loaded once per key and shared by the requests that run on them (dreams on a server, the
+ * environments of a worker): a request leases a model for as long as it uses it, and a model closes
+ * only once it is no longer among the {@code kept} most recently leased and no request holds it.
+ * Loading happens outside the lock, so a slow load (a model read again from Kafka) holds up no
+ * other request.
  *
  * @param <T> the model (an ONNX Runtime session: closing one in use would free native memory under
  *     a running request)
  */
-final class LeasedModels<T extends AutoCloseable> implements AutoCloseable {
+public final class LeasedModels<T extends AutoCloseable> implements AutoCloseable {
 
   /** A model held by one request; closing the lease hands it back. */
-  final class Lease implements AutoCloseable {
+  public final class Lease implements AutoCloseable {
     private final Entry<T> entry;
     private boolean released;
 
@@ -25,7 +26,7 @@ final class LeasedModels<T extends AutoCloseable> implements AutoCloseable {
       this.entry = entry;
     }
 
-    T model() {
+    public T model() {
       return entry.model;
     }
 
@@ -55,7 +56,7 @@ final class LeasedModels<T extends AutoCloseable> implements AutoCloseable {
   private final Map<String, Entry<T>> entries = new LinkedHashMap<>(8, 0.75f, true);
   private boolean closed;
 
-  LeasedModels(int kept) {
+  public LeasedModels(int kept) {
     if (kept < 1) {
       throw new IllegalArgumentException("keep one model at least, not " + kept);
     }
@@ -63,7 +64,7 @@ final class LeasedModels<T extends AutoCloseable> implements AutoCloseable {
   }
 
   /** Leases the model under {@code key}, loading it with {@code load} if none is kept. */
-  Lease lease(String key, Supplier<T> load) {
+  public Lease lease(String key, Supplier<T> load) {
     synchronized (this) {
       ensureOpen();
       Entry<T> entry = entries.get(key);

@@ -1,4 +1,4 @@
-package io.worldstream.serving.dream;
+package io.worldstream.models.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

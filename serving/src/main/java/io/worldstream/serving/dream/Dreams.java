@@ -16,6 +16,7 @@ import io.worldstream.models.dream.DreamEnvironment;
 import io.worldstream.models.dream.LatentPool;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.models.runtime.LeasedModels;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeDecoder;
 import io.worldstream.models.vae.VaeEncoder;

@@ -1,0 +1,74 @@
+package io.worldstream.producers;
+
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What a worker keeps of the lineage it follows: the newest controller, and the checkpoints a
+ * controller can still name — those from the newest controller's own checkpoint on (the evaluator
+ * searches ever newer ones), at most {@code capacity} of them, the newest. A checkpoint holds its
+ * model (a few MB), and a learner publishes one every few seconds: keeping them all would fill the
+ * heap in a day. Safe to read from any thread while one thread accepts.
+ */
+final class FollowedLineage {
+
+  /** Checkpoints kept at most: minutes of an evaluator that lags behind the learner. */
+  static final int DEFAULT_CAPACITY = 64;
+
+  private final int capacity;
+  private final AtomicReference<ControllerUpdate> latest = new AtomicReference<>();
+  private final NavigableMap<Long, Checkpoint> checkpoints = new ConcurrentSkipListMap<>();
+
+  FollowedLineage(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("keep one checkpoint at least, not " + capacity);
+    }
+    this.capacity = capacity;
+  }
+
+  /** The newest controller seen so far, or null. */
+  ControllerUpdate latest() {
+    return latest.get();
+  }
+
+  /** A kept checkpoint by version, or null. */
+  Checkpoint checkpoint(long version) {
+    return checkpoints.get(version);
+  }
+
+  /** Versions of the checkpoints kept, oldest first. */
+  java.util.List<Long> keptVersions() {
+    return java.util.List.copyOf(checkpoints.keySet());
+  }
+
+  void accept(Checkpoint checkpoint) {
+    checkpoints.put(checkpoint.getVersion(), checkpoint);
+    forget();
+  }
+
+  /**
+   * @return whether it is the newest controller now
+   */
+  boolean accept(ControllerUpdate update) {
+    ControllerUpdate previous = latest.get();
+    if (previous != null && update.getVersion() <= previous.getVersion()) {
+      return false;
+    }
+    latest.set(update);
+    forget();
+    return true;
+  }
+
+  private void forget() {
+    ControllerUpdate newest = latest.get();
+    if (newest != null) {
+      checkpoints.headMap(newest.getCheckpointVersion(), false).clear();
+    }
+    while (checkpoints.size() > capacity) {
+      checkpoints.pollFirstEntry();
+    }
+  }
+}
