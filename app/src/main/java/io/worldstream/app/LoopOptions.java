@@ -76,7 +76,11 @@ public final class LoopOptions {
                 EvaluatorSettings.Publish.named(publish),
                 TrainSettings.defaults(dataDir)
                     .withSequences(
-                        sequences.length, sequences.stride, sequences.burnIn, sequences.trainRatio),
+                        sequences.length,
+                        sequences.stride,
+                        sequences.burnIn,
+                        sequences.trainRatio,
+                        sequences.replayCapacity),
                 statusInterval));
   }
 }

@@ -2,7 +2,10 @@ package io.worldstream.app;
 
 import picocli.CommandLine.Option;
 
-/** How the learner cuts episodes into training sequences, for {@code train} and the whole loop. */
+/**
+ * How the learner cuts episodes into training sequences and how many it keeps, for {@code train}
+ * and the whole loop.
+ */
 public final class SequenceOptions {
 
   @Option(
@@ -35,4 +38,13 @@ public final class SequenceOptions {
       defaultValue = "1.0",
       description = "Gradient steps per new training sequence (default: ${DEFAULT-VALUE}).")
   double trainRatio;
+
+  @Option(
+      names = "--replay-capacity",
+      paramLabel = "N",
+      defaultValue = "2000",
+      description =
+          "Newest sequences kept to sample minibatches from, a tenth as many held out (default:"
+              + " ${DEFAULT-VALUE}).")
+  int replayCapacity;
 }

@@ -37,13 +37,6 @@ public final class TrainOptions {
   int batchSize;
 
   @Option(
-      names = "--replay-capacity",
-      paramLabel = "N",
-      defaultValue = "2000",
-      description = "Newest sequences kept to sample from (default: ${DEFAULT-VALUE}).")
-  int replayCapacity;
-
-  @Option(
       names = "--held-out-percent",
       paramLabel = "P",
       defaultValue = "10",
@@ -118,9 +111,9 @@ public final class TrainOptions {
                 new LearnerSettings(
                     batchSize,
                     sequences.trainRatio,
-                    replayCapacity,
+                    sequences.replayCapacity,
                     heldOutPercent,
-                    Math.max(1, replayCapacity / 10),
+                    TrainSettings.heldOutCapacity(sequences.replayCapacity),
                     checkpointEvery,
                     checkpointInterval,
                     learningRate,

@@ -2,14 +2,13 @@ package io.worldstream.producers;
 
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
+import io.worldstream.schemas.TopicFollower;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -18,34 +17,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The newest controller of one lineage and the checkpoints it can name ({@link FollowedLineage}),
  * kept up to date from {@code wm.controllers} and {@code wm.checkpoints} by a background thread: it
- * reads both topics from the start (they are small) and then follows them, so a worker picks up a
- * better controller as soon as the evaluator publishes one. Records it cannot decode are logged and
- * skipped.
+ * reads both topics from the start and then follows them, so a worker picks up a better controller
+ * as soon as the evaluator publishes one. Records it cannot decode are logged and skipped.
  */
 final class ControllerFeed implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControllerFeed.class);
 
   private final String lineage;
-  private final TopicReader<String, byte[]> reader;
   private final FollowedLineage followed = new FollowedLineage(FollowedLineage.DEFAULT_CAPACITY);
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final java.util.concurrent.CountDownLatch caughtUp =
-      new java.util.concurrent.CountDownLatch(1);
-  private final Thread thread;
+  private final TopicFollower<String, byte[]> follower;
 
   ControllerFeed(Map<String, Object> clientConfig, String lineage) {
     this.lineage = lineage;
-    this.reader =
-        new TopicReader<>(
+    this.follower =
+        new TopicFollower<>(
+            "controller-feed",
             clientConfig,
             List.of(Topics.CONTROLLERS.name(), Topics.CHECKPOINTS.name()),
             TopicReader.From.BEGINNING,
             new StringDeserializer(),
-            new ByteArrayDeserializer());
-    this.thread = new Thread(this::follow, "controller-feed");
-    thread.setDaemon(true);
-    thread.start();
+            new ByteArrayDeserializer(),
+            this::accept);
   }
 
   /** The newest controller of the lineage seen so far, or null. */
@@ -60,7 +53,7 @@ final class ControllerFeed implements AutoCloseable {
    * @return whether it caught up within the timeout
    */
   boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return follower.awaitCaughtUp(timeout);
   }
 
   /**
@@ -71,72 +64,31 @@ final class ControllerFeed implements AutoCloseable {
     return followed.checkpoint(version);
   }
 
-  private void follow() {
-    try {
-      while (running.get()) {
-        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-          if (lineage.equals(record.key())) {
-            accept(record);
-          }
-        }
-        if (reader.caughtUp()) {
-          caughtUp.countDown();
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      log.warn(
-          "Stopped following {} and {}: {}",
-          Topics.CONTROLLERS.name(),
-          Topics.CHECKPOINTS.name(),
-          e.getMessage());
-    } finally {
-      reader.close();
-    }
-  }
-
   private void accept(ConsumerRecord<String, byte[]> record) {
-    try {
-      if (record.topic().equals(Topics.CHECKPOINTS.name())) {
-        Checkpoint checkpoint =
-            Topics.CHECKPOINTS
-                .valueSerde()
-                .deserializer()
-                .deserialize(record.topic(), record.value());
-        followed.accept(checkpoint);
-      } else {
-        ControllerUpdate update =
-            Topics.CONTROLLERS
-                .valueSerde()
-                .deserializer()
-                .deserialize(record.topic(), record.value());
-        if (followed.accept(update)) {
-          log.info(
-              "Controller {} v{} (dream return {}) is now the newest",
-              lineage,
-              update.getVersion(),
-              update.getDreamReturn());
-        }
-      }
-    } catch (RuntimeException e) {
-      log.warn(
-          "Skipping {}-{}@{}: {}",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
+    if (!lineage.equals(record.key())) {
+      return;
+    }
+    if (record.topic().equals(Topics.CHECKPOINTS.name())) {
+      followed.accept(
+          Topics.CHECKPOINTS
+              .valueSerde()
+              .deserializer()
+              .deserialize(record.topic(), record.value()));
+      return;
+    }
+    ControllerUpdate update =
+        Topics.CONTROLLERS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    if (followed.accept(update)) {
+      log.info(
+          "Controller {} v{} (dream return {}) is now the newest",
+          lineage,
+          update.getVersion(),
+          update.getDreamReturn());
     }
   }
 
   @Override
   public void close() {
-    running.set(false);
-    reader.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }

@@ -20,6 +20,39 @@ public final class Topics {
 
   private static final String KEEP_FOREVER = "-1";
 
+  private static final long MIB = 1024 * 1024;
+
+  /**
+   * Bytes of experience kept per partition: frames are most of the disk a running loop uses (about
+   * 2.6 GB an hour from one worker at 235 steps/s), and only the newest are read again (a VAE
+   * trained on recent frames). Four partitions keep 4 GiB, about an hour and a half of that rate.
+   */
+  public static final long EXPERIENCE_BYTES_PER_PARTITION = 1024 * MIB;
+
+  /** Bytes of latents kept per partition: 4 GiB in all, about 14 hours of one worker's latents. */
+  public static final long LATENT_BYTES_PER_PARTITION = 1024 * MIB;
+
+  /**
+   * Bytes of checkpoints kept: 4 GiB, about ten hours of a learner publishing a 1.6 MB model every
+   * few seconds; the registry answers 410 for a model retention has removed.
+   */
+  public static final long CHECKPOINT_BYTES = 4096 * MIB;
+
+  /**
+   * What the catalogue's topics keep on disk at most, with the default partitions: the size limits
+   * above plus one open segment of each partition (Kafka deletes whole segments only). The topics
+   * not bounded by size (controllers, evaluations, VAEs, dead letters) grow by megabytes a day.
+   */
+  public static long boundedBytes() {
+    return (EXPERIENCE_BYTES_PER_PARTITION + SEGMENT_BYTES) * 4
+        + (LATENT_BYTES_PER_PARTITION + SEGMENT_BYTES) * 4
+        + CHECKPOINT_BYTES
+        + MODEL_SEGMENT_BYTES;
+  }
+
+  private static final long SEGMENT_BYTES = 128 * MIB;
+  private static final long MODEL_SEGMENT_BYTES = 256 * MIB;
+
   /** Experience from environment workers, keyed by episode id. */
   public static final Topic<String, ExperienceStep> EXPERIENCE =
       new Topic<>(
@@ -31,7 +64,11 @@ public final class Topics {
               TopicConfig.CLEANUP_POLICY_CONFIG,
               TopicConfig.CLEANUP_POLICY_DELETE,
               TopicConfig.RETENTION_MS_CONFIG,
-              String.valueOf(7L * 24 * 3600 * 1000)),
+              String.valueOf(7L * 24 * 3600 * 1000),
+              TopicConfig.RETENTION_BYTES_CONFIG,
+              String.valueOf(EXPERIENCE_BYTES_PER_PARTITION),
+              TopicConfig.SEGMENT_BYTES_CONFIG,
+              String.valueOf(SEGMENT_BYTES)),
           "ExperienceStep per environment step, keyed by episode id");
 
   /** Experience records the encoder could not use, with the reason in their headers. */
@@ -45,7 +82,7 @@ public final class Topics {
           Serdes.String(),
           AvroSerde.of(VaeModel.class),
           1,
-          modelTopicConfigs(),
+          modelTopicConfigs(Map.of()),
           "VaeModel per published VAE, keyed by version");
 
   /** VAE latents of every experience step, keyed by episode id (co-partitioned with EXPERIENCE). */
@@ -59,7 +96,11 @@ public final class Topics {
               TopicConfig.CLEANUP_POLICY_CONFIG,
               TopicConfig.CLEANUP_POLICY_DELETE,
               TopicConfig.RETENTION_MS_CONFIG,
-              KEEP_FOREVER),
+              KEEP_FOREVER,
+              TopicConfig.RETENTION_BYTES_CONFIG,
+              String.valueOf(LATENT_BYTES_PER_PARTITION),
+              TopicConfig.SEGMENT_BYTES_CONFIG,
+              String.valueOf(SEGMENT_BYTES)),
           "LatentStep per experience step, keyed by episode id");
 
   /** Latents the learner could not train on, with the reason in their headers. */
@@ -74,7 +115,12 @@ public final class Topics {
           Serdes.String(),
           AvroSerde.of(Checkpoint.class),
           1,
-          modelTopicConfigs(),
+          modelTopicConfigs(
+              Map.of(
+                  TopicConfig.RETENTION_BYTES_CONFIG,
+                  String.valueOf(CHECKPOINT_BYTES),
+                  TopicConfig.SEGMENT_BYTES_CONFIG,
+                  String.valueOf(MODEL_SEGMENT_BYTES))),
           "Checkpoint per MDN-RNN version, keyed by lineage");
 
   /** The best controller per lineage as it improves; workers act with the newest. */
@@ -127,14 +173,12 @@ public final class Topics {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
   }
 
-  private static Map<String, String> modelTopicConfigs() {
-    return Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG,
-        TopicConfig.CLEANUP_POLICY_DELETE,
-        TopicConfig.RETENTION_MS_CONFIG,
-        KEEP_FOREVER,
-        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-        String.valueOf(MODEL_MAX_MESSAGE_BYTES));
+  private static Map<String, String> modelTopicConfigs(Map<String, String> more) {
+    Map<String, String> configs = new java.util.HashMap<>(more);
+    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    configs.putIfAbsent(TopicConfig.RETENTION_MS_CONFIG, KEEP_FOREVER);
+    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MODEL_MAX_MESSAGE_BYTES));
+    return configs;
   }
 
   /** A dead-letter topic: raw key and value as rejected, kept for ever, reasons in headers. */

@@ -39,4 +39,22 @@ class TopicsTest {
     assertThat(created.replicationFactor()).isEqualTo((short) -1);
     assertThat(created.configs()).isEqualTo(Topics.CHECKPOINTS.configs());
   }
+
+  @Test
+  void shouldBoundWhatTheBigTopicsKeepOnDiskBySize() {
+    for (Topic<?, ?> topic :
+        java.util.List.of(Topics.EXPERIENCE, Topics.LATENTS, Topics.CHECKPOINTS)) {
+      long retained = Long.parseLong(topic.configs().get(TopicConfig.RETENTION_BYTES_CONFIG));
+      long segment = Long.parseLong(topic.configs().get(TopicConfig.SEGMENT_BYTES_CONFIG));
+      assertThat(retained).as(topic.name()).isPositive();
+      assertThat(segment)
+          .as("%s deletes whole segments: several fit in what it keeps", topic.name())
+          .isLessThanOrEqualTo(retained / 4)
+          .isGreaterThanOrEqualTo(Topics.MODEL_MAX_MESSAGE_BYTES);
+    }
+    long gib = 1024L * 1024 * 1024;
+    assertThat(Topics.boundedBytes())
+        .isEqualTo(12 * gib + 8 * 128 * 1024 * 1024 + 256 * 1024 * 1024);
+    assertThat(Topics.VAE.configs()).doesNotContainKey(TopicConfig.RETENTION_BYTES_CONFIG);
+  }
 }

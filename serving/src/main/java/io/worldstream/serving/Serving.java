@@ -10,10 +10,10 @@ import io.worldstream.serving.dashboard.Dashboard;
 import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.evaluator.DreamInputs;
 import io.worldstream.serving.http.DreamApi;
+import io.worldstream.serving.http.JsonErrors;
 import io.worldstream.serving.http.RegistryApi;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -75,6 +75,7 @@ public final class Serving implements Service {
                   config.jetty.port = settings.port();
                   config.startup.showJavalinBanner = false;
                   config.jsonMapper(new JavalinJackson());
+                  config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
                   config.http.maxRequestSize = ServingSettings.MAX_REQUEST_BYTES;
                   api.register(config);
                   dreamApi.register(config);
@@ -117,10 +118,7 @@ public final class Serving implements Service {
   }
 
   private static Map<String, Object> error(int status, String message) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", status);
-    body.put("error", message);
-    return body;
+    return JsonErrors.body(status, message);
   }
 
   /** The server's base URL, e.g. {@code http://127.0.0.1:8080}. */

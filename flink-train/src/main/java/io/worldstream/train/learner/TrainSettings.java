@@ -84,17 +84,19 @@ public record TrainSettings(
 
   /**
    * The same settings with sequences of {@code length} transitions every {@code stride} steps, the
-   * first {@code burnIn} of them context, and the learner's train ratio {@code trainRatio}.
+   * first {@code burnIn} of them context, the learner's train ratio {@code trainRatio}, and the
+   * newest {@code replayCapacity} sequences kept to train on (a tenth of that held out).
    */
-  public TrainSettings withSequences(int length, int stride, int burnIn, double trainRatio) {
+  public TrainSettings withSequences(
+      int length, int stride, int burnIn, double trainRatio, int replayCapacity) {
     LearnerSettings l = learner;
     return new TrainSettings(
         new LearnerSettings(
             l.batchSize(),
             trainRatio,
-            l.replayCapacity(),
+            replayCapacity,
             l.heldOutPercent(),
-            l.heldOutCapacity(),
+            heldOutCapacity(replayCapacity),
             l.checkpointEvery(),
             l.checkpointInterval(),
             l.learningRate(),
@@ -111,6 +113,11 @@ public record TrainSettings(
         applicationId,
         progressInterval,
         flinkCluster);
+  }
+
+  /** Held-out sequences kept beside a replay of {@code replayCapacity}: a tenth of it. */
+  public static int heldOutCapacity(int replayCapacity) {
+    return Math.max(1, replayCapacity / 10);
   }
 
   /** The same settings, the job submitted to the Flink session cluster at {@code hostPort}. */

@@ -4,23 +4,19 @@ import io.worldstream.models.ModelVersion;
 import io.worldstream.models.dream.LatentPool;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.TopicFollower;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the evaluator dreams with, kept current by a background thread that reads {@code
@@ -29,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * never offered), and per VAE version the latents of the newest episode starts, where dreams begin.
  */
 public final class DreamInputs implements AutoCloseable {
-
-  private static final Logger log = LoggerFactory.getLogger(DreamInputs.class);
 
   /** A checkpoint whose bytes matched its sha256. */
   record VerifiedCheckpoint(Checkpoint record, byte[] model) {
@@ -51,15 +45,11 @@ public final class DreamInputs implements AutoCloseable {
     }
   }
 
-  private final TopicReader<String, byte[]> reader;
   private final int startsPerVae;
   private final Consumer<String> say;
   private final Map<String, VerifiedCheckpoint> newest = new HashMap<>();
   private final Map<String, Deque<LatentStep>> starts = new HashMap<>();
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final Thread thread;
-  private volatile Throwable failure;
-  private volatile boolean caughtUp;
+  private final TopicFollower<String, byte[]> follower;
 
   /**
    * @param say where refusals are told
@@ -67,16 +57,15 @@ public final class DreamInputs implements AutoCloseable {
   public DreamInputs(Map<String, Object> clientConfig, int startsPerVae, Consumer<String> say) {
     this.startsPerVae = startsPerVae;
     this.say = say;
-    this.reader =
-        new TopicReader<>(
+    this.follower =
+        new TopicFollower<>(
+            "evaluator-inputs",
             clientConfig,
             List.of(Topics.CHECKPOINTS.name(), Topics.LATENTS.name()),
             TopicReader.From.BEGINNING,
             new StringDeserializer(),
-            new ByteArrayDeserializer());
-    this.thread = new Thread(this::follow, "evaluator-inputs");
-    thread.setDaemon(true);
-    thread.start();
+            new ByteArrayDeserializer(),
+            this::accept);
   }
 
   /** The newest verified checkpoint, of {@code lineage} or of any lineage. */
@@ -107,56 +96,29 @@ public final class DreamInputs implements AutoCloseable {
 
   /** Whether both topics have been read up to where they ended when reading began. */
   public boolean caughtUp() {
-    return caughtUp;
+    return follower.caughtUp();
   }
 
   /** Why following stopped, if it did. */
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure);
-  }
-
-  private void follow() {
-    try {
-      while (running.get()) {
-        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-          accept(record);
-        }
-        caughtUp = caughtUp || reader.caughtUp();
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      failure = e;
-    } finally {
-      reader.close();
-    }
+    return follower.failure();
   }
 
   private void accept(ConsumerRecord<String, byte[]> record) {
-    try {
-      if (record.topic().equals(Topics.CHECKPOINTS.name())) {
-        accept(Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value()));
-      } else {
-        LatentStep step =
-            Topics.LATENTS.valueSerde().deserializer().deserialize(null, record.value());
-        if (step.getStep() == 0) {
-          synchronized (this) {
-            Deque<LatentStep> steps =
-                starts.computeIfAbsent(step.getVaeVersion(), v -> new ArrayDeque<>());
-            steps.addLast(step);
-            if (steps.size() > startsPerVae) {
-              steps.removeFirst();
-            }
-          }
+    if (record.topic().equals(Topics.CHECKPOINTS.name())) {
+      accept(Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value()));
+      return;
+    }
+    LatentStep step = Topics.LATENTS.valueSerde().deserializer().deserialize(null, record.value());
+    if (step.getStep() == 0) {
+      synchronized (this) {
+        Deque<LatentStep> steps =
+            starts.computeIfAbsent(step.getVaeVersion(), v -> new ArrayDeque<>());
+        steps.addLast(step);
+        if (steps.size() > startsPerVae) {
+          steps.removeFirst();
         }
       }
-    } catch (RuntimeException e) {
-      log.warn(
-          "Skipping {}-{}@{}: {}",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
     }
   }
 
@@ -193,12 +155,6 @@ public final class DreamInputs implements AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
-    reader.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }

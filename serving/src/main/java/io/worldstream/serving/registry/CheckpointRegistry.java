@@ -4,6 +4,7 @@ import io.worldstream.models.ModelVersion;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
+import io.worldstream.schemas.TopicFollower;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.time.Duration;
@@ -15,13 +16,11 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -60,16 +59,12 @@ public final class CheckpointRegistry implements AutoCloseable {
 
   private final Map<String, Object> clientConfig;
   private final int modelsKept;
-  private final TopicReader<String, byte[]> reader;
   private final Map<String, NavigableMap<Long, CheckpointEntry>> entries = new HashMap<>();
   private final Map<String, NavigableMap<Long, byte[]>> models = new HashMap<>();
   private final Map<String, NavigableMap<Long, List<EvaluationReport>>> evaluations =
       new HashMap<>();
   private final Map<String, NavigableMap<Long, ControllerUpdate>> controllers = new HashMap<>();
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final Thread thread;
-  private volatile boolean caughtUp;
-  private volatile Throwable failure;
+  private final TopicFollower<String, byte[]> follower;
   private final Object rereadLock = new Object();
   private KafkaConsumer<String, byte[]> rereader;
 
@@ -82,42 +77,34 @@ public final class CheckpointRegistry implements AutoCloseable {
     }
     this.clientConfig = Map.copyOf(clientConfig);
     this.modelsKept = modelsKept;
-    this.reader =
-        new TopicReader<>(
+    this.follower =
+        new TopicFollower<>(
+            "checkpoint-registry",
             clientConfig,
             List.of(
                 Topics.CHECKPOINTS.name(), Topics.EVALUATIONS.name(), Topics.CONTROLLERS.name()),
             TopicReader.From.BEGINNING,
             new StringDeserializer(),
-            new ByteArrayDeserializer());
-    this.thread = new Thread(this::follow, "checkpoint-registry");
-    thread.setDaemon(true);
-    thread.start();
+            new ByteArrayDeserializer(),
+            this::accept);
   }
 
   /** Whether everything published before the registry started has been read. */
   public boolean caughtUp() {
-    return caughtUp;
+    return follower.caughtUp();
   }
 
-  /** Waits until {@link #caughtUp}; false if the time ran out first. */
+  /**
+   * Waits until {@link #caughtUp}; false if the time ran out first.
+   *
+   * @throws IllegalStateException if reading stopped before it caught up
+   */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!caughtUp) {
-      if (failure != null) {
-        throw new IllegalStateException(
-            "stopped reading " + Topics.CHECKPOINTS.name() + ": " + failure.getMessage(), failure);
-      }
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
+    return follower.awaitCaughtUp(timeout);
   }
 
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure);
+    return follower.failure();
   }
 
   /** Every lineage with its newest checkpoint. */
@@ -258,58 +245,32 @@ public final class CheckpointRegistry implements AutoCloseable {
             + entry.offset());
   }
 
-  private void follow() {
-    try {
-      while (running.get()) {
-        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-          accept(record);
-        }
-        caughtUp = caughtUp || reader.caughtUp();
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      failure = e;
-    } finally {
-      reader.close();
-    }
-  }
-
   private void accept(ConsumerRecord<String, byte[]> record) {
-    try {
-      if (record.topic().equals(Topics.CHECKPOINTS.name())) {
-        accept(
-            Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value()),
-            record.partition(),
-            record.offset());
-      } else if (record.topic().equals(Topics.EVALUATIONS.name())) {
-        EvaluationReport report =
-            Topics.EVALUATIONS.valueSerde().deserializer().deserialize(null, record.value());
-        synchronized (this) {
-          evaluations
-              .computeIfAbsent(report.getLineage(), l -> new TreeMap<>())
-              .computeIfAbsent(report.getCheckpointVersion(), v -> new ArrayList<>())
-              .add(report);
-        }
-      } else {
-        ControllerUpdate controller =
-            Topics.CONTROLLERS.valueSerde().deserializer().deserialize(null, record.value());
-        synchronized (this) {
-          controllers
-              .computeIfAbsent(controller.getLineage(), l -> new TreeMap<>())
-              .merge(
-                  controller.getCheckpointVersion(),
-                  controller,
-                  (a, b) -> b.getVersion() > a.getVersion() ? b : a);
-        }
-      }
-    } catch (RuntimeException e) {
-      log.warn(
-          "Skipping {}-{}@{}: {}",
-          record.topic(),
+    if (record.topic().equals(Topics.CHECKPOINTS.name())) {
+      accept(
+          Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value()),
           record.partition(),
-          record.offset(),
-          e.getMessage());
+          record.offset());
+    } else if (record.topic().equals(Topics.EVALUATIONS.name())) {
+      EvaluationReport report =
+          Topics.EVALUATIONS.valueSerde().deserializer().deserialize(null, record.value());
+      synchronized (this) {
+        evaluations
+            .computeIfAbsent(report.getLineage(), l -> new TreeMap<>())
+            .computeIfAbsent(report.getCheckpointVersion(), v -> new ArrayList<>())
+            .add(report);
+      }
+    } else {
+      ControllerUpdate controller =
+          Topics.CONTROLLERS.valueSerde().deserializer().deserialize(null, record.value());
+      synchronized (this) {
+        controllers
+            .computeIfAbsent(controller.getLineage(), l -> new TreeMap<>())
+            .merge(
+                controller.getCheckpointVersion(),
+                controller,
+                (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+      }
     }
   }
 
@@ -347,13 +308,7 @@ public final class CheckpointRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
-    reader.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
     synchronized (rereadLock) {
       if (rereader != null) {
         rereader.close();
