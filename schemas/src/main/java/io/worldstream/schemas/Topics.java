@@ -6,6 +6,7 @@ import io.worldstream.records.EvaluationReport;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.LatentStep;
 import io.worldstream.records.VaeModel;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,10 +45,9 @@ public final class Topics {
    * not bounded by size (controllers, evaluations, VAEs, dead letters) grow by megabytes a day.
    */
   public static long boundedBytes() {
-    return (EXPERIENCE_BYTES_PER_PARTITION + SEGMENT_BYTES) * 4
-        + (LATENT_BYTES_PER_PARTITION + SEGMENT_BYTES) * 4
-        + CHECKPOINT_BYTES
-        + MODEL_SEGMENT_BYTES;
+    return (EXPERIENCE_BYTES_PER_PARTITION + SEGMENT_BYTES) * EXPERIENCE.partitions()
+        + (LATENT_BYTES_PER_PARTITION + SEGMENT_BYTES) * LATENTS.partitions()
+        + (CHECKPOINT_BYTES + MODEL_SEGMENT_BYTES) * CHECKPOINTS.partitions();
   }
 
   private static final long SEGMENT_BYTES = 128 * MIB;
@@ -174,7 +174,7 @@ public final class Topics {
   }
 
   private static Map<String, String> modelTopicConfigs(Map<String, String> more) {
-    Map<String, String> configs = new java.util.HashMap<>(more);
+    Map<String, String> configs = new HashMap<>(more);
     configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
     configs.putIfAbsent(TopicConfig.RETENTION_MS_CONFIG, KEEP_FOREVER);
     configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MODEL_MAX_MESSAGE_BYTES));
