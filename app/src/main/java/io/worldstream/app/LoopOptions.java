@@ -59,6 +59,17 @@ public final class LoopOptions {
               + " distribution's mean or the best candidate (default: ${DEFAULT-VALUE}).")
   String publish;
 
+  @Option(
+      names = "--real-check-every",
+      paramLabel = "GENERATIONS",
+      defaultValue = "10",
+      description =
+          "Drive the published controller on the evaluation tracks every this many search"
+              + " generations, for the dashboard and the status line; each check drives 16 tracks,"
+              + " as long as about ten generations of search on two cores; 0 never (default:"
+              + " ${DEFAULT-VALUE}).")
+  int realCheckEvery;
+
   /** The loop with these sizes, its broker and dashboard on these ports. */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
     return Commands.settings(
@@ -74,6 +85,7 @@ public final class LoopOptions {
                 population,
                 rollouts,
                 EvaluatorSettings.Publish.named(publish),
+                realCheckEvery,
                 TrainSettings.defaults(dataDir)
                     .withSequences(
                         sequences.length,

@@ -101,6 +101,7 @@ public final class UpCommand implements Callable<Integer> {
       int population,
       int rollouts,
       EvaluatorSettings.Publish publish,
+      int realCheckEvery,
       TrainSettings train,
       Duration statusInterval) {
 
@@ -129,7 +130,8 @@ public final class UpCommand implements Callable<Integer> {
       EvaluatorSettings evaluator =
           EvaluatorSettings.defaults()
               .withSearch(population, rollouts, EvaluatorSettings.defaults().horizon())
-              .withPublish(publish);
+              .withPublish(publish)
+              .withRealCheck(realCheckEvery, EvaluatorSettings.defaults().realSeeds());
       ServingSettings serving = ServingSettings.defaults();
       Serving server =
           new Serving(
