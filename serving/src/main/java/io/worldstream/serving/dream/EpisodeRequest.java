@@ -33,8 +33,17 @@ public record EpisodeRequest(
         DreamRequest.version(body),
         controller,
         DreamRequest.parameters(body, controller),
-        DreamRequest.seed(body),
+        trackSeed(body),
         DreamRequest.whole(body, "steps", 300, 1, MAX_STEPS),
         DreamRequest.whole(body, "every", 2, 1, 10));
+  }
+
+  /** The track: CarRacing's seeds are whole numbers from 0. */
+  private static long trackSeed(JsonNode body) {
+    long seed = DreamRequest.seed(body);
+    if (seed < 0) {
+      throw new DreamRequest.Invalid("seed must be a track number from 0; got " + seed);
+    }
+    return seed;
   }
 }

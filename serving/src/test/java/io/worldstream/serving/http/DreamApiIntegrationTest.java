@@ -159,6 +159,7 @@ class DreamApiIntegrationTest {
     assertThat(random.get("controllerVersion").isNull()).isTrue();
     assertThat(error("/api/episodes", "{\"steps\": 0}", 400)).contains("steps");
     assertThat(error("/api/episodes", "{\"rollouts\": 2}", 400)).contains("unknown field");
+    assertThat(error("/api/episodes", "{\"seed\": -1}", 400)).contains("seed", "from 0");
   }
 
   @Test
