@@ -42,7 +42,7 @@ public final class SequenceOptions {
   @Option(
       names = "--replay-capacity",
       paramLabel = "N",
-      defaultValue = "2000",
+      defaultValue = "8000",
       description =
           "Newest sequences kept to sample minibatches from, a tenth as many held out (default:"
               + " ${DEFAULT-VALUE}).")

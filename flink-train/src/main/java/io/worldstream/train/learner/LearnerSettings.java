@@ -74,6 +74,6 @@ public record LearnerSettings(
 
   public static LearnerSettings defaults() {
     return new LearnerSettings(
-        16, 1.0, 2_000, 10, 200, 200, Duration.ofSeconds(30), 1e-3f, 1.0, 0, 1, DEFAULT_DROPOUT);
+        16, 1.0, 8_000, 10, 800, 200, Duration.ofSeconds(30), 1e-3f, 1.0, 0, 1, DEFAULT_DROPOUT);
   }
 }
