@@ -66,7 +66,7 @@ public final class LoopOptions {
       description =
           "Drive the published controller on the evaluation tracks every this many search"
               + " generations, for the dashboard and the status line; each check drives 16 tracks,"
-              + " as long as about ten generations of search on two cores; 0 never (default:"
+              + " as long as about eight generations of search on two cores; 0 never (default:"
               + " ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
