@@ -52,7 +52,8 @@ class ControllerPolicyTest {
     }
   }
 
-  private static ControllerUpdate controller(long version, float steerBias) {
+  /** A 2-feature controller that steers by {@code steerBias}, trained in checkpoint v1. */
+  static ControllerUpdate controller(long version, float steerBias) {
     return ControllerUpdate.newBuilder()
         .setLineage("default")
         .setVersion(version)

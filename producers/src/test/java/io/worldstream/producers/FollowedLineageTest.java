@@ -6,7 +6,6 @@ import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FollowedLineageTest {
@@ -27,18 +26,8 @@ class FollowedLineageTest {
   }
 
   private static ControllerUpdate controller(long version, long checkpointVersion) {
-    return ControllerUpdate.newBuilder()
-        .setLineage("default")
-        .setVersion(version)
+    return ControllerUpdate.newBuilder(ControllerPolicyTest.controller(version, 0f))
         .setCheckpointVersion(checkpointVersion)
-        .setVaeVersion("v")
-        .setInputSize(1)
-        .setOutputSize(3)
-        .setWeights(List.of(0f, 0f, 0f))
-        .setBias(List.of(0f, 0f, 0f))
-        .setDreamReturn(0)
-        .setGeneration(0)
-        .setCreatedTime(Instant.EPOCH)
         .build();
   }
 
