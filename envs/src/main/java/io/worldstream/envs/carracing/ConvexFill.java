@@ -129,7 +129,11 @@ final class ConvexFill {
       if (t >= 0 && t < 1) {
         distance = px * nx + py * ny; // in this edge's slab
       } else if (t >= 1 && ((x + 0.5 - vx) * gx + (y + 0.5 - vy) * gy) < 0) {
-        distance = Math.hypot(x + 0.5 - vx, y + 0.5 - vy); // in the wedge of the end vertex
+        double dx = x + 0.5 - vx;
+        double dy = y + 0.5 - vy;
+        // in the wedge of the end vertex; sqrt, not hypot: no overflow to guard against at pixel
+        // scale, and StrictMath.hypot was a tenth of a frame
+        distance = Math.sqrt(dx * dx + dy * dy);
       } else {
         return;
       }

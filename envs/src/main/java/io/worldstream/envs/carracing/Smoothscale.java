@@ -22,7 +22,9 @@ final class Smoothscale {
       int[] fullTo,
       int[] tail,
       int[] tailWeight,
-      int recip) {
+      int recip,
+      int[] firstReader,
+      int[] lastReader) {
 
     static Plan of(int n, int m) {
       long space = 0x10000L * n / m;
@@ -56,7 +58,21 @@ final class Smoothscale {
       if (o != m) {
         throw new IllegalStateException("smoothscale plan emitted " + o + " of " + m + " samples");
       }
-      return new Plan(head, headWeight, fullFrom, fullTo, tail, tailWeight, recip);
+      // Output o reads the input samples head[o] … tail[o]; neighbours share one sample.
+      int[] firstReader = new int[n];
+      int[] lastReader = new int[n];
+      Arrays.fill(firstReader, -1);
+      Arrays.fill(lastReader, -1);
+      for (int out = 0; out < m; out++) {
+        for (int i = head[out]; i <= tail[out]; i++) {
+          if (firstReader[i] < 0) {
+            firstReader[i] = out;
+          }
+          lastReader[i] = out;
+        }
+      }
+      return new Plan(
+          head, headWeight, fullFrom, fullTo, tail, tailWeight, recip, firstReader, lastReader);
     }
   }
 
@@ -95,22 +111,51 @@ final class Smoothscale {
    * bytes, RGB).
    */
   void scale(int[] src, byte[] dst) {
-    for (int y = 0; y < srcH; y++) {
-      int from = y * srcW;
-      if (y > 0 && Arrays.equals(src, from, from + srcW, src, from - srcW, from)) {
-        System.arraycopy(rows, (y - 1) * dstW, rows, y * dstW, dstW);
-      } else {
-        shrinkRow(src, from, rows, y * dstW);
-      }
+    shrinkRow(src, 0, rows, 0, 0, dstW);
+    for (int y = 1; y < srcH; y++) {
+      shrinkChangedRow(src, y);
     }
     shrinkColumns(dst);
   }
 
   /**
-   * The horizontal pass over one row. Whole samples are summed with red and blue sharing one int
-   * (16 bits apart) and green in another; no lane can carry into the next. All products fit an int.
+   * The horizontal pass over row y > 0: output samples whose inputs all equal the row above's are
+   * copied from its outputs; the others are computed.
    */
-  private void shrinkRow(int[] in, int off, int[] out, int outOff) {
+  private void shrinkChangedRow(int[] src, int y) {
+    int row = y * srcW;
+    int above = row - srcW;
+    int out = y * dstW;
+    int outAbove = out - dstW;
+    int done = 0; // output samples before this one are written
+    int from = 0; // the first input sample not yet compared
+    while (done < dstW) {
+      int m =
+          from < srcW ? Arrays.mismatch(src, row + from, row + srcW, src, above + from, row) : -1;
+      if (m < 0) {
+        System.arraycopy(rows, outAbove + done, rows, out + done, dstW - done);
+        return;
+      }
+      int changed = from + m;
+      if (across.firstReader[changed] < 0) {
+        from = changed + 1; // past the last sample any output reads
+        continue;
+      }
+      int first = Math.max(done, across.firstReader[changed]);
+      int last = across.lastReader[changed];
+      System.arraycopy(rows, outAbove + done, rows, out + done, first - done);
+      shrinkRow(src, row, rows, out, first, last + 1);
+      done = last + 1;
+      from = done < dstW ? across.head[done] : srcW;
+    }
+  }
+
+  /**
+   * The horizontal pass over output samples [fromSample, toSample) of one row. Whole samples are
+   * summed with red and blue sharing one int (16 bits apart) and green in another; no lane can
+   * carry into the next. All products fit an int.
+   */
+  private void shrinkRow(int[] in, int off, int[] out, int outOff, int fromSample, int toSample) {
     final int[] fullFrom = across.fullFrom;
     final int[] fullTo = across.fullTo;
     final int[] head = across.head;
@@ -118,7 +163,7 @@ final class Smoothscale {
     final int[] tail = across.tail;
     final int[] tailWeight = across.tailWeight;
     final int recip = across.recip;
-    for (int o = 0; o < dstW; o++) {
+    for (int o = fromSample; o < toSample; o++) {
       int redBlue = 0;
       int green = 0;
       for (int i = off + fullFrom[o], end = off + fullTo[o]; i < end; i++) {

@@ -87,6 +87,45 @@ class SmoothscaleTest {
     assertThat(planned).isEqualTo(reference(canvas, 1000, 800, 96, 96));
   }
 
+  /**
+   * Rows that differ from the row above in a few places, as a drawn scene does: rotated polygons
+   * over a flat background, and single changed pixels anywhere, the first and last columns
+   * included.
+   */
+  @Test
+  void shouldEqualPygamesFilterWhereRowsChangeInAFewPlaces() {
+    int[] canvas = new int[1000 * 800];
+    Random random = new Random(13);
+    java.util.Arrays.fill(canvas, 0x66CC66);
+    double[] xs = new double[4];
+    double[] ys = new double[4];
+    for (int p = 0; p < 40; p++) {
+      double cx = random.nextDouble() * 1000;
+      double cy = random.nextDouble() * 800;
+      double r = 20 + random.nextDouble() * 200;
+      double angle = random.nextDouble() * Math.PI;
+      for (int k = 0; k < 4; k++) {
+        xs[k] = cx + r * Math.cos(angle + k * Math.PI / 2);
+        ys[k] = cy + r * Math.sin(angle + k * Math.PI / 2);
+      }
+      ConvexFill.fill(canvas, 1000, 800, xs, ys, 4, random.nextInt(1 << 24));
+    }
+    for (int y = 0; y < 800; y++) {
+      for (int x : new int[] {0, 999, random.nextInt(1000)}) {
+        if (random.nextInt(5) == 0) {
+          canvas[y * 1000 + x] = random.nextInt(1 << 24);
+        }
+      }
+    }
+    for (int[] size : new int[][] {{96, 96}, {97, 13}}) {
+      byte[] planned = new byte[size[0] * size[1] * 3];
+      new Smoothscale(1000, 800, size[0], size[1]).scale(canvas, planned);
+      assertThat(planned)
+          .as("%dx%d", size[0], size[1])
+          .isEqualTo(reference(canvas, 1000, 800, size[0], size[1]));
+    }
+  }
+
   @Test
   void shouldDarkenFlatAreasLikePygame() {
     int[] canvas = new int[1000 * 800];
