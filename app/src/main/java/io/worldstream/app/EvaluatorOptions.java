@@ -133,8 +133,19 @@ public final class EvaluatorOptions {
       paramLabel = "N",
       defaultValue = "1024",
       description =
-          "Episode starts from wm.latents kept per VAE version to begin dreams from (default: ${DEFAULT-VALUE}).")
+          "Dream starts kept per VAE version from wm.latents: the newest episodes' first steps,"
+              + " and as many states later in them (default: ${DEFAULT-VALUE}).")
   int startsPerVae;
+
+  @Option(
+      names = "--mid-episode-starts",
+      paramLabel = "SHARE",
+      defaultValue = "0",
+      description =
+          "Share of the search's dreams that begin from a state later in a real episode instead of"
+              + " its first step, so the search also sees bends taken at speed (default:"
+              + " ${DEFAULT-VALUE}).")
+  double midEpisodeStarts;
 
   @Option(
       names = "--ort-threads",
@@ -162,24 +173,25 @@ public final class EvaluatorOptions {
     return Commands.settings(
         command,
         () ->
-            new EvaluatorSettings(
-                instance,
-                Optional.ofNullable(lineage),
-                population,
-                rollouts,
-                sigma,
-                temperature,
-                horizon,
-                doneThreshold,
-                dreamDropout,
-                l2Penalty,
-                maxStaleness,
-                EvaluatorSettings.Publish.named(publish),
-                realCheckEvery,
-                EvaluationTracks.seeds(realTracks),
-                startsPerVae,
-                threads == null ? EvaluatorSettings.defaults().threads() : threads,
-                seed,
-                Optional.ofNullable(vae)));
+            EvaluatorSettings.builder()
+                .instance(instance)
+                .lineage(Optional.ofNullable(lineage))
+                .populationSize(population)
+                .rolloutsPerCandidate(rollouts)
+                .initialSigma(sigma)
+                .temperature(temperature)
+                .horizon(horizon)
+                .doneThreshold(doneThreshold)
+                .dreamDropout(dreamDropout)
+                .l2Penalty(l2Penalty)
+                .maxStaleness(maxStaleness)
+                .publish(EvaluatorSettings.Publish.named(publish))
+                .realCheck(realCheckEvery, EvaluationTracks.seeds(realTracks))
+                .startsPerVae(startsPerVae)
+                .midEpisodeStarts(midEpisodeStarts)
+                .threads(threads == null ? EvaluatorSettings.defaults().threads() : threads)
+                .seed(seed)
+                .vae(Optional.ofNullable(vae))
+                .build());
   }
 }

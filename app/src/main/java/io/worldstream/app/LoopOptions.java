@@ -70,6 +70,16 @@ public final class LoopOptions {
               + " ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
+  @Option(
+      names = "--mid-episode-starts",
+      paramLabel = "SHARE",
+      defaultValue = "0",
+      description =
+          "Share of the search's dreams that begin from a state later in a real episode instead of"
+              + " its first step, so the search also sees bends taken at speed (default:"
+              + " ${DEFAULT-VALUE}).")
+  double midEpisodeStarts;
+
   /** The loop with these sizes, its broker and dashboard on these ports. */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
     return Commands.settings(
@@ -82,10 +92,13 @@ public final class LoopOptions {
                 envs,
                 WorkerSettings.Policy.named(policy),
                 exploration.exploration(),
-                population,
-                rollouts,
-                EvaluatorSettings.Publish.named(publish),
-                realCheckEvery,
+                EvaluatorSettings.builder()
+                    .populationSize(population)
+                    .rolloutsPerCandidate(rollouts)
+                    .publish(EvaluatorSettings.Publish.named(publish))
+                    .realCheckEvery(realCheckEvery)
+                    .midEpisodeStarts(midEpisodeStarts)
+                    .build(),
                 TrainSettings.defaults(dataDir)
                     .withSequences(
                         sequences.length,

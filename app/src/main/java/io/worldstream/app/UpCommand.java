@@ -89,6 +89,7 @@ public final class UpCommand implements Callable<Integer> {
    *
    * @param port the embedded broker's port
    * @param httpPort serving's port
+   * @param evaluator the controller evaluator's search
    * @param train the learner's settings
    */
   public record Loop(
@@ -98,10 +99,7 @@ public final class UpCommand implements Callable<Integer> {
       int envs,
       WorkerSettings.Policy policy,
       Exploration exploration,
-      int population,
-      int rollouts,
-      EvaluatorSettings.Publish publish,
-      int realCheckEvery,
+      EvaluatorSettings evaluator,
       TrainSettings train,
       Duration statusInterval) {
 
@@ -127,11 +125,6 @@ public final class UpCommand implements Callable<Integer> {
               lineage,
               exploration,
               Duration.ofSeconds(30));
-      EvaluatorSettings evaluator =
-          EvaluatorSettings.defaults()
-              .withSearch(population, rollouts, EvaluatorSettings.defaults().horizon())
-              .withPublish(publish)
-              .withRealCheck(realCheckEvery, EvaluatorSettings.defaults().realSeeds());
       ServingSettings serving = ServingSettings.defaults();
       Serving server =
           new Serving(

@@ -8,6 +8,7 @@ import io.worldstream.schemas.TopicFollower;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * What the evaluator dreams with, kept current by a background thread that reads {@code
  * wm.checkpoints} and {@code wm.latents} from the beginning and follows them: the newest checkpoint
  * of every lineage whose model matches its sha256 (a corrupt one is refused with a log line and
- * never offered), and per VAE version the latents of the newest episode starts, where dreams begin.
+ * never offered), and per VAE version the latents of the newest episode starts, where dreams begin,
+ * and of states later in the newest episodes, where a share of the search's dreams begin.
  */
 public final class DreamInputs implements AutoCloseable {
 
@@ -45,10 +47,14 @@ public final class DreamInputs implements AutoCloseable {
     }
   }
 
+  /** Every this many steps of an episode (after its first), a state is kept as a dream start. */
+  static final int MID_EPISODE_EVERY = 50;
+
   private final int startsPerVae;
   private final Consumer<String> say;
   private final Map<String, VerifiedCheckpoint> newest = new HashMap<>();
-  private final Map<String, Deque<LatentStep>> starts = new HashMap<>();
+  private final Map<String, Deque<LatentStep>> firstSteps = new HashMap<>();
+  private final Map<String, Deque<LatentStep>> laterSteps = new HashMap<>();
   private final TopicFollower<String, byte[]> follower;
 
   /**
@@ -82,16 +88,43 @@ public final class DreamInputs implements AutoCloseable {
                                 b.record().getCreatedTime().toEpochMilli())));
   }
 
-  /** Dream starts from real episodes encoded by this VAE, or empty while there are none. */
-  public synchronized Optional<LatentPool> starts(String vaeVersion) {
-    Deque<LatentStep> steps = starts.get(vaeVersion);
-    if (steps == null || steps.isEmpty()) {
+  /** Dream starts from episodes' first steps encoded by this VAE, or empty while there are none. */
+  public Optional<LatentPool> starts(String vaeVersion) {
+    return starts(vaeVersion, 0);
+  }
+
+  /**
+   * Dream starts from real episodes encoded by this VAE, {@code midEpisodeShare} of them from
+   * states later in an episode and the rest from first steps (only first steps until a later one
+   * arrives), or empty while no first step has arrived.
+   */
+  public synchronized Optional<LatentPool> starts(String vaeVersion, double midEpisodeShare) {
+    List<LatentStep> first = List.copyOf(firstSteps.getOrDefault(vaeVersion, new ArrayDeque<>()));
+    if (first.isEmpty()) {
       return Optional.empty();
     }
+    List<LatentStep> later = List.copyOf(laterSteps.getOrDefault(vaeVersion, new ArrayDeque<>()));
+    List<LatentStep> chosen = mix(first, later, midEpisodeShare);
     return Optional.of(
         new LatentPool(
-            steps.stream().map(s -> toArray(s.getMu())).toList(),
-            steps.stream().map(s -> toArray(s.getLogvar())).toList()));
+            chosen.stream().map(s -> toArray(s.getMu())).toList(),
+            chosen.stream().map(s -> toArray(s.getLogvar())).toList()));
+  }
+
+  /**
+   * The newest first and later steps in the proportion {@code 1 − share : share}, as many as both
+   * lists allow; all first steps when there are no later ones or the share is 0.
+   */
+  static <T> List<T> mix(List<T> first, List<T> later, double share) {
+    if (share <= 0 || later.isEmpty()) {
+      return first;
+    }
+    double total = Math.min(first.size() / (1 - share), later.size() / share);
+    int firstCount = Math.max(1, (int) Math.round(total * (1 - share)));
+    int laterCount = Math.max(1, (int) Math.round(total * share));
+    List<T> chosen = new ArrayList<>(first.subList(first.size() - firstCount, first.size()));
+    chosen.addAll(later.subList(later.size() - laterCount, later.size()));
+    return chosen;
   }
 
   /** Whether both topics have been read up to where they ended when reading began. */
@@ -110,15 +143,16 @@ public final class DreamInputs implements AutoCloseable {
       return;
     }
     LatentStep step = Topics.LATENTS.valueSerde().deserializer().deserialize(null, record.value());
-    if (step.getStep() == 0) {
-      synchronized (this) {
-        Deque<LatentStep> steps =
-            starts.computeIfAbsent(step.getVaeVersion(), v -> new ArrayDeque<>());
-        steps.addLast(step);
-        if (steps.size() > startsPerVae) {
-          steps.removeFirst();
-        }
-      }
+    if (step.getStep() % MID_EPISODE_EVERY == 0) {
+      keep(step.getStep() == 0 ? firstSteps : laterSteps, step);
+    }
+  }
+
+  private synchronized void keep(Map<String, Deque<LatentStep>> kept, LatentStep step) {
+    Deque<LatentStep> steps = kept.computeIfAbsent(step.getVaeVersion(), v -> new ArrayDeque<>());
+    steps.addLast(step);
+    if (steps.size() > startsPerVae) {
+      steps.removeFirst();
     }
   }
 

@@ -232,7 +232,7 @@ public final class Evaluator implements Service {
    * earlier checkpoint of the same lineage; null if it cannot start yet (or is refused).
    */
   private Search open(VerifiedCheckpoint checkpoint, Search current) {
-    var starts = inputs.starts(checkpoint.vaeVersion());
+    var starts = inputs.starts(checkpoint.vaeVersion(), settings.midEpisodeStarts());
     if (starts.isEmpty()) {
       return null;
     }

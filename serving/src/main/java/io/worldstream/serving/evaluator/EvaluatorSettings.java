@@ -28,7 +28,11 @@ import java.util.Optional;
  *     generations (counted across checkpoints); 0 never
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
  *     first of the reserved evaluation tracks that no worker trains on
- * @param startsPerVae real latents kept per VAE version to start dreams from
+ * @param startsPerVae real latents kept per VAE version to start dreams from, of episodes' first
+ *     steps and as many of later steps
+ * @param midEpisodeStarts the share of the search's dreams that begin from a real state later in an
+ *     episode (with h from zero, as the learner's sequences begin) instead of an episode's first
+ *     step, so the search also sees bends taken at speed and not only the start
  * @param threads ONNX Runtime threads and real environments stepping at once
  * @param vae the encoder .onnx (or a directory holding {@code encoder.onnx}) the real check encodes
  *     frames with, or empty for the bundled default VAE
@@ -49,6 +53,7 @@ public record EvaluatorSettings(
     int realCheckEvery,
     List<Long> realSeeds,
     int startsPerVae,
+    double midEpisodeStarts,
     int threads,
     long seed,
     Optional<Path> vae) {
@@ -91,6 +96,11 @@ public record EvaluatorSettings(
         "real-check-every", "the real check interval", realCheckEvery, 0);
     InvalidSettingException.atLeast("starts-per-vae", "dream starts per VAE", startsPerVae, 1);
     InvalidSettingException.atLeast("threads", "threads", threads, 1);
+    if (!(midEpisodeStarts >= 0 && midEpisodeStarts < 1)) {
+      throw new InvalidSettingException(
+          "mid-episode-starts",
+          "the share of mid-episode dream starts must lie in [0, 1), not " + midEpisodeStarts);
+    }
     if (!(initialSigma > 0) || !Double.isFinite(initialSigma)) {
       throw new InvalidSettingException(
           "sigma", "the initial step size must be positive, not " + initialSigma);
@@ -122,48 +132,12 @@ public record EvaluatorSettings(
 
   /** The paper's search on this machine's cores. */
   public static EvaluatorSettings defaults() {
-    return new EvaluatorSettings(
-        DEFAULT_INSTANCE,
-        Optional.empty(),
-        64,
-        16,
-        0.1,
-        1.15,
-        1000,
-        0.5,
-        DEFAULT_DROPOUT,
-        0.0,
-        0,
-        Publish.MEAN,
-        10,
-        EvaluationTracks.seeds(DEFAULT_REAL_TRACKS),
-        1024,
-        Math.max(1, Runtime.getRuntime().availableProcessors()),
-        0,
-        Optional.empty());
+    return builder().build();
   }
 
-  /** The same search publishing another controller. */
-  public EvaluatorSettings withPublish(Publish publish) {
-    return new EvaluatorSettings(
-        instance,
-        lineage,
-        populationSize,
-        rolloutsPerCandidate,
-        initialSigma,
-        temperature,
-        horizon,
-        doneThreshold,
-        dreamDropout,
-        l2Penalty,
-        maxStaleness,
-        publish,
-        realCheckEvery,
-        realSeeds,
-        startsPerVae,
-        threads,
-        seed,
-        vae);
+  /** The defaults, to change some of. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   DreamFitness.Rules rules() {
@@ -171,48 +145,160 @@ public record EvaluatorSettings(
         rolloutsPerCandidate, horizon, temperature, doneThreshold, dreamDropout);
   }
 
-  /** The same search with other sizes (tests, benchmarks, small machines). */
-  public EvaluatorSettings withSearch(int population, int rollouts, int horizon) {
-    return new EvaluatorSettings(
-        instance,
-        lineage,
-        population,
-        rollouts,
-        initialSigma,
-        temperature,
-        horizon,
-        doneThreshold,
-        dreamDropout,
-        l2Penalty,
-        maxStaleness,
-        publish,
-        realCheckEvery,
-        realSeeds,
-        startsPerVae,
-        threads,
-        seed,
-        vae);
-  }
+  /** Settings built a few at a time; {@link #build} checks them all. */
+  public static final class Builder {
+    private String instance = DEFAULT_INSTANCE;
+    private Optional<String> lineage = Optional.empty();
+    private int populationSize = 64;
+    private int rolloutsPerCandidate = 16;
+    private double initialSigma = 0.1;
+    private double temperature = 1.15;
+    private int horizon = 1000;
+    private double doneThreshold = 0.5;
+    private double dreamDropout = DEFAULT_DROPOUT;
+    private double l2Penalty = 0;
+    private int maxStaleness = 0;
+    private Publish publish = Publish.MEAN;
+    private int realCheckEvery = 10;
+    private List<Long> realSeeds = EvaluationTracks.seeds(DEFAULT_REAL_TRACKS);
+    private int startsPerVae = 1024;
+    private double midEpisodeStarts = 0;
+    private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private long seed = 0;
+    private Optional<Path> vae = Optional.empty();
 
-  public EvaluatorSettings withRealCheck(int every, List<Long> seeds) {
-    return new EvaluatorSettings(
-        instance,
-        lineage,
-        populationSize,
-        rolloutsPerCandidate,
-        initialSigma,
-        temperature,
-        horizon,
-        doneThreshold,
-        dreamDropout,
-        l2Penalty,
-        maxStaleness,
-        publish,
-        every,
-        seeds,
-        startsPerVae,
-        threads,
-        seed,
-        vae);
+    private Builder() {}
+
+    public Builder instance(String instance) {
+      this.instance = instance;
+      return this;
+    }
+
+    public Builder lineage(Optional<String> lineage) {
+      this.lineage = lineage;
+      return this;
+    }
+
+    public Builder populationSize(int populationSize) {
+      this.populationSize = populationSize;
+      return this;
+    }
+
+    public Builder rolloutsPerCandidate(int rolloutsPerCandidate) {
+      this.rolloutsPerCandidate = rolloutsPerCandidate;
+      return this;
+    }
+
+    public Builder initialSigma(double initialSigma) {
+      this.initialSigma = initialSigma;
+      return this;
+    }
+
+    public Builder temperature(double temperature) {
+      this.temperature = temperature;
+      return this;
+    }
+
+    public Builder horizon(int horizon) {
+      this.horizon = horizon;
+      return this;
+    }
+
+    public Builder doneThreshold(double doneThreshold) {
+      this.doneThreshold = doneThreshold;
+      return this;
+    }
+
+    public Builder dreamDropout(double dreamDropout) {
+      this.dreamDropout = dreamDropout;
+      return this;
+    }
+
+    public Builder l2Penalty(double l2Penalty) {
+      this.l2Penalty = l2Penalty;
+      return this;
+    }
+
+    public Builder maxStaleness(int maxStaleness) {
+      this.maxStaleness = maxStaleness;
+      return this;
+    }
+
+    public Builder publish(Publish publish) {
+      this.publish = publish;
+      return this;
+    }
+
+    public Builder realCheckEvery(int realCheckEvery) {
+      this.realCheckEvery = realCheckEvery;
+      return this;
+    }
+
+    public Builder realSeeds(List<Long> realSeeds) {
+      this.realSeeds = realSeeds;
+      return this;
+    }
+
+    public Builder startsPerVae(int startsPerVae) {
+      this.startsPerVae = startsPerVae;
+      return this;
+    }
+
+    public Builder midEpisodeStarts(double midEpisodeStarts) {
+      this.midEpisodeStarts = midEpisodeStarts;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder vae(Optional<Path> vae) {
+      this.vae = vae;
+      return this;
+    }
+
+    /**
+     * Population, rollouts per candidate and horizon at once (tests, benchmarks, small machines).
+     */
+    public Builder search(int populationSize, int rolloutsPerCandidate, int horizon) {
+      return populationSize(populationSize)
+          .rolloutsPerCandidate(rolloutsPerCandidate)
+          .horizon(horizon);
+    }
+
+    /** How often the real check runs and on which tracks. */
+    public Builder realCheck(int every, List<Long> seeds) {
+      return realCheckEvery(every).realSeeds(seeds);
+    }
+
+    public EvaluatorSettings build() {
+      return new EvaluatorSettings(
+          instance,
+          lineage,
+          populationSize,
+          rolloutsPerCandidate,
+          initialSigma,
+          temperature,
+          horizon,
+          doneThreshold,
+          dreamDropout,
+          l2Penalty,
+          maxStaleness,
+          publish,
+          realCheckEvery,
+          realSeeds,
+          startsPerVae,
+          midEpisodeStarts,
+          threads,
+          seed,
+          vae);
+    }
   }
 }

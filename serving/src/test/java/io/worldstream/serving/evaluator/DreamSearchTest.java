@@ -156,7 +156,7 @@ class DreamSearchTest {
   @Test
   void publishesTheMeanItSampledFromScoredOnTheSameDreams() throws Exception {
     EvaluatorSettings settings =
-        EvaluatorSettings.defaults().withSearch(8, 2, 40).withRealCheck(0, List.of());
+        EvaluatorSettings.builder().search(8, 2, 40).realCheck(0, List.of()).build();
     List<ControllerUpdate> published = new ArrayList<>();
     List<EvaluationReport> reports = new ArrayList<>();
     try (Search search = search(settings, reports, published)) {
@@ -179,10 +179,11 @@ class DreamSearchTest {
   @Test
   void publishesTheBestCandidateWhenAsked() throws Exception {
     EvaluatorSettings settings =
-        EvaluatorSettings.defaults()
-            .withSearch(8, 2, 40)
-            .withRealCheck(0, List.of())
-            .withPublish(EvaluatorSettings.Publish.BEST);
+        EvaluatorSettings.builder()
+            .search(8, 2, 40)
+            .realCheck(0, List.of())
+            .publish(EvaluatorSettings.Publish.BEST)
+            .build();
     List<ControllerUpdate> published = new ArrayList<>();
     List<EvaluationReport> reports = new ArrayList<>();
     try (Search search = search(settings, reports, published)) {

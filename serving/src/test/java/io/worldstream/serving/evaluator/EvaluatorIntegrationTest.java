@@ -55,7 +55,7 @@ class EvaluatorIntegrationTest {
   }
 
   private static EvaluatorSettings settings() {
-    return EvaluatorSettings.defaults().withSearch(8, 2, 30).withRealCheck(2, List.of(1L));
+    return EvaluatorSettings.builder().search(8, 2, 30).realCheck(2, List.of(1L)).build();
   }
 
   @Test
