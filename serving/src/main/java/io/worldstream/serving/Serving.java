@@ -67,7 +67,7 @@ public final class Serving implements Service {
     dreams = new Dreams(registry, inputs, settings.threads(), settings.dreamsAtOnce());
     RegistryApi api = new RegistryApi(registry);
     DreamApi dreamApi = new DreamApi(dreams);
-    dashboard = new Dashboard(registry, kafka.clientConfig(), settings.dashboardInterval());
+    dashboard = new Dashboard(registry, dreams, kafka.clientConfig(), settings.dashboardInterval());
     http =
         Javalin.create(
                 config -> {

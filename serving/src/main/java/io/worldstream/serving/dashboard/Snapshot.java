@@ -12,6 +12,8 @@ import java.util.Locale;
  * @param time when it was taken, ISO-8601
  * @param rates env steps and latents per second, oldest first
  * @param evaluatorStaleness versions between the newest checkpoint and the one last evaluated
+ * @param panels names the dream and real episode the server last pictured for the dashboard (its
+ *     {@code /api/dashboard/…} answers); a page fetches them again when it changes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Snapshot(
@@ -23,11 +25,12 @@ record Snapshot(
     List<Checkpoint> checkpoints,
     List<Evaluation> evaluations,
     Long evaluatorStaleness,
-    Long evaluatedVersion) {
+    Long evaluatedVersion,
+    String panels) {
 
   /** Before the first tick: nothing measured yet. */
   static final Snapshot EMPTY =
-      new Snapshot(null, List.of(), null, null, null, List.of(), List.of(), null, null);
+      new Snapshot(null, List.of(), null, null, null, List.of(), List.of(), null, null, null);
 
   /** The pipeline's rates at time {@code t} (seconds since the epoch). */
   record Rate(double t, double stepsPerSecond, double latentsPerSecond) {}

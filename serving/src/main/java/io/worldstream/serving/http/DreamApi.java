@@ -50,6 +50,11 @@ public final class DreamApi {
     } catch (Dreams.Refused e) {
       throw http(e);
     }
+    ctx.json(json(request, episode));
+  }
+
+  /** A real episode's answer, as {@code POST /api/episodes} gives it. */
+  public static Map<String, Object> json(EpisodeRequest request, Dreams.Episode episode) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("lineage", episode.checkpoint().lineage());
     m.put("version", episode.checkpoint().version());
@@ -61,7 +66,7 @@ public final class DreamApi {
     m.put("totalReward", episode.totalReward());
     m.put("wallMillis", episode.wallMillis());
     m.put("gif", "data:image/gif;base64," + Base64.getEncoder().encodeToString(episode.frames()));
-    ctx.json(m);
+    return m;
   }
 
   private static JsonNode body(Context ctx) {
@@ -99,7 +104,8 @@ public final class DreamApi {
     ctx.json(json(request, result));
   }
 
-  static Map<String, Object> json(DreamRequest request, Dreams.Result result) {
+  /** A dream's answer, as {@code POST /api/dreams} gives it. */
+  public static Map<String, Object> json(DreamRequest request, Dreams.Result result) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("lineage", result.checkpoint().lineage());
     m.put("version", result.checkpoint().version());

@@ -29,7 +29,7 @@ chart("rates", [
   { label: "latents/s", stroke: "#8c564b" },
 ], "seconds ago");
 
-let dreamKey = null;
+let panelsShown = null;
 let snapshots = 0;
 
 function text(id, value) { document.getElementById(id).textContent = value; }
@@ -72,22 +72,18 @@ function draw(s) {
   const lastEval = ev.length ? ev[ev.length - 1] : null;
   text("returns", (lastEval ? fmt(lastEval.controllerDreamReturn, 1) : "–") + " / " +
     (lastReal ? fmt(lastReal.realReturn, 1) + " ± " + fmt(lastReal.realReturnSd, 1) + " (v" + lastReal.controllerVersion + ", " + lastReal.realEpisodes + " tracks)" : "–"));
-  const key = s.lineage + "@" + (s.evaluatedVersion || s.latestVersion) + "#" + (lastEval ? lastEval.controllerVersion : "-");
-  if (key !== dreamKey) {
-    dreamKey = key;
-    dream(s.lineage, s.evaluatedVersion || s.latestVersion, lastEval !== null);
+  if (s.panels && s.panels !== panelsShown) {
+    panelsShown = s.panels;
+    pictures();
   }
 }
 
-function dream(lineage, version, haveController) {
-  const request = {
-    lineage: lineage, version: version, controller: haveController ? "best" : "brownian",
-    rollouts: 4, horizon: 100, frames: true, seed: 1,
-  };
-  fetch("/api/dreams", { method: "POST", body: JSON.stringify(request) })
-    .then(r => r.json().then(body => ({ ok: r.ok, body: body })))
-    .then(({ ok, body }) => {
-      if (!ok) { text("dream-note", body.error); return; }
+// The server pictures the loop once per change for every open page; fetch what it drew.
+function pictures() {
+  fetch("/api/dashboard/dream")
+    .then(r => r.json())
+    .then(body => {
+      if (body.error) { text("dream-note", body.error); return; }
       document.getElementById("dream").src = body.frames.gif;
       text("dream-note", "v" + body.version + ", " + body.controller +
         (body.controllerVersion ? " controller v" + body.controllerVersion : "") +
@@ -95,14 +91,10 @@ function dream(lineage, version, haveController) {
         " over " + body.rollouts + " rollouts of " + body.horizon + " steps");
     })
     .catch(e => text("dream-note", "dream failed: " + e));
-  const episode = {
-    lineage: lineage, version: version, controller: haveController ? "best" : "brownian",
-    seed: 1, steps: 300, every: 3,
-  };
-  fetch("/api/episodes", { method: "POST", body: JSON.stringify(episode) })
-    .then(r => r.json().then(body => ({ ok: r.ok, body: body })))
-    .then(({ ok, body }) => {
-      if (!ok) { text("episode-note", body.error); return; }
+  fetch("/api/dashboard/episode")
+    .then(r => r.json())
+    .then(body => {
+      if (body.error) { text("episode-note", body.error); return; }
       document.getElementById("episode").src = body.gif;
       text("episode-note", "real CarRacing, track seed " + body.seed + ": reward " +
         fmt(body.totalReward, 1) + " in " + body.steps + " steps" + (body.terminated ? " (ended)" : ""));

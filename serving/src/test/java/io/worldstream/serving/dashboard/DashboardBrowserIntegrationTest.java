@@ -179,9 +179,21 @@ class DashboardBrowserIntegrationTest {
                 > 0);
     assertThat(text("episode-note")).contains("real CarRacing, track seed 1");
 
+    // A reload finds both pictures again: the server drew them once for every page.
+    browser.navigate().refresh();
+    wait.until(b -> pictured(b, "dream") && pictured(b, "episode"));
+    assertThat(text("dream-note")).contains("best controller v12");
+
     Path screenshot = Path.of("target", "dashboard.png");
     Files.createDirectories(screenshot.getParent());
     Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static boolean pictured(org.openqa.selenium.WebDriver browser, String id) {
+    Object width =
+        ((JavascriptExecutor) browser)
+            .executeScript("return document.getElementById('" + id + "').naturalWidth");
+    return ((Long) width) > 0;
   }
 
   private String text(String id) {

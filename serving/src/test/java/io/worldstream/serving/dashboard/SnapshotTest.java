@@ -28,7 +28,8 @@ class SnapshotTest {
               new Snapshot.Checkpoint(9, 1.1, 0.987, false)),
           List.of(generation(0, 412.25, 96.0, 16), generation(1, null, null, 0)),
           2L,
-          7L);
+          7L,
+          "vae-88a6@7#41");
 
   @Test
   void shouldSayWhereThePipelineStandsInOneLine() {
@@ -52,6 +53,7 @@ class SnapshotTest {
             List.of(new Snapshot.Checkpoint(1, 1.4, null, false)),
             List.of(),
             null,
+            null,
             null);
     assertThat(checkpointOnly.statusLine())
         .isEqualTo(
@@ -72,7 +74,8 @@ class SnapshotTest {
     JsonNode empty =
         JSON.readTree(
             JSON.writeValueAsString(
-                new Snapshot("t", List.of(), null, null, null, List.of(), List.of(), null, null)));
+                new Snapshot(
+                    "t", List.of(), null, null, null, List.of(), List.of(), null, null, null)));
     assertThat(empty.has("lineage")).isFalse();
     assertThat(empty.has("evaluatorStaleness")).isFalse();
     assertThat(empty.get("rates").isArray()).isTrue();
