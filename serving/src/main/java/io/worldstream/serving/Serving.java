@@ -63,7 +63,7 @@ public final class Serving implements Service {
       throw new IllegalStateException(
           "the registry did not finish reading wm.checkpoints in 5 minutes");
     }
-    inputs = new DreamInputs(kafka.clientConfig(), 1024, say);
+    inputs = new DreamInputs(kafka.clientConfig(), 1024, line -> say.accept("server: " + line));
     dreams = new Dreams(registry, inputs, settings.threads(), settings.dreamsAtOnce());
     RegistryApi api = new RegistryApi(registry);
     DreamApi dreamApi = new DreamApi(dreams);

@@ -58,14 +58,14 @@ public final class DreamInputs implements AutoCloseable {
   private final TopicFollower<String, byte[]> follower;
 
   /**
-   * @param say where refusals are told
+   * @param say where refusals are told, each a sentence its reader prefixes with its own name
    */
   public DreamInputs(Map<String, Object> clientConfig, int startsPerVae, Consumer<String> say) {
     this.startsPerVae = startsPerVae;
     this.say = say;
     this.follower =
         new TopicFollower<>(
-            "evaluator-inputs",
+            "dream-inputs",
             clientConfig,
             List.of(Topics.CHECKPOINTS.name(), Topics.LATENTS.name()),
             TopicReader.From.BEGINNING,
@@ -168,7 +168,7 @@ public final class DreamInputs implements AutoCloseable {
               + checkpoint.getLineage()
               + ": "
               + e.getMessage();
-      say.accept("evaluator: " + refusal);
+      say.accept(refusal);
       return;
     }
     synchronized (this) {

@@ -96,7 +96,11 @@ public final class Evaluator implements Service {
     producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
     recoverPublished();
-    inputs = new DreamInputs(kafka.clientConfig(), settings.startsPerVae(), say);
+    inputs =
+        new DreamInputs(
+            kafka.clientConfig(),
+            settings.startsPerVae(),
+            line -> say.accept("evaluator: " + line));
     work = Completion.start("evaluator", false, this::run);
     ready = true;
   }
