@@ -66,6 +66,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   private transient MapState<Long, TrainingSequence> heldOut;
   private transient NDManager manager;
   private transient Map<String, MdnRnnTrainer> trainers;
+  private transient LearnerMetrics metrics;
 
   /**
    * The newest version of each lineage already published when this learner's state began: a learner
@@ -127,6 +128,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     manager = NDManager.newBaseManager();
     JniUtils.setNumThreads(settings.torchThreads());
     trainers = new HashMap<>();
+    metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -153,9 +155,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.sequences++;
       p.episodes += sequence.firstStep == 0 ? 1 : 0;
       p.owe(settings.trainRatio(), maxCredit());
-      LearnerStatus.arrived(sequence);
-      LearnerStatus.sequences.incrementAndGet();
-      LearnerStatus.replayFill.set(p.replaySize());
+      metrics.arrived(sequence, p.replaySize());
     }
     if (p.lastPublishedAt == 0) {
       p.lastPublishedAt = ctx.timerService().currentProcessingTime();
@@ -178,11 +178,10 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       LearnerStatus.sampled(sample, p.gradientSteps + 1);
       long started = System.nanoTime();
       MdnRnnTrainer.Losses losses = trainer.step(batch(sample));
-      LearnerStatus.stepNanos.addAndGet(System.nanoTime() - started);
+      metrics.stepped(System.nanoTime() - started);
       p.stepsTrained += sample.stream().mapToLong(TrainingSequence::steps).sum();
       p.credit -= 1;
       p.gradientSteps++;
-      LearnerStatus.gradientSteps.incrementAndGet();
       p.addTrainLosses(losses.nll(), losses.rewardMse(), losses.doneBce());
       if (p.gradientSteps % settings.checkpointEvery() == 0 || publishDue(p, now)) {
         out.collect(checkpoint(ctx.getCurrentKey(), trainer, p, now));
@@ -465,7 +464,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
         checkpoint.gradientSteps,
         String.format("%.3f", checkpoint.train.total()),
         heldOutLosses == null ? "-" : String.format("%.3f", heldOutLosses.total()));
-    LearnerStatus.latest.set(
+    metrics.published(
         new LearnerStatus.Published(
             checkpoint.lineage,
             checkpoint.version,

@@ -395,7 +395,8 @@ public final class LearnerService implements Service {
       long g = LearnerStatus.gradientSteps();
       double seconds = everyMillis / 1000.0;
       if (settings.flinkCluster().isPresent()) {
-        // The learner's own figures live in the task manager: the cluster's web UI shows them.
+        // The learner's own figures live in the task manager: its metrics (group "learner") are in
+        // the cluster's web UI and reporters.
         say.accept(
             String.format(
                 "train: job %s on the cluster at %s, lag %s",

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What the learners in this process have done, for the service's progress line. The job runs
  * embedded, so its operators and the service share the JVM; on a Flink cluster the same figures are
- * the learner's Flink metrics.
+ * the learner's Flink metrics ({@link LearnerMetrics}), which the web UI and reporters show.
  */
 public final class LearnerStatus {
 

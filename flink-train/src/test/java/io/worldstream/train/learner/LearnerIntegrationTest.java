@@ -255,10 +255,23 @@ class LearnerIntegrationTest {
     }
   }
 
+  private static long count(String metric) {
+    return ProbeReporter.find(metric)
+        .map(m -> ((org.apache.flink.metrics.Counter) m).getCount())
+        .orElseThrow(() -> new AssertionError("no metric " + metric));
+  }
+
+  private static Object gauge(String metric) {
+    return ProbeReporter.find(metric)
+        .map(m -> ((org.apache.flink.metrics.Gauge<?>) m).getValue())
+        .orElseThrow(() -> new AssertionError("no metric " + metric));
+  }
+
   /**
    * The same job submitted to a Flink cluster through its REST address: here a MiniCluster with a
    * REST endpoint in this JVM (its classpath holds Worldstream's classes, as a cluster's lib/
-   * must). Stopping the service cancels the job on the cluster, and a second submission resumes.
+   * must). The learner's figures reach the cluster's metric reporters. Stopping the service cancels
+   * the job on the cluster, and a second submission resumes.
    */
   @Test
   void shouldRunOnAFlinkClusterThroughItsRestAddress() throws Exception {
@@ -268,6 +281,7 @@ class LearnerIntegrationTest {
     conf.setString("rest.bind-address", "127.0.0.1");
     conf.setString("rest.address", "127.0.0.1");
     conf.setString("rest.port", "0");
+    conf.setString("metrics.reporter.probe.factory.class", ProbeReporter.class.getName());
     try (var cluster =
         new org.apache.flink.runtime.minicluster.MiniCluster(
             new org.apache.flink.runtime.minicluster.MiniClusterConfiguration.Builder()
@@ -284,8 +298,17 @@ class LearnerIntegrationTest {
       first.start();
       List<Checkpoint> published;
       try {
+        awaitCheckpoints(1, Duration.ofMinutes(3));
+        long stepsAtFirst = count("learner.gradientSteps");
         published = awaitCheckpoints(2, Duration.ofMinutes(3));
         Thread.sleep(2_500); // a progress line
+        // The learner's figures are Flink metrics a reporter sees, and they move.
+        assertThat(count("learner.gradientSteps")).isGreaterThan(stepsAtFirst);
+        assertThat(count("learner.sequences")).isPositive();
+        assertThat((long) gauge("learner.newestVersion")).isGreaterThanOrEqualTo(2L);
+        assertThat((long) gauge("learner.replayFill")).isPositive();
+        assertThat((double) gauge("learner.trainLoss")).isFinite();
+        assertThat(ProbeReporter.find("learner.gradientStepsPerSecond")).isPresent();
       } finally {
         first.stop(Duration.ofSeconds(30));
       }
