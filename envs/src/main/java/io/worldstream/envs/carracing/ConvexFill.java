@@ -87,8 +87,10 @@ final class ConvexFill {
         for (int x = from; x <= to; x++) {
           double t = Math.max(0, Math.min(1, (x + 0.5 - x0) / ex));
           double yl = y0 + t * ey;
-          int rowTo = Math.min(height - 1, (int) (yl + 2));
-          for (int y = Math.max(0, (int) (yl - 2)); y <= rowTo; y++) {
+          // Rows whose centre is within 1.5 px of the edge's point: above sqrt 2, the farthest a
+          // pixel within 1 px of a line at most 45 degrees steep lies from it along a column.
+          int rowTo = Math.min(height - 1, (int) Math.ceil(yl + 1) - 1);
+          for (int y = Math.max(0, (int) Math.floor(yl - 2) + 1); y <= rowTo; y++) {
             edge.blend(raster, width, x, y, rgb);
           }
         }
@@ -98,8 +100,8 @@ final class ConvexFill {
         for (int y = from; y <= to; y++) {
           double t = Math.max(0, Math.min(1, (y + 0.5 - y0) / ey));
           double xl = x0 + t * ex;
-          int colTo = Math.min(width - 1, (int) (xl + 2));
-          for (int x = Math.max(0, (int) (xl - 2)); x <= colTo; x++) {
+          int colTo = Math.min(width - 1, (int) Math.ceil(xl + 1) - 1);
+          for (int x = Math.max(0, (int) Math.floor(xl - 2) + 1); x <= colTo; x++) {
             edge.blend(raster, width, x, y, rgb);
           }
         }

@@ -1,6 +1,7 @@
 package io.worldstream.envs.carracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -77,6 +78,53 @@ class ConvexFillTest {
     System.out.printf(
         "outline: mean |Δ| %.1f of 255 over %d fringe pixels%n", total / fringe, fringe);
     assertThat(total / fringe).isLessThan(40);
+  }
+
+  /**
+   * The outline alone, in white on black, against its definition pixel by pixel: a pixel outside
+   * the polygon whose centre lies at distance d &lt; 1 from its boundary gets grey round((1 − d) ×
+   * 255); every other pixel stays black. Floating point may round a grey level the other way.
+   */
+  @Test
+  void shouldOutlineExactlyThePixelsWithin1PxOutside() {
+    Random random = new Random(3);
+    for (int k = 0; k < 200; k++) {
+      double[][] poly = randomConvexQuad(random);
+      int[] ours = new int[W * H];
+      ConvexFill.outline(ours, W, H, poly[0], poly[1], 4, 0xFFFFFF);
+      for (int i = 0; i < ours.length; i++) {
+        double px = i % W + 0.5;
+        double py = i / W + 0.5;
+        double d = inside(poly, px, py) ? 1 : distanceToSegments(poly, px, py);
+        int expected = d > 0 && d < 1 ? (int) Math.round((1 - d) * 255) : 0;
+        assertThat(ours[i] & 0xFF)
+            .as("polygon %d, pixel (%d, %d) at %.4f px", k, i % W, i / W, d)
+            .isCloseTo(expected, within(1));
+      }
+    }
+  }
+
+  private static boolean inside(double[][] poly, double px, double py) {
+    int positive = 0;
+    for (int i = 0, j = 3; i < 4; j = i++) {
+      double cross =
+          (poly[0][i] - poly[0][j]) * (py - poly[1][j])
+              - (poly[1][i] - poly[1][j]) * (px - poly[0][j]);
+      positive += cross > 0 ? 1 : cross < 0 ? -1 : 0;
+    }
+    return Math.abs(positive) == 4;
+  }
+
+  private static double distanceToSegments(double[][] poly, double px, double py) {
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0, j = 3; i < 4; j = i++) {
+      double ex = poly[0][i] - poly[0][j];
+      double ey = poly[1][i] - poly[1][j];
+      double t = ((px - poly[0][j]) * ex + (py - poly[1][j]) * ey) / (ex * ex + ey * ey);
+      t = Math.max(0, Math.min(1, t));
+      best = Math.min(best, Math.hypot(px - poly[0][j] - t * ex, py - poly[1][j] - t * ey));
+    }
+    return best;
   }
 
   private static double[][] randomConvexQuad(Random random) {
