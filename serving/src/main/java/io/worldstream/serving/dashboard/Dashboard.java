@@ -1,5 +1,7 @@
 package io.worldstream.serving.dashboard;
 
+import static io.worldstream.serving.http.JsonNumbers.finite;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
@@ -11,6 +13,7 @@ import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.serving.dream.Dreams;
+import io.worldstream.serving.http.JsonNumbers;
 import io.worldstream.serving.registry.CheckpointEntry;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.time.Duration;
@@ -193,7 +196,7 @@ public final class Dashboard implements AutoCloseable {
                     new Snapshot.Checkpoint(
                         e.version(),
                         finite(e.trainLoss()),
-                        e.heldOutLoss().map(Dashboard::finite).orElse(null),
+                        e.heldOutLoss().map(JsonNumbers::finite).orElse(null),
                         e.corrupt()))
             .toList();
     List<EvaluationReport> reports = registry.evaluations(latest.lineage());
@@ -257,10 +260,6 @@ public final class Dashboard implements AutoCloseable {
    */
   public String statusLine() {
     return lastSnapshot.statusLine();
-  }
-
-  private static Double finite(double value) {
-    return Double.isFinite(value) ? value : null;
   }
 
   @Override

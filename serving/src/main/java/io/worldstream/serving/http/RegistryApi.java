@@ -1,5 +1,7 @@
 package io.worldstream.serving.http;
 
+import static io.worldstream.serving.http.JsonNumbers.finite;
+
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
@@ -165,7 +167,7 @@ public final class RegistryApi {
     m.put("episodesTrained", e.episodesTrained());
     m.put("gradientSteps", e.gradientSteps());
     m.put("trainLoss", finite(e.trainLoss()));
-    m.put("heldOutLoss", e.heldOutLoss().map(RegistryApi::finite).orElse(null));
+    m.put("heldOutLoss", e.heldOutLoss().map(JsonNumbers::finite).orElse(null));
     m.put("trainLossParts", e.trainLossParts().map(RegistryApi::json).orElse(null));
     m.put("heldOutLossParts", e.heldOutLossParts().map(RegistryApi::json).orElse(null));
     m.put("createdTime", e.createdTime().toString());
@@ -215,10 +217,5 @@ public final class RegistryApi {
     m.put("outputSize", c.getOutputSize());
     m.put("createdTime", c.getCreatedTime().toString());
     return m;
-  }
-
-  /** JSON has no NaN or infinity: those become null. */
-  private static Double finite(double value) {
-    return Double.isFinite(value) ? value : null;
   }
 }
