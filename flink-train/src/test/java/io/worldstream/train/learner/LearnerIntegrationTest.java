@@ -255,6 +255,14 @@ class LearnerIntegrationTest {
     }
   }
 
+  private static void awaitSaid(List<String> said, String start, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (said.stream().noneMatch(l -> l.startsWith(start)) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
   private static long count(String metric) {
     return ProbeReporter.find(metric)
         .map(m -> ((org.apache.flink.metrics.Counter) m).getCount())
@@ -301,7 +309,7 @@ class LearnerIntegrationTest {
         awaitCheckpoints(1, Duration.ofMinutes(3));
         long stepsAtFirst = count("learner.gradientSteps");
         published = awaitCheckpoints(2, Duration.ofMinutes(3));
-        Thread.sleep(2_500); // a progress line
+        awaitSaid(said, "train: job RUNNING on the cluster", Duration.ofSeconds(30));
         // The learner's figures are Flink metrics a reporter sees, and they move.
         assertThat(count("learner.gradientSteps")).isGreaterThan(stepsAtFirst);
         assertThat(count("learner.sequences")).isPositive();

@@ -107,7 +107,11 @@ class DashboardFeedIntegrationTest {
                   "vae-test", 1, TestRecords.DEFAULT_VAE, TestRecords.modelWithoutEnds(4), false)
               .build());
     }
-    Thread.sleep(1500);
+    long readBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!get("/api/lineages").body().contains("vae-test") && System.nanoTime() < readBy) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(1000); // five of the dashboard's ticks with the checkpoint known
     assertThat(get("/api/dashboard/dream").statusCode())
         .as("nothing is drawn while no page follows the feed")
         .isEqualTo(404);
