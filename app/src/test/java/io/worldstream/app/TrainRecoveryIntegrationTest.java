@@ -55,8 +55,9 @@ class TrainRecoveryIntegrationTest {
 
       start(kafka, "first");
       await(() -> checkpoints(kafka).size() >= 3, "three checkpoints");
-      // Let a Flink checkpoint or two complete after them, then kill mid-training.
-      Thread.sleep(1_500);
+      // Let a Flink checkpoint complete after them, then kill mid-training.
+      java.nio.file.attribute.FileTime third = java.nio.file.attribute.FileTime.from(Instant.now());
+      await(() -> newestFlinkCheckpoint().compareTo(third) > 0, "a Flink checkpoint after them");
       train.destroyForcibly();
       assertThat(train.waitFor(30, TimeUnit.SECONDS)).isTrue();
       long beforeKill = checkpoints(kafka).size();
@@ -117,6 +118,20 @@ class TrainRecoveryIntegrationTest {
                 "5s"));
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     train = builder.start();
+  }
+
+  /** When the newest completed Flink checkpoint (its {@code _metadata}) was written. */
+  private java.nio.file.attribute.FileTime newestFlinkCheckpoint() throws IOException {
+    java.nio.file.attribute.FileTime newest = java.nio.file.attribute.FileTime.fromMillis(0);
+    try (var files = Files.walk(dir.resolve("data"))) {
+      for (Path file : files.filter(f -> f.endsWith("_metadata")).toList()) {
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
+        newest = written.compareTo(newest) > 0 ? written : newest;
+      }
+    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+      // A checkpoint removed while we looked (Flink keeps the newest two): look again later.
+    }
+    return newest;
   }
 
   private interface Check {
