@@ -116,6 +116,12 @@ final class ControllerPolicy implements Policy {
     }
   }
 
+  /** Hands back the model its features are computed with, when the worker stops. */
+  @Override
+  public void close() {
+    release();
+  }
+
   /** Hands back the model the previous controller's features were computed with. */
   private void release() {
     if (extractor != null) {

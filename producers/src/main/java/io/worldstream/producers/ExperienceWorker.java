@@ -240,8 +240,8 @@ public final class ExperienceWorker implements Service {
   private void runEnvironment(
       int index, ExperienceProducer producer, ControllerFeed feed, WorldModels models) {
     try (Environment env =
-        Environments.make(options.env(), true, false, options.maxEpisodeSteps())) {
-      Policy policy = policy(env, index, feed, models);
+            Environments.make(options.env(), true, false, options.maxEpisodeSteps());
+        Policy policy = policy(env, index, feed, models)) {
       long pauseNanos =
           options.maxFps().isPresent() ? (long) (1e9 / options.maxFps().getAsDouble()) : 0;
       while (!stopping.get() && producer.failure() == null) {

@@ -266,5 +266,13 @@ class ControllerPolicyTest {
     assertThat(handedOut).hasSize(3);
     assertThat(handedOut.get(1).closed).as("v2's on falling back").isEqualTo(1);
     assertThat(handedOut.get(2).closed).as("the unusable v3's at once").isEqualTo(1);
+
+    newest.set(controller(4, 0f));
+    policy.reset();
+    assertThat(handedOut).hasSize(4);
+    policy.close();
+    assertThat(handedOut.get(3).closed).as("v4's when the worker stops").isEqualTo(1);
+    policy.close();
+    assertThat(handedOut.get(3).closed).as("and only once").isEqualTo(1);
   }
 }

@@ -4,7 +4,7 @@ import io.worldstream.envs.Action;
 import io.worldstream.envs.Pixels;
 
 /** Chooses actions from observations. One per environment; not thread-safe. */
-public interface Policy {
+public interface Policy extends AutoCloseable {
 
   /** What {@code ExperienceStep.policyId} records: random, brownian, controller. */
   String id();
@@ -16,4 +16,8 @@ public interface Policy {
   default void reset() {}
 
   Action act(Pixels observation);
+
+  /** Hands back what the policy holds (models); nothing for the parameter-free policies. */
+  @Override
+  default void close() {}
 }
