@@ -4,6 +4,7 @@ import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -137,15 +138,7 @@ public final class EvaluatorOptions {
               + " and as many states later in them (default: ${DEFAULT-VALUE}).")
   int startsPerVae;
 
-  @Option(
-      names = "--mid-episode-starts",
-      paramLabel = "SHARE",
-      defaultValue = "0",
-      description =
-          "Share of the search's dreams that begin from a state later in a real episode instead of"
-              + " its first step, so the search also sees bends taken at speed (default:"
-              + " ${DEFAULT-VALUE}).")
-  double midEpisodeStarts;
+  @Mixin DreamStartOptions dreamStarts;
 
   @Option(
       names = "--ort-threads",
@@ -188,7 +181,7 @@ public final class EvaluatorOptions {
                 .publish(EvaluatorSettings.Publish.named(publish))
                 .realCheck(realCheckEvery, EvaluationTracks.seeds(realTracks))
                 .startsPerVae(startsPerVae)
-                .midEpisodeStarts(midEpisodeStarts)
+                .midEpisodeStarts(dreamStarts.midEpisodeStarts)
                 .threads(threads == null ? EvaluatorSettings.defaults().threads() : threads)
                 .seed(seed)
                 .vae(Optional.ofNullable(vae))

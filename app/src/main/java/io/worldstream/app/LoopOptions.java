@@ -70,15 +70,7 @@ public final class LoopOptions {
               + " ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
-  @Option(
-      names = "--mid-episode-starts",
-      paramLabel = "SHARE",
-      defaultValue = "0",
-      description =
-          "Share of the search's dreams that begin from a state later in a real episode instead of"
-              + " its first step, so the search also sees bends taken at speed (default:"
-              + " ${DEFAULT-VALUE}).")
-  double midEpisodeStarts;
+  @Mixin DreamStartOptions dreamStarts;
 
   /** The loop with these sizes, its broker and dashboard on these ports. */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
@@ -97,7 +89,7 @@ public final class LoopOptions {
                     .rolloutsPerCandidate(rollouts)
                     .publish(EvaluatorSettings.Publish.named(publish))
                     .realCheckEvery(realCheckEvery)
-                    .midEpisodeStarts(midEpisodeStarts)
+                    .midEpisodeStarts(dreamStarts.midEpisodeStarts)
                     .build(),
                 TrainSettings.defaults(dataDir)
                     .withSequences(
