@@ -61,13 +61,6 @@ public final class EvaluatorOptions {
   double temperature;
 
   @Option(
-      names = "--horizon",
-      paramLabel = "STEPS",
-      defaultValue = "1000",
-      description = "Dream steps per rollout at most (default: ${DEFAULT-VALUE}).")
-  int horizon;
-
-  @Option(
       names = "--done-threshold",
       paramLabel = "P",
       defaultValue = "0.5",
@@ -103,12 +96,13 @@ public final class EvaluatorOptions {
 
   @Option(
       names = "--publish",
-      paramLabel = "mean|best",
+      paramLabel = "mean|best|champion",
       defaultValue = "mean",
       description =
           "The controller each generation publishes: the search distribution's mean, scored on the"
-              + " same dreams as its candidates, or the best candidate found on the checkpoint"
-              + " (default: ${DEFAULT-VALUE}).")
+              + " same dreams as its candidates; the best candidate found on the checkpoint; or the"
+              + " champion, the controller published last until the mean outscores it on a"
+              + " generation's dreams (default: ${DEFAULT-VALUE}).")
   String publish;
 
   @Option(
@@ -138,7 +132,7 @@ public final class EvaluatorOptions {
               + " and as many states later in them (default: ${DEFAULT-VALUE}).")
   int startsPerVae;
 
-  @Mixin DreamStartOptions dreamStarts;
+  @Mixin SearchDreamOptions dreams;
 
   @Option(
       names = "--ort-threads",
@@ -173,7 +167,7 @@ public final class EvaluatorOptions {
                 .rolloutsPerCandidate(rollouts)
                 .initialSigma(sigma)
                 .temperature(temperature)
-                .horizon(horizon)
+                .horizon(dreams.horizon)
                 .doneThreshold(doneThreshold)
                 .dreamDropout(dreamDropout)
                 .l2Penalty(l2Penalty)
@@ -181,7 +175,8 @@ public final class EvaluatorOptions {
                 .publish(EvaluatorSettings.Publish.named(publish))
                 .realCheck(realCheckEvery, EvaluationTracks.seeds(realTracks))
                 .startsPerVae(startsPerVae)
-                .midEpisodeStarts(dreamStarts.midEpisodeStarts)
+                .midEpisodeStarts(dreams.midEpisodeStarts)
+                .commonDreams(dreams.commonDreams)
                 .threads(threads == null ? EvaluatorSettings.defaults().threads() : threads)
                 .seed(seed)
                 .vae(Optional.ofNullable(vae))

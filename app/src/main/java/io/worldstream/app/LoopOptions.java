@@ -52,11 +52,12 @@ public final class LoopOptions {
 
   @Option(
       names = "--publish",
-      paramLabel = "mean|best",
+      paramLabel = "mean|best|champion",
       defaultValue = "mean",
       description =
           "The controller each search generation publishes for the workers: the search"
-              + " distribution's mean or the best candidate (default: ${DEFAULT-VALUE}).")
+              + " distribution's mean, the best candidate, or the champion (the last published"
+              + " until the mean outscores it in the dream) (default: ${DEFAULT-VALUE}).")
   String publish;
 
   @Option(
@@ -70,7 +71,7 @@ public final class LoopOptions {
               + " ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
-  @Mixin DreamStartOptions dreamStarts;
+  @Mixin SearchDreamOptions dreams;
 
   /** The loop with these sizes, its broker and dashboard on these ports. */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
@@ -89,7 +90,9 @@ public final class LoopOptions {
                     .rolloutsPerCandidate(rollouts)
                     .publish(EvaluatorSettings.Publish.named(publish))
                     .realCheckEvery(realCheckEvery)
-                    .midEpisodeStarts(dreamStarts.midEpisodeStarts)
+                    .horizon(dreams.horizon)
+                    .midEpisodeStarts(dreams.midEpisodeStarts)
+                    .commonDreams(dreams.commonDreams)
                     .build(),
                 TrainSettings.defaults(dataDir)
                     .withSequences(

@@ -291,7 +291,8 @@ public final class LearningCurve {
         evaluator.horizon(),
         evaluator.temperature(),
         evaluator.doneThreshold(),
-        evaluator.dreamDropout());
+        evaluator.dreamDropout(),
+        false);
   }
 
   /** The highest-versioned controller published by {@code at}, the one the workers then used. */

@@ -17,6 +17,11 @@ import java.util.SplittableRandom;
  * probability 1 − p, scaled by 1 / (1 − p)) and keeps it for the whole rollout: each dream runs a
  * different sub-model, so a controller cannot win by exploiting one model's particular errors
  * (Wellmer &amp; Kwok, "Dropout's Dream Land", 2021).
+ *
+ * <p>With S scenarios, dream i plays scenario i mod S: dreams of one scenario start from the same
+ * latent, draw the same dropout mask and the same sampling noise (common random numbers), so
+ * controllers that drive them differ in return by what they do, not by the luck of their dreams.
+ * With S = N every dream is its own.
  */
 public final class DreamEnvironment {
 
@@ -37,8 +42,8 @@ public final class DreamEnvironment {
   private final double temperature;
   private final double doneThreshold;
   private final double dropout;
-  private final SplittableRandom random;
-  private final MdnSampler sampler;
+  private final SplittableRandom[] randoms;
+  private final MdnSampler[] samplers;
   private final float[] z;
   private float[] h;
   private float[] c;
@@ -70,11 +75,31 @@ public final class DreamEnvironment {
       double doneThreshold,
       double dropout,
       long seed) {
+    this(model, pool, n, n, temperature, doneThreshold, dropout, seed);
+  }
+
+  /**
+   * @param scenarios how many different dreams the N play: dream i plays scenario i mod scenarios,
+   *     with that scenario's start, dropout mask and sampling noise
+   */
+  public DreamEnvironment(
+      MdnRnnStep model,
+      LatentPool pool,
+      int n,
+      int scenarios,
+      double temperature,
+      double doneThreshold,
+      double dropout,
+      long seed) {
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must lie in [0, 1), not " + dropout);
     }
     if (n < 1) {
       throw new IllegalArgumentException("need at least one dream, not " + n);
+    }
+    if (scenarios < 1 || scenarios > n) {
+      throw new IllegalArgumentException(
+          "the scenarios must number between 1 and the " + n + " dreams, not " + scenarios);
     }
     this.model = model;
     this.pool = pool;
@@ -82,8 +107,17 @@ public final class DreamEnvironment {
     this.temperature = temperature;
     this.doneThreshold = doneThreshold;
     this.dropout = dropout;
-    this.random = new SplittableRandom(seed);
-    this.sampler = new MdnSampler(random.nextLong());
+    SplittableRandom seeds = new SplittableRandom(seed);
+    long[] scenarioSeeds = new long[scenarios];
+    for (int s = 0; s < scenarios; s++) {
+      scenarioSeeds[s] = seeds.nextLong();
+    }
+    this.randoms = new SplittableRandom[n];
+    this.samplers = new MdnSampler[n];
+    for (int i = 0; i < n; i++) {
+      randoms[i] = new SplittableRandom(scenarioSeeds[i % scenarios]);
+      samplers[i] = new MdnSampler(randoms[i].nextLong());
+    }
     this.z = new float[n * MdnSpec.LATENT];
     this.h = new float[n * MdnSpec.HIDDEN];
     this.c = new float[n * MdnSpec.HIDDEN];
@@ -99,18 +133,18 @@ public final class DreamEnvironment {
    * Starts every dream from a real latent with zero recurrent state; returns the first features.
    */
   public float[] reset() {
+    float kept = (float) (1 / (1 - dropout));
     for (int i = 0; i < n; i++) {
-      pool.draw(random, z, i * MdnSpec.LATENT);
+      pool.draw(randoms[i], z, i * MdnSpec.LATENT);
+      if (headMask != null) {
+        for (int u = i * MdnSpec.HIDDEN; u < (i + 1) * MdnSpec.HIDDEN; u++) {
+          headMask[u] = randoms[i].nextDouble() < dropout ? 0f : kept;
+        }
+      }
     }
     Arrays.fill(h, 0);
     Arrays.fill(c, 0);
     Arrays.fill(ended, false);
-    if (headMask != null) {
-      float kept = (float) (1 / (1 - dropout));
-      for (int i = 0; i < headMask.length; i++) {
-        headMask[i] = random.nextDouble() < dropout ? 0f : kept;
-      }
-    }
     return features();
   }
 
@@ -121,7 +155,16 @@ public final class DreamEnvironment {
           "expected " + n * MdnSpec.ACTIONS + " action values, got " + actions.length);
     }
     MdnRnnStep.Output out = model.step(z, actions, h, c, headMask, n);
-    sampler.sample(out.logPi(), out.mu(), out.logSigma(), n * MdnSpec.LATENT, temperature, z);
+    for (int i = 0; i < n; i++) {
+      samplers[i].sample(
+          out.logPi(),
+          out.mu(),
+          out.logSigma(),
+          i * MdnSpec.LATENT,
+          MdnSpec.LATENT,
+          temperature,
+          z);
+    }
     h = out.h();
     c = out.c();
     boolean[] done = new boolean[n];

@@ -23,12 +23,27 @@ public final class MdnSampler {
    */
   public void sample(
       float[] logPi, float[] mu, float[] logSigma, int count, double temperature, float[] out) {
+    sample(logPi, mu, logSigma, 0, count, temperature, out);
+  }
+
+  /**
+   * Samples the {@code count} dimensions from {@code from} on (mixtures at {@code d·K} for each
+   * such dimension d), writing to {@code out[from..from + count)}: one dream's share of a batch.
+   */
+  public void sample(
+      float[] logPi,
+      float[] mu,
+      float[] logSigma,
+      int from,
+      int count,
+      double temperature,
+      float[] out) {
     if (temperature < 0) {
       throw new IllegalArgumentException("temperature must be non-negative, not " + temperature);
     }
     int k = MdnSpec.MIXTURES;
     double noise = Math.sqrt(temperature);
-    for (int d = 0; d < count; d++) {
+    for (int d = from; d < from + count; d++) {
       int base = d * k;
       int chosen = temperature == 0 ? argmax(logPi, base) : pick(logPi, base, temperature);
       double z = mu[base + chosen];

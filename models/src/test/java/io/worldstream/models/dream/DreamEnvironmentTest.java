@@ -10,6 +10,7 @@ import io.worldstream.models.mdn.MdnGraphs;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,6 +108,45 @@ class DreamEnvironmentTest {
     }
     assertThatThrownBy(() -> new DreamEnvironment(model, pool, 4, 1.0, 0.5, 1, 3))
         .hasMessageContaining("dropout");
+  }
+
+  @Test
+  void shouldDreamEveryScenarioAlikeForAllWhoPlayIt() {
+    int n = 6;
+    int scenarios = 3;
+    DreamEnvironment dream = new DreamEnvironment(model, pool, n, scenarios, 1.15, 0.5, 0.2, 5);
+    float[] actions = new float[n * 3];
+    for (int i = 0; i < n; i++) {
+      actions[i * 3 + 1] = 0.5f;
+    }
+    dream.reset();
+    float[] features = null;
+    float[] rewards = null;
+    for (int t = 0; t < 10; t++) {
+      DreamEnvironment.Step step = dream.step(actions);
+      features = step.features();
+      rewards = step.rewards();
+    }
+    int f = DreamEnvironment.FEATURES;
+    for (int i = 0; i < scenarios; i++) {
+      float[] first = Arrays.copyOfRange(features, i * f, (i + 1) * f);
+      float[] twin = Arrays.copyOfRange(features, (i + scenarios) * f, (i + scenarios + 1) * f);
+      assertThat(twin).as("dream %d and %d, one scenario", i, i + scenarios).containsExactly(first);
+      assertThat(rewards[i + scenarios]).isEqualTo(rewards[i]);
+    }
+    assertThat(Arrays.copyOfRange(features, 0, f))
+        .as("two scenarios")
+        .isNotEqualTo(Arrays.copyOfRange(features, f, 2 * f));
+
+    // The same dreams, each driven differently: those of one scenario now part.
+    dream.reset();
+    float[] steer = actions.clone();
+    steer[scenarios * 3] = 1f;
+    float[] parted = dream.step(steer).features();
+    assertThat(Arrays.copyOfRange(parted, scenarios * f + MdnSpec.LATENT, (scenarios + 1) * f))
+        .isNotEqualTo(Arrays.copyOfRange(parted, MdnSpec.LATENT, f));
+    assertThatThrownBy(() -> new DreamEnvironment(model, pool, 4, 5, 1.0, 0.5, 0, 3))
+        .hasMessageContaining("scenarios");
   }
 
   private static float[] firstRewards(DreamEnvironment dream, float[] actions) {

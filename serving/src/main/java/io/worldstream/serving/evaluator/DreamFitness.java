@@ -8,9 +8,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Scores a population of controllers inside one world model's dream: every candidate drives {@code
- * rollouts} dreams, all candidates' dreams step together (one MDN-RNN call per time step), and a
- * candidate's fitness is the mean over its dreams of the rewards the model predicts until its done
- * head says the episode ended, or the horizon.
+ * rollouts} dreams (candidate k's r-th dream is dream k·rollouts + r), all candidates' dreams step
+ * together (one MDN-RNN call per time step), and a candidate's fitness is the mean over its dreams
+ * of the rewards the model predicts until its done head says the episode ended, or the horizon.
  */
 public final class DreamFitness {
 
@@ -21,13 +21,21 @@ public final class DreamFitness {
   public record Scores(double[] meanReturns, long dreamSteps) {}
 
   /**
-   * How the dreams run: rollouts per candidate, horizon, temperature, done threshold, and the
-   * dropout each rollout draws its own mask over h with (0 for the model as trained on average).
+   * How the dreams run: rollouts per candidate, horizon, temperature, done threshold, the dropout
+   * each rollout draws its own mask over h with (0 for the model as trained on average), and
+   * whether every candidate drives the same dreams: its r-th rollout starts from the same latent,
+   * with the same mask and sampling noise, as every other candidate's r-th (common random numbers,
+   * so the ranking compares controllers on equal terms).
    */
   public record Rules(
-      int rollouts, int horizon, double temperature, double doneThreshold, double dropout) {
+      int rollouts,
+      int horizon,
+      double temperature,
+      double doneThreshold,
+      double dropout,
+      boolean commonDreams) {
     public Rules(int rollouts, int horizon, double temperature, double doneThreshold) {
-      this(rollouts, horizon, temperature, doneThreshold, 0);
+      this(rollouts, horizon, temperature, doneThreshold, 0, false);
     }
   }
 
@@ -46,7 +54,14 @@ public final class DreamFitness {
     int n = candidates.length * rules.rollouts();
     DreamEnvironment dreams =
         new DreamEnvironment(
-            model, starts, n, rules.temperature(), rules.doneThreshold(), rules.dropout(), seed);
+            model,
+            starts,
+            n,
+            rules.commonDreams() ? rules.rollouts() : n,
+            rules.temperature(),
+            rules.doneThreshold(),
+            rules.dropout(),
+            seed);
     float[] features = dreams.reset();
     float[] actions = new float[n * Controllers.OUTPUTS];
     double[] returns = new double[n];

@@ -22,8 +22,9 @@ import java.util.Optional;
  *     this probability, one mask for the whole rollout, so the search cannot exploit one model's
  *     errors (models published without the mask input dream unmasked)
  * @param l2Penalty fitness = mean dream return − l2Penalty × ‖θ‖²
- * @param publish which controller each generation publishes: the search distribution's mean or the
- *     best candidate found on the checkpoint
+ * @param publish which controller each generation publishes: the search distribution's mean, the
+ *     best candidate found on the checkpoint, or the champion (the last published controller until
+ *     the mean beats it on a generation's dreams)
  * @param realCheckEvery run the published controller in the real environment every this many
  *     generations (counted across checkpoints); 0 never
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
@@ -33,6 +34,9 @@ import java.util.Optional;
  * @param midEpisodeStarts the share of the search's dreams that begin from a real state later in an
  *     episode (with h from zero, as the learner's sequences begin) instead of an episode's first
  *     step, so the search also sees bends taken at speed and not only the start
+ * @param commonDreams every candidate of a generation drives the same dreams (same starts, dropout
+ *     masks and sampling noise), so candidates are ranked by what they do rather than by the luck
+ *     of their dreams
  * @param threads ONNX Runtime threads and real environments stepping at once
  * @param vae the encoder .onnx (or a directory holding {@code encoder.onnx}) the real check encodes
  *     frames with, or empty for the bundled default VAE
@@ -54,6 +58,7 @@ public record EvaluatorSettings(
     List<Long> realSeeds,
     int startsPerVae,
     double midEpisodeStarts,
+    boolean commonDreams,
     int threads,
     long seed,
     Optional<Path> vae) {
@@ -71,7 +76,13 @@ public record EvaluatorSettings(
     /** The mean of the distribution the generation sampled from, scored on the same dreams. */
     MEAN,
     /** The candidate with the best dream return found on the checkpoint so far. */
-    BEST;
+    BEST,
+    /**
+     * The controller published last, re-scored on each generation's dreams beside the mean of the
+     * distribution, which replaces it only when it scores higher (fairest with common dreams): the
+     * workers' controller changes only for one the newest dream prefers.
+     */
+    CHAMPION;
 
     /** The choice a person names: mean or best. */
     public static Publish named(String name) {
@@ -79,7 +90,8 @@ public record EvaluatorSettings(
         return valueOf(name.strip().toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingException(
-            "publish", "Unknown controller to publish '" + name + "'; choose mean or best");
+            "publish",
+            "Unknown controller to publish '" + name + "'; choose mean, best or champion");
       }
     }
   }
@@ -142,7 +154,7 @@ public record EvaluatorSettings(
 
   DreamFitness.Rules rules() {
     return new DreamFitness.Rules(
-        rolloutsPerCandidate, horizon, temperature, doneThreshold, dreamDropout);
+        rolloutsPerCandidate, horizon, temperature, doneThreshold, dreamDropout, commonDreams);
   }
 
   /** Settings built a few at a time; {@link #build} checks them all. */
@@ -163,6 +175,7 @@ public record EvaluatorSettings(
     private List<Long> realSeeds = EvaluationTracks.seeds(DEFAULT_REAL_TRACKS);
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
+    private boolean commonDreams = false;
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private long seed = 0;
     private Optional<Path> vae = Optional.empty();
@@ -249,6 +262,11 @@ public record EvaluatorSettings(
       return this;
     }
 
+    public Builder commonDreams(boolean commonDreams) {
+      this.commonDreams = commonDreams;
+      return this;
+    }
+
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -296,6 +314,7 @@ public record EvaluatorSettings(
           realSeeds,
           startsPerVae,
           midEpisodeStarts,
+          commonDreams,
           threads,
           seed,
           vae);

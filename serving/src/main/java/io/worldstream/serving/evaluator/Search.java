@@ -19,11 +19,12 @@ import java.util.function.Consumer;
  * dream, updates the search, and hands its report and a controller to be published: by default the
  * mean of the distribution the generation sampled from, scored on the same dreams as the population
  * (the single best candidate is the luckiest of 32 noisy scores, a winner's curse that made the
- * published controller swing from one generation to the next), or the best candidate found on this
- * checkpoint. On a newer checkpoint of the same lineage the search distribution carries over
- * (successive versions of one model change its dream gradually); otherwise it starts from the
- * newest controller the lineage published (a warm start), or continues a search that earlier runs
- * published generations of.
+ * published controller swing from one generation to the next), the best candidate found on this
+ * checkpoint, or the champion: the controller published last, re-scored on every generation's
+ * dreams beside the mean, which replaces it only by scoring higher on them. On a newer checkpoint
+ * of the same lineage the search distribution carries over (successive versions of one model change
+ * its dream gradually); otherwise it starts from the newest controller the lineage published (a
+ * warm start), or continues a search that earlier runs published generations of.
  */
 final class Search implements AutoCloseable {
 
@@ -62,10 +63,9 @@ final class Search implements AutoCloseable {
     this.publish = publish;
     this.say = say;
     ControllerUpdate last = before == null ? null : before.controller();
-    double[] mean =
-        last == null || last.getWeights().size() + last.getBias().size() != Controllers.PARAMETERS
-            ? new double[Controllers.PARAMETERS]
-            : Controllers.parameters(last);
+    boolean fromLast =
+        last != null && last.getWeights().size() + last.getBias().size() == Controllers.PARAMETERS;
+    double[] mean = fromLast ? Controllers.parameters(last) : new double[Controllers.PARAMETERS];
     this.controllerVersion = last == null ? 0 : last.getVersion();
     double sigma = settings.initialSigma();
     EvaluationReport report = before == null ? null : before.report();
@@ -78,6 +78,11 @@ final class Search implements AutoCloseable {
         bestFitness =
             publishedDreamReturn - settings.l2Penalty() * Controllers.squaredNorm(published);
       }
+    }
+    if (settings.publish() == EvaluatorSettings.Publish.CHAMPION && fromLast) {
+      // The champion defends its title in every checkpoint's dream, not only in the one it won.
+      published = mean.clone();
+      publishedDreamReturn = last.getDreamReturn();
     }
     this.cmaes =
         continued != null
@@ -113,15 +118,23 @@ final class Search implements AutoCloseable {
     long started = System.nanoTime();
     double[] distributionMean = cmaes.mean();
     double[][] population = cmaes.ask();
-    boolean publishMean = settings.publish() == EvaluatorSettings.Publish.MEAN;
-    // The distribution's mean drives its own dreams beside the population's, on the same starts
-    // and noise, so its dream return is measured afresh rather than picked as the luckiest.
-    float[][] candidates = new float[population.length + (publishMean ? 1 : 0)][];
+    EvaluatorSettings.Publish rule = settings.publish();
+    boolean scoreMean = rule != EvaluatorSettings.Publish.BEST;
+    boolean defendChampion = rule == EvaluatorSettings.Publish.CHAMPION && published != null;
+    // The distribution's mean (and the champion it challenges) drive their own dreams beside the
+    // population's, so their dream returns are measured afresh rather than picked as the luckiest.
+    int meanIndex = population.length;
+    int championIndex = population.length + 1;
+    float[][] candidates =
+        new float[population.length + (scoreMean ? 1 : 0) + (defendChampion ? 1 : 0)][];
     for (int k = 0; k < population.length; k++) {
       candidates[k] = Controllers.toFloats(population[k]);
     }
-    if (publishMean) {
-      candidates[population.length] = Controllers.toFloats(distributionMean);
+    if (scoreMean) {
+      candidates[meanIndex] = Controllers.toFloats(distributionMean);
+    }
+    if (defendChampion) {
+      candidates[championIndex] = Controllers.toFloats(published);
     }
     DreamFitness.Scores scores =
         DreamFitness.score(
@@ -142,9 +155,14 @@ final class Search implements AutoCloseable {
       }
     }
     cmaes.tell(costs);
-    if (publishMean) {
+    if (rule == EvaluatorSettings.Publish.MEAN
+        || (rule == EvaluatorSettings.Publish.CHAMPION
+            && (!defendChampion
+                || scores.meanReturns()[meanIndex] > scores.meanReturns()[championIndex]))) {
       published = distributionMean;
-      publishedDreamReturn = scores.meanReturns()[population.length];
+      publishedDreamReturn = scores.meanReturns()[meanIndex];
+    } else if (defendChampion) {
+      publishedDreamReturn = scores.meanReturns()[championIndex];
     } else if (-costs[bestOfGeneration] > bestFitness) {
       bestFitness = -costs[bestOfGeneration];
       published = population[bestOfGeneration].clone();

@@ -15,6 +15,7 @@ import io.worldstream.records.EvaluationReport;
 import io.worldstream.serving.TestRecords;
 import io.worldstream.serving.cmaes.Cmaes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -124,6 +125,38 @@ class DreamSearchTest {
   }
 
   @Test
+  void commonDreamsScoreEqualControllersEquallyAndRankNeighboursSteadily() {
+    float[][] twins = new float[2][Controllers.PARAMETERS];
+    twins[0][0] = twins[1][0] = 0.5f;
+    DreamFitness.Rules own = new DreamFitness.Rules(3, 40, 1.15, 0.5, 0.1, false);
+    DreamFitness.Rules common = new DreamFitness.Rules(3, 40, 1.15, 0.5, 0.1, true);
+    double[] apart = DreamFitness.score(model, starts, twins, own, 4, () -> false).meanReturns();
+    double[] alike = DreamFitness.score(model, starts, twins, common, 4, () -> false).meanReturns();
+    assertThat(apart[0]).as("one controller in different dreams").isNotEqualTo(apart[1]);
+    assertThat(alike[0]).as("one controller in the same dreams").isEqualTo(alike[1]);
+
+    // Two neighbouring controllers: their difference in return varies less from seed to seed when
+    // they drive the same dreams than when each drives its own.
+    float[][] neighbours = new float[2][Controllers.PARAMETERS];
+    neighbours[1][0] = 0.05f;
+    double ownSpread = spreadOfDifference(neighbours, own);
+    double commonSpread = spreadOfDifference(neighbours, common);
+    assertThat(commonSpread).isLessThan(ownSpread / 2);
+  }
+
+  private static double spreadOfDifference(float[][] pair, DreamFitness.Rules rules) {
+    double[] differences = new double[12];
+    for (int seed = 0; seed < differences.length; seed++) {
+      double[] r = DreamFitness.score(model, starts, pair, rules, seed, () -> false).meanReturns();
+      differences[seed] = r[1] - r[0];
+    }
+    double mean = Arrays.stream(differences).average().orElseThrow();
+    return Math.sqrt(
+        Arrays.stream(differences).map(d -> (d - mean) * (d - mean)).sum()
+            / (differences.length - 1));
+  }
+
+  @Test
   void dreamFitnessRisesOverGenerations() {
     DreamFitness.Rules rules = new DreamFitness.Rules(4, 60, 1.0, 0.5);
     Cmaes search = Cmaes.start(new double[Controllers.PARAMETERS], 0.1, 16, 11);
@@ -190,6 +223,61 @@ class DreamSearchTest {
       search.runGeneration(false);
     }
     assertThat(published.get(0).getDreamReturn()).isEqualTo(reports.get(0).getBestReturn());
+  }
+
+  @Test
+  void theChampionStaysUntilTheMeanOutscoresItOnTheSameDreams() throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.builder()
+            .search(8, 3, 40)
+            .realCheck(0, List.of())
+            .publish(EvaluatorSettings.Publish.CHAMPION)
+            .commonDreams(true)
+            // Steps large enough that the mean sometimes moves to worse controllers.
+            .initialSigma(1.0)
+            .build();
+    List<ControllerUpdate> published = new ArrayList<>();
+    List<EvaluationReport> reports = new ArrayList<>();
+    int kept = 0;
+    int replaced = 0;
+    try (Search search = search(settings, reports, published)) {
+      for (int g = 0; g < 12; g++) {
+        double[] mean = search.distribution().mean();
+        search.runGeneration(false);
+        double[] now = Controllers.parameters(published.get(g));
+        if (g == 0) {
+          assertThat(now).as("nothing to defend: the mean").containsExactly(mean, within(1e-6));
+          continue;
+        }
+        double[] before = Controllers.parameters(published.get(g - 1));
+        float[][] pair = {Controllers.toFloats(mean), Controllers.toFloats(before)};
+        double[] scores =
+            DreamFitness.score(
+                    model,
+                    starts,
+                    pair,
+                    settings.rules(),
+                    Search.mix(settings.seed() ^ 0x5DEECE66DL, 1, g),
+                    () -> false)
+                .meanReturns();
+        if (Math.abs(scores[0] - scores[1]) < 1e-3) {
+          continue;
+        }
+        if (scores[0] > scores[1]) {
+          assertThat(now).as("generation %d: the mean won", g).containsExactly(mean, within(1e-6));
+          assertThat(published.get(g).getDreamReturn()).isCloseTo(scores[0], within(1e-3));
+          replaced++;
+        } else {
+          assertThat(now)
+              .as("generation %d: the champion held", g)
+              .containsExactly(before, within(1e-6));
+          assertThat(published.get(g).getDreamReturn()).isCloseTo(scores[1], within(1e-3));
+          kept++;
+        }
+      }
+    }
+    assertThat(kept).as("generations the champion held").isPositive();
+    assertThat(replaced).as("generations the mean won").isPositive();
   }
 
   private static Search search(
