@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.worldstream.serving.dream.DreamRequest;
 import io.worldstream.serving.dream.Dreams;
+import io.worldstream.serving.dream.Refused;
+import io.worldstream.serving.dream.ServedModels;
 import io.worldstream.serving.evaluator.DreamInputs;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.nio.file.Files;
@@ -122,10 +124,9 @@ public final class DreamCommand implements Callable<Integer> {
       while (!inputs.caughtUp()) {
         Thread.sleep(50);
       }
-      try (Dreams dreams =
-          new Dreams(
-              registry, inputs, Math.max(1, Runtime.getRuntime().availableProcessors()), 1)) {
-        Dreams.Result result = dreams.run(request);
+      try (ServedModels models =
+          new ServedModels(registry, Math.max(1, Runtime.getRuntime().availableProcessors()), 1)) {
+        Dreams.Result result = new Dreams(models, inputs).run(request);
         double[] returns = result.returns();
         double mean = Arrays.stream(returns).average().orElse(0);
         double std =
@@ -156,7 +157,7 @@ public final class DreamCommand implements Callable<Integer> {
             out.println("Wrote " + png);
           }
         }
-      } catch (Dreams.Refused e) {
+      } catch (Refused e) {
         throw new CommandFailure(e.getMessage());
       }
     } catch (IllegalStateException e) {

@@ -8,6 +8,8 @@ import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
 import io.worldstream.serving.dashboard.Dashboard;
 import io.worldstream.serving.dream.Dreams;
+import io.worldstream.serving.dream.RealEpisodes;
+import io.worldstream.serving.dream.ServedModels;
 import io.worldstream.serving.evaluator.DreamInputs;
 import io.worldstream.serving.http.DreamApi;
 import io.worldstream.serving.http.JsonErrors;
@@ -34,7 +36,7 @@ public final class Serving implements Service {
   private CheckpointRegistry registry;
   private Javalin http;
   private DreamInputs inputs;
-  private Dreams dreams;
+  private ServedModels models;
   private Dashboard dashboard;
   private volatile boolean ready;
 
@@ -64,10 +66,14 @@ public final class Serving implements Service {
           "the registry did not finish reading wm.checkpoints in 5 minutes");
     }
     inputs = new DreamInputs(kafka.clientConfig(), 1024, line -> say.accept("server: " + line));
-    dreams = new Dreams(registry, inputs, settings.threads(), settings.dreamsAtOnce());
+    models = new ServedModels(registry, settings.threads(), settings.dreamsAtOnce());
+    Dreams dreams = new Dreams(models, inputs);
+    RealEpisodes episodes = new RealEpisodes(models);
     RegistryApi api = new RegistryApi(registry);
-    DreamApi dreamApi = new DreamApi(dreams);
-    dashboard = new Dashboard(registry, dreams, kafka.clientConfig(), settings.dashboardInterval());
+    DreamApi dreamApi = new DreamApi(dreams, episodes);
+    dashboard =
+        new Dashboard(
+            registry, dreams, episodes, kafka.clientConfig(), settings.dashboardInterval());
     http =
         Javalin.create(
                 config -> {
@@ -162,8 +168,8 @@ public final class Serving implements Service {
     if (http != null) {
       http.stop();
     }
-    if (dreams != null) {
-      dreams.close();
+    if (models != null) {
+      models.close();
     }
     if (inputs != null) {
       inputs.close();

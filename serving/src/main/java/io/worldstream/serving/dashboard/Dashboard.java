@@ -13,6 +13,7 @@ import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.serving.dream.Dreams;
+import io.worldstream.serving.dream.RealEpisodes;
 import io.worldstream.serving.http.JsonNumbers;
 import io.worldstream.serving.registry.CheckpointEntry;
 import io.worldstream.serving.registry.CheckpointRegistry;
@@ -71,10 +72,11 @@ public final class Dashboard implements AutoCloseable {
   public Dashboard(
       CheckpointRegistry registry,
       Dreams dreams,
+      RealEpisodes episodes,
       Map<String, Object> clientConfig,
       Duration interval) {
     this.registry = registry;
-    this.panels = new Panels(dreams);
+    this.panels = new Panels(dreams, episodes);
     this.rates = new PipelineRates(clientConfig);
     this.interval = interval;
   }

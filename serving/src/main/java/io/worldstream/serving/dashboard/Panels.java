@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.worldstream.serving.dream.DreamRequest;
 import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.EpisodeRequest;
+import io.worldstream.serving.dream.RealEpisodes;
+import io.worldstream.serving.dream.Refused;
 import io.worldstream.serving.http.DreamApi;
 import io.worldstream.serving.http.JsonErrors;
 import java.util.Map;
@@ -45,6 +47,7 @@ final class Panels implements AutoCloseable {
   record Shown(Subject subject, Answer dream, Answer episode) {}
 
   private final Dreams dreams;
+  private final RealEpisodes episodes;
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -56,8 +59,9 @@ final class Panels implements AutoCloseable {
   private Subject running;
   private Subject next;
 
-  Panels(Dreams dreams) {
+  Panels(Dreams dreams, RealEpisodes episodes) {
     this.dreams = dreams;
+    this.episodes = episodes;
   }
 
   /** The newest pictures, if any were computed yet. */
@@ -109,7 +113,7 @@ final class Panels implements AutoCloseable {
     DreamRequest request = DreamRequest.parse(body);
     try {
       return new Answer(200, DreamApi.json(request, dreams.run(request)));
-    } catch (Dreams.Refused e) {
+    } catch (Refused e) {
       return refusal(e);
     }
   }
@@ -118,8 +122,8 @@ final class Panels implements AutoCloseable {
     ObjectNode body = request(subject).put("steps", 300).put("every", 3);
     EpisodeRequest request = EpisodeRequest.parse(body);
     try {
-      return new Answer(200, DreamApi.json(request, dreams.episode(request)));
-    } catch (Dreams.Refused e) {
+      return new Answer(200, DreamApi.json(request, episodes.run(request)));
+    } catch (Refused e) {
       return refusal(e);
     }
   }
@@ -132,7 +136,7 @@ final class Panels implements AutoCloseable {
         .put("seed", 1);
   }
 
-  private static Answer refusal(Dreams.Refused e) {
+  private static Answer refusal(Refused e) {
     return switch (e.kind()) {
       case BUSY -> null;
       case NOT_FOUND -> new Answer(404, JsonErrors.body(404, e.getMessage()));

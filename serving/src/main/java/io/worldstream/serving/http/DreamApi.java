@@ -12,6 +12,8 @@ import io.javalin.http.NotFoundResponse;
 import io.worldstream.serving.dream.DreamRequest;
 import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.EpisodeRequest;
+import io.worldstream.serving.dream.RealEpisodes;
+import io.worldstream.serving.dream.Refused;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -27,9 +29,11 @@ public final class DreamApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Dreams dreams;
+  private final RealEpisodes episodes;
 
-  public DreamApi(Dreams dreams) {
+  public DreamApi(Dreams dreams, RealEpisodes episodes) {
     this.dreams = dreams;
+    this.episodes = episodes;
   }
 
   public void register(JavalinConfig config) {
@@ -44,17 +48,17 @@ public final class DreamApi {
     } catch (DreamRequest.Invalid e) {
       throw new BadRequestResponse(e.getMessage());
     }
-    Dreams.Episode episode;
+    RealEpisodes.Episode episode;
     try {
-      episode = dreams.episode(request);
-    } catch (Dreams.Refused e) {
+      episode = episodes.run(request);
+    } catch (Refused e) {
       throw http(e);
     }
     ctx.json(json(request, episode));
   }
 
   /** A real episode's answer, as {@code POST /api/episodes} gives it. */
-  public static Map<String, Object> json(EpisodeRequest request, Dreams.Episode episode) {
+  public static Map<String, Object> json(EpisodeRequest request, RealEpisodes.Episode episode) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("lineage", episode.checkpoint().lineage());
     m.put("version", episode.checkpoint().version());
@@ -79,7 +83,7 @@ public final class DreamApi {
     }
   }
 
-  private static HttpResponseException http(Dreams.Refused e) {
+  private static HttpResponseException http(Refused e) {
     return switch (e.kind()) {
       case NOT_FOUND -> new NotFoundResponse(e.getMessage());
       case CONFLICT -> new ConflictResponse(e.getMessage());
@@ -98,7 +102,7 @@ public final class DreamApi {
     Dreams.Result result;
     try {
       result = dreams.run(request);
-    } catch (Dreams.Refused e) {
+    } catch (Refused e) {
       throw http(e);
     }
     ctx.json(json(request, result));
