@@ -5,7 +5,7 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations as people write them: 500ms, 10s, 5m, 2h, or ISO-8601 (PT10S). */
+/** Reads durations as people write them: 500ms, 10s, 5m, 2h, 1d, or ISO-8601 (PT10S). */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
   @Override
@@ -23,11 +23,12 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         case 's' -> Duration.ofSeconds(amount);
         case 'm' -> Duration.ofMinutes(amount);
         case 'h' -> Duration.ofHours(amount);
+        case 'd' -> Duration.ofDays(amount);
         default -> throw new NumberFormatException();
       };
     } catch (RuntimeException e) {
       throw new TypeConversionException(
-          "'" + value + "' is not a duration (write e.g. 500ms, 10s, 5m or 2h)");
+          "'" + value + "' is not a duration (write e.g. 500ms, 10s, 5m, 2h or 1d)");
     }
   }
 }

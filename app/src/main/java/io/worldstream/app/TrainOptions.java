@@ -95,6 +95,17 @@ public final class TrainOptions {
   double dropout;
 
   @Option(
+      names = "--lineage-expiry",
+      paramLabel = "DURATION",
+      defaultValue = "1d",
+      converter = DurationConverter.class,
+      description =
+          "How long a lineage may receive no latents (its VAE replaced) before its replay, held-out"
+              + " set and model leave the learner's state; its version numbers are kept (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration lineageExpiry;
+
+  @Option(
       names = "--flink-cluster",
       paramLabel = "HOST:PORT",
       description =
@@ -120,7 +131,8 @@ public final class TrainOptions {
                     1.0,
                     0,
                     torchThreads,
-                    dropout),
+                    dropout,
+                    lineageExpiry),
                 sequences.length,
                 sequences.stride,
                 sequences.burnIn,

@@ -5,8 +5,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.Tensor;
 import io.worldstream.models.mdn.MdnGraphs;
-import io.worldstream.models.mdn.MdnSpec;
-import io.worldstream.train.Adam;
 import io.worldstream.train.TrainingStep;
 import io.worldstream.train.mdn.DjlMdnRnn;
 import io.worldstream.train.mdn.MdnRnnTrainer;
@@ -16,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -25,7 +22,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -59,13 +55,12 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   private final LearnerSettings settings;
 
   private transient ValueState<LearnerProgress> progress;
-  private transient MapState<String, float[]> weights;
-  private transient MapState<String, float[]> firstMoments;
-  private transient MapState<String, float[]> secondMoments;
+  private transient SavedWeights saved;
   private transient MapState<Long, TrainingSequence> replay;
-  private transient MapState<Long, TrainingSequence> heldOut;
+  private transient MapState<Long, TrainingSequence> heldOutSequences;
   private transient NDManager manager;
   private transient Map<String, MdnRnnTrainer> trainers;
+  private transient Map<String, NDManager> trainerArrays;
   private transient LearnerMetrics metrics;
 
   /**
@@ -113,21 +108,16 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
         getRuntimeContext()
             .getState(
                 new ValueStateDescriptor<>("progress", TypeInformation.of(LearnerProgress.class)));
-    TypeInformation<float[]> floats = PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO;
-    weights =
-        getRuntimeContext().getMapState(new MapStateDescriptor<>("weights", Types.STRING, floats));
-    firstMoments =
-        getRuntimeContext().getMapState(new MapStateDescriptor<>("adam-m", Types.STRING, floats));
-    secondMoments =
-        getRuntimeContext().getMapState(new MapStateDescriptor<>("adam-v", Types.STRING, floats));
+    saved = new SavedWeights(getRuntimeContext());
     TypeInformation<TrainingSequence> sequence = TypeInformation.of(TrainingSequence.class);
     replay =
         getRuntimeContext().getMapState(new MapStateDescriptor<>("replay", Types.LONG, sequence));
-    heldOut =
+    heldOutSequences =
         getRuntimeContext().getMapState(new MapStateDescriptor<>("held-out", Types.LONG, sequence));
     manager = NDManager.newBaseManager();
     JniUtils.setNumThreads(settings.torchThreads());
     trainers = new HashMap<>();
+    trainerArrays = new HashMap<>();
     metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup());
   }
 
@@ -143,9 +133,9 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       throws Exception {
     LearnerProgress p = progress(ctx.getCurrentKey());
     if (heldOut(sequence.episode, settings.heldOutPercent())) {
-      heldOut.put(p.heldOutTail++, sequence);
+      heldOutSequences.put(p.heldOutTail++, sequence);
       while (p.heldOutSize() > settings.heldOutCapacity()) {
-        heldOut.remove(p.heldOutHead++);
+        heldOutSequences.remove(p.heldOutHead++);
       }
     } else {
       replay.put(p.replayTail++, sequence);
@@ -157,10 +147,16 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.owe(settings.trainRatio(), maxCredit());
       metrics.arrived(sequence, p.replaySize());
     }
+    long now = ctx.timerService().currentProcessingTime();
     if (p.lastPublishedAt == 0) {
-      p.lastPublishedAt = ctx.timerService().currentProcessingTime();
+      p.lastPublishedAt = now;
     }
-    armTimer(p, ctx.timerService().currentProcessingTime(), ctx.timerService());
+    p.lastArrivalAt = now;
+    if (p.expiryTimer == 0) {
+      p.expiryTimer = now + settings.lineageExpiry().toMillis();
+      ctx.timerService().registerProcessingTimeTimer(p.expiryTimer);
+    }
+    armTimer(p, now, ctx.timerService());
     progress.update(p);
   }
 
@@ -172,12 +168,25 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.timer = 0;
     }
     long now = ctx.timerService().currentProcessingTime();
+    if (timestamp == p.expiryTimer) {
+      long idleUntil = p.lastArrivalAt + settings.lineageExpiry().toMillis();
+      if (now >= idleUntil) {
+        if (p.timer != 0) {
+          ctx.timerService().deleteProcessingTimeTimer(p.timer);
+        }
+        progress.update(expire(ctx.getCurrentKey(), p));
+        return;
+      }
+      // Sequences came since the timer was set: it goes off again a full expiry after the last.
+      p.expiryTimer = idleUntil;
+      ctx.timerService().registerProcessingTimeTimer(idleUntil);
+    }
     if (canTrain(p)) {
       MdnRnnTrainer trainer = trainer(ctx.getCurrentKey(), p);
       List<TrainingSequence> sample = sample(p);
       LearnerStatus.sampled(sample, p.gradientSteps + 1);
       long started = System.nanoTime();
-      MdnRnnTrainer.Losses losses = trainer.step(batch(sample));
+      MdnRnnTrainer.Losses losses = trainer.step(Minibatches.of(sample));
       metrics.stepped(System.nanoTime() - started);
       p.stepsTrained += sample.stream().mapToLong(TrainingSequence::steps).sum();
       p.credit -= 1;
@@ -195,6 +204,33 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     armTimer(p, now, ctx.timerService());
     progress.update(p);
+  }
+
+  /**
+   * Drops what a lineage that has received nothing for the expiry keeps (its replay, held-out set,
+   * saved model, the model in memory; its timers are the caller's) and returns its progress as a
+   * lineage that has not trained yet: sequences that come after all train a fresh model, whose
+   * first version continues the numbering without a parent.
+   */
+  private LearnerProgress expire(String vaeVersion, LearnerProgress p) throws Exception {
+    replay.clear();
+    heldOutSequences.clear();
+    saved.clear();
+    trainers.remove(vaeVersion);
+    NDManager arrays = trainerArrays.remove(vaeVersion);
+    if (arrays != null) {
+      arrays.close();
+    }
+    log.info(
+        "Lineage {} received nothing for {}: its replay, held-out set and model leave the"
+            + " learner's state; a later sequence starts a new chain after v{}",
+        lineage(vaeVersion),
+        settings.lineageExpiry(),
+        p.version);
+    LearnerProgress expired = new LearnerProgress();
+    expired.version = p.version;
+    expired.continuedFrom = p.version;
+    return expired;
   }
 
   /**
@@ -279,36 +315,6 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   }
 
   /**
-   * Sequences padded to the longest, with a mask of 0 on each sequence's context and on the
-   * padding, and a latent mask of 0 also on an episode's last step.
-   */
-  static MdnRnnTrainer.Batch batch(List<TrainingSequence> sequences) {
-    int b = sequences.size();
-    int t = sequences.stream().mapToInt(s -> s.length).max().orElse(1);
-    int z = MdnSpec.LATENT;
-    int a = MdnSpec.ACTIONS;
-    float[] mu = new float[b * (t + 1) * z];
-    float[] logvar = new float[mu.length];
-    float[] actions = new float[b * t * a];
-    float[] rewards = new float[b * t];
-    float[] dones = new float[b * t];
-    float[] mask = new float[b * t];
-    float[] latentMask = new float[b * t];
-    for (int i = 0; i < b; i++) {
-      TrainingSequence s = sequences.get(i);
-      System.arraycopy(s.mu, 0, mu, i * (t + 1) * z, s.mu.length);
-      System.arraycopy(s.logvar, 0, logvar, i * (t + 1) * z, s.logvar.length);
-      System.arraycopy(s.actions, 0, actions, i * t * a, s.actions.length);
-      System.arraycopy(s.rewards, 0, rewards, i * t, s.length);
-      System.arraycopy(s.dones, 0, dones, i * t, s.length);
-      java.util.Arrays.fill(mask, i * t + s.context, i * t + s.length, 1);
-      java.util.Arrays.fill(
-          latentMask, i * t + s.context, i * t + s.length - (s.endsEpisode ? 1 : 0), 1);
-    }
-    return new MdnRnnTrainer.Batch(b, t, mu, logvar, actions, rewards, dones, mask, latentMask);
-  }
-
-  /**
    * The trainer of a lineage: in memory, or built from the last published version's saved model (a
    * fresh one before the first), with {@code p} rolled back to that version.
    */
@@ -323,11 +329,12 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     p.stepsTrained = p.savedStepsTrained;
     p.freshFrom = p.savedFreshFrom;
     p.resetTrainLosses();
-    if (weights.isEmpty()) {
+    NDManager arrays = manager.newSubManager();
+    if (saved.isEmpty()) {
       trainer =
           new MdnRnnTrainer(
-              manager,
-              DjlMdnRnn.initialise(manager),
+              arrays,
+              DjlMdnRnn.initialise(arrays),
               settings.learningRate(),
               settings.maxGradNorm(),
               settings.seed(),
@@ -337,20 +344,16 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
           lineage(vaeVersion),
           p.replaySize());
     } else {
-      Map<String, Tensor> w = tensors(weights);
+      Map<String, Tensor> w = saved.weights();
       trainer =
           new MdnRnnTrainer(
-              manager,
-              DjlMdnRnn.of(manager, w),
+              arrays,
+              DjlMdnRnn.of(arrays, w),
               settings.learningRate(),
               settings.maxGradNorm(),
               settings.seed(),
               settings.dropout());
-      trainer.restore(
-          new TrainingStep.State(
-              w,
-              new Adam.State(p.gradientSteps, tensors(firstMoments), tensors(secondMoments)),
-              settings.seed()));
+      trainer.restore(new TrainingStep.State(w, saved.optimizer(p.gradientSteps), settings.seed()));
       log.info(
           "Lineage {} restored at version {}, {} gradient steps, {} sequences in replay",
           lineage(vaeVersion),
@@ -359,70 +362,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
           p.replaySize());
     }
     trainers.put(vaeVersion, trainer);
+    trainerArrays.put(vaeVersion, arrays);
     return trainer;
-  }
-
-  private void saveModel(TrainingStep.State state) throws Exception {
-    for (Map.Entry<String, Tensor> w : state.weights().entrySet()) {
-      weights.put(w.getKey(), w.getValue().data());
-    }
-    for (Map.Entry<String, Tensor> m : state.optimizer().firstMoments().entrySet()) {
-      firstMoments.put(m.getKey(), m.getValue().data());
-    }
-    for (Map.Entry<String, Tensor> v : state.optimizer().secondMoments().entrySet()) {
-      secondMoments.put(v.getKey(), v.getValue().data());
-    }
-  }
-
-  private static Map<String, Tensor> tensors(MapState<String, float[]> arrays) throws Exception {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    MdnSpec.weightShapes()
-        .forEach(
-            (name, shape) -> {
-              try {
-                float[] data = arrays.get(name);
-                if (data != null) {
-                  out.put(name, new Tensor(name, shape, data));
-                }
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    return out;
-  }
-
-  /**
-   * The mean losses of {@code sequences} (each weighted by its masked steps, as one big batch would
-   * weigh them), evaluated in minibatches.
-   */
-  static PublishedModel.Losses evaluate(
-      MdnRnnTrainer trainer, List<TrainingSequence> sequences, int batchSize) {
-    double nll = 0;
-    double reward = 0;
-    double done = 0;
-    double latents = 0;
-    double transitions = 0;
-    for (int from = 0; from < sequences.size(); from += batchSize) {
-      MdnRnnTrainer.Batch batch =
-          batch(sequences.subList(from, Math.min(sequences.size(), from + batchSize)));
-      MdnRnnTrainer.Losses l = trainer.evaluate(batch);
-      double n = sum(batch.mask());
-      double m = sum(batch.latentMask());
-      nll += l.nll() * m;
-      reward += l.rewardMse() * n;
-      done += l.doneBce() * n;
-      latents += m;
-      transitions += n;
-    }
-    return new PublishedModel.Losses(nll / latents, reward / transitions, done / transitions);
-  }
-
-  private static double sum(float[] values) {
-    double s = 0;
-    for (float v : values) {
-      s += v;
-    }
-    return s;
   }
 
   private PublishedModel checkpoint(
@@ -431,9 +372,9 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     if (p.heldOutSize() > 0) {
       List<TrainingSequence> validation = new ArrayList<>();
       for (long i = p.heldOutHead; i < p.heldOutTail; i++) {
-        validation.add(heldOut.get(i));
+        validation.add(heldOutSequences.get(i));
       }
-      heldOutLosses = evaluate(trainer, validation, settings.batchSize());
+      heldOutLosses = Minibatches.evaluate(trainer, validation, settings.batchSize());
     }
     byte[] onnx =
         MdnGraphs.step(
@@ -453,7 +394,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     checkpoint.createdTime = System.currentTimeMillis();
     checkpoint.sha256 = ModelVersion.of(onnx);
     checkpoint.onnx = onnx;
-    saveModel(trainer.state());
+    saved.save(trainer.state());
     p.savedSteps = p.gradientSteps;
     p.savedStepsTrained = p.stepsTrained;
     p.savedFreshFrom = p.freshFrom;

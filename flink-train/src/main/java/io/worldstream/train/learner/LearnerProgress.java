@@ -56,6 +56,12 @@ public class LearnerProgress {
   /** The processing time of the training timer registered, or 0. */
   public long timer;
 
+  /** When the last sequence came (processing time). */
+  public long lastArrivalAt;
+
+  /** The processing time of the expiry timer registered, or 0. */
+  public long expiryTimer;
+
   public LearnerProgress() {}
 
   /** Owes {@code steps} more gradient steps, never more than {@code cap} in all. */

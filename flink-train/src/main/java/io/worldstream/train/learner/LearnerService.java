@@ -1,42 +1,22 @@
 package io.worldstream.train.learner;
 
-import io.worldstream.records.Checkpoint;
 import io.worldstream.schemas.KafkaSettings;
-import io.worldstream.schemas.TopicAdmin;
-import io.worldstream.schemas.TopicReader;
-import io.worldstream.schemas.Topics;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The learner job as a service: in a Flink MiniCluster inside this process (loopback only), or
@@ -45,12 +25,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * one there. Stopping the service cancels the job, on a cluster too.
  */
 public final class LearnerService implements Service {
-
-  private static final org.slf4j.Logger log =
-      org.slf4j.LoggerFactory.getLogger(LearnerService.class);
-
-  /** How long a transaction of the exactly-once sinks may stay open (the broker allows 2 h). */
-  private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
   private final KafkaSettings kafka;
   private final TrainSettings settings;
@@ -79,8 +53,9 @@ public final class LearnerService implements Service {
   @Override
   public void start() throws Exception {
     kafka.createMissingTopics();
-    Optional<Path> resumeFrom = newestCheckpoint(settings.stateDir());
-    int pruned = pruneJobDirectories(settings.stateDir(), resumeFrom, JOB_DIRECTORIES_KEPT);
+    Optional<Path> resumeFrom = JobStateDirectory.newestCheckpoint(settings.stateDir());
+    int pruned =
+        JobStateDirectory.pruneRuns(settings.stateDir(), resumeFrom, JobStateDirectory.RUNS_KEPT);
     if (pruned > 0) {
       say.accept(
           "learner: removed "
@@ -101,7 +76,9 @@ public final class LearnerService implements Service {
                     StreamExecutionEnvironment.createLocalEnvironment(
                         1, flinkConfiguration(resumeFrom)));
     Map<String, Long> publishedBefore =
-        resumeFrom.isPresent() ? Map.of() : publishedVersions(kafka, Duration.ofMinutes(2));
+        resumeFrom.isPresent()
+            ? Map.of()
+            : LearnerEnds.publishedVersions(kafka, Duration.ofMinutes(2));
     if (!publishedBefore.isEmpty()) {
       say.accept(
           "learner: no saved state in "
@@ -109,7 +86,9 @@ public final class LearnerService implements Service {
               + "; numbering continues after the versions on wm.checkpoints "
               + new java.util.TreeMap<>(publishedBefore));
     }
-    LearnerJob.build(env, source(), checkpointSink(), deadLetterSink(), settings, publishedBefore);
+    LearnerEnds ends = new LearnerEnds(kafka, settings.applicationId());
+    LearnerJob.build(
+        env, ends.latents(), ends.checkpoints(), ends.deadLetters(), settings, publishedBefore);
     job = env.executeAsync("worldstream learner");
     progress =
         Executors.newSingleThreadScheduledExecutor(
@@ -120,7 +99,8 @@ public final class LearnerService implements Service {
             });
     admin = kafka.connectedAdmin();
     long every = settings.progressInterval().toMillis();
-    progress.scheduleAtFixedRate(new Progress(every), every, every, TimeUnit.MILLISECONDS);
+    progress.scheduleAtFixedRate(
+        new ProgressLine(settings, admin, this::status, say), every, every, TimeUnit.MILLISECONDS);
     say.accept(
         "learner: Flink job "
             + job.getJobID()
@@ -222,220 +202,5 @@ public final class LearnerService implements Service {
     resumeFrom.ifPresent(
         path -> conf.put("execution.state-recovery.path", path.toUri().toString()));
     return Configuration.fromMap(conf);
-  }
-
-  /**
-   * The newest version of each lineage on wm.checkpoints (records that do not decode are passed
-   * over): where a learner that starts without state continues the numbering.
-   *
-   * @throws IllegalStateException if the topic is not read to its end within {@code timeout}
-   */
-  static Map<String, Long> publishedVersions(KafkaSettings kafka, Duration timeout) {
-    Map<String, Long> newest = new HashMap<>();
-    var values = Topics.CHECKPOINTS.valueSerde().deserializer();
-    try (TopicReader<byte[], byte[]> reader =
-        new TopicReader<>(
-            kafka.clientConfig(),
-            List.of(Topics.CHECKPOINTS.name()),
-            TopicReader.From.BEGINNING,
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!reader.caughtUp()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "could not read wm.checkpoints to its end in "
-                  + EffectiveConfiguration.duration(timeout)
-                  + " to continue its version numbers");
-        }
-        for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
-          try {
-            Checkpoint checkpoint = values.deserialize(Topics.CHECKPOINTS.name(), record.value());
-            newest.merge(checkpoint.getLineage().toString(), checkpoint.getVersion(), Math::max);
-          } catch (RuntimeException e) {
-            log.warn("Passing over an unreadable checkpoint at offset {}: {}", record.offset(), e);
-          }
-        }
-      }
-    }
-    return newest;
-  }
-
-  /**
-   * Directories of earlier runs of the job kept under the state directory besides the one resumed
-   * from: every start of the job checkpoints into a directory of its own.
-   */
-  static final int JOB_DIRECTORIES_KEPT = 2;
-
-  private static final java.util.regex.Pattern JOB_ID =
-      java.util.regex.Pattern.compile("[0-9a-f]{32}");
-
-  /**
-   * Deletes the directories earlier runs of the job left under {@code dir} (named by a Flink job
-   * id), keeping the one {@code resumeFrom} lies in and the {@code kept} newest others.
-   *
-   * @return how many were deleted
-   */
-  static int pruneJobDirectories(Path dir, Optional<Path> resumeFrom, int kept) {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    Optional<Path> resumed = resumeFrom.map(p -> p.toAbsolutePath().normalize().getParent());
-    try (Stream<Path> children = Files.list(dir)) {
-      List<Path> older =
-          children
-              .map(p -> p.toAbsolutePath().normalize())
-              .filter(Files::isDirectory)
-              .filter(p -> JOB_ID.matcher(p.getFileName().toString()).matches())
-              .filter(p -> resumed.map(r -> !r.equals(p)).orElse(true))
-              .sorted(Comparator.comparingLong(LearnerService::modifiedAt).reversed())
-              .skip(kept)
-              .toList();
-      for (Path job : older) {
-        org.apache.flink.util.FileUtils.deleteDirectory(job.toFile());
-      }
-      return older.size();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot remove earlier job directories from " + dir, e);
-    }
-  }
-
-  private static long modifiedAt(Path path) {
-    try {
-      return Files.getLastModifiedTime(path).toMillis();
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  /** The newest completed checkpoint under {@code dir} (a chk-N directory with its metadata). */
-  static Optional<Path> newestCheckpoint(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> files =
-        Files.find(dir, 3, (p, a) -> p.getFileName().toString().equals("_metadata"))) {
-      return files
-          .map(Path::getParent)
-          .filter(p -> p.getFileName().toString().startsWith("chk-"))
-          .max(Comparator.comparingLong(LearnerService::modified));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot look for checkpoints in " + dir, e);
-    }
-  }
-
-  private static long modified(Path path) {
-    try {
-      return Files.getLastModifiedTime(path.resolve("_metadata")).toMillis();
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private Properties clientProperties() {
-    Properties properties = new Properties();
-    kafka.client().forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
-    return properties;
-  }
-
-  private KafkaSource<LatentInput> source() {
-    return KafkaSource.<LatentInput>builder()
-        .setBootstrapServers(kafka.bootstrapServers())
-        .setProperties(clientProperties())
-        .setTopics(Topics.LATENTS.name())
-        .setGroupId(settings.applicationId())
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-        .setDeserializer(new LatentDeserializer())
-        .build();
-  }
-
-  private KafkaSink<PublishedModel> checkpointSink() {
-    return KafkaSink.<PublishedModel>builder()
-        .setBootstrapServers(kafka.bootstrapServers())
-        .setKafkaProducerConfig(producerProperties())
-        .setRecordSerializer(new Publishing.Checkpoints())
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(settings.applicationId() + "-checkpoints")
-        .build();
-  }
-
-  private KafkaSink<LatentInput> deadLetterSink() {
-    return KafkaSink.<LatentInput>builder()
-        .setBootstrapServers(kafka.bootstrapServers())
-        .setKafkaProducerConfig(producerProperties())
-        .setRecordSerializer(new Publishing.DeadLetters())
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(settings.applicationId() + "-dead-letters")
-        .build();
-  }
-
-  private Properties producerProperties() {
-    Properties properties = clientProperties();
-    properties.setProperty(
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Topics.MODEL_MAX_MESSAGE_BYTES));
-    properties.setProperty(
-        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
-    return properties;
-  }
-
-  /** The progress line: what came in and was trained since the last one, and the newest model. */
-  private final class Progress implements Runnable {
-    private final long everyMillis;
-    private long sequences = LearnerStatus.sequences();
-    private long steps = LearnerStatus.gradientSteps();
-
-    Progress(long everyMillis) {
-      this.everyMillis = everyMillis;
-    }
-
-    @Override
-    public void run() {
-      long s = LearnerStatus.sequences();
-      long g = LearnerStatus.gradientSteps();
-      double seconds = everyMillis / 1000.0;
-      if (settings.flinkCluster().isPresent()) {
-        // The learner's own figures live in the task manager: its metrics (group "learner") are in
-        // the cluster's web UI and reporters.
-        say.accept(
-            String.format(
-                "train: job %s on the cluster at %s, lag %s",
-                status(), settings.flinkCluster().get(), lag()));
-        return;
-      }
-      LearnerStatus.Published latest = LearnerStatus.latest();
-      say.accept(
-          String.format(
-              "train: %.1f sequences/s in, %.1f gradient steps/s, replay %d/%d, lag %s, %s",
-              (s - sequences) / seconds,
-              (g - steps) / seconds,
-              LearnerStatus.replayFill(),
-              settings.learner().replayCapacity(),
-              lag(),
-              latest == null
-                  ? "no checkpoint yet"
-                  : String.format(
-                      "%s v%d %.0f s old, train loss %.3f, held-out %s",
-                      latest.lineage(),
-                      latest.version(),
-                      (System.currentTimeMillis() - latest.at()) / 1000.0,
-                      latest.trainLoss(),
-                      latest.heldOutLoss() == null
-                          ? "-"
-                          : String.format("%.3f", latest.heldOutLoss()))));
-      sequences = s;
-      steps = g;
-    }
-
-    /** Latents not yet read as of the job's last Flink checkpoint (when it commits offsets). */
-    private String lag() {
-      try {
-        return new TopicAdmin(admin, Duration.ofSeconds(5))
-                .lag(settings.applicationId(), Topics.LATENTS.name())
-            + " latents";
-      } catch (RuntimeException e) {
-        return "unknown";
-      }
-    }
   }
 }

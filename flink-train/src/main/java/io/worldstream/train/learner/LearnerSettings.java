@@ -21,6 +21,9 @@ import java.time.Duration;
  *     with one (docs/BENCHMARKS.md, "Learner")
  * @param dropout share of the LSTM's state dropped before the heads in training, one mask per
  *     sequence: trains the model the evaluator dreams in with one mask per rollout
+ * @param lineageExpiry how long a lineage may receive no sequences (its VAE superseded) before its
+ *     replay, held-out set and model leave the learner's state; its version numbering is kept, and
+ *     sequences that come after all start a new chain
  */
 public record LearnerSettings(
     int batchSize,
@@ -34,11 +37,15 @@ public record LearnerSettings(
     double maxGradNorm,
     long seed,
     int torchThreads,
-    double dropout)
+    double dropout,
+    Duration lineageExpiry)
     implements java.io.Serializable {
 
   /** Dropout by default: Dropout's Dream Land's 0.1. */
   public static final double DEFAULT_DROPOUT = 0.1;
+
+  /** A lineage's state goes a day after its last sequence by default. */
+  public static final Duration DEFAULT_LINEAGE_EXPIRY = Duration.ofDays(1);
 
   public LearnerSettings {
     InvalidSettingException.atLeast("batch-size", "the batch size", batchSize, 1);
@@ -70,6 +77,37 @@ public record LearnerSettings(
       throw new InvalidSettingException(
           "dropout", "the dropout must lie in [0, 1), not " + dropout);
     }
+    InvalidSettingException.positive("lineage-expiry", "the lineage expiry", lineageExpiry);
+  }
+
+  /** The settings with lineages expiring after {@link #DEFAULT_LINEAGE_EXPIRY}. */
+  public LearnerSettings(
+      int batchSize,
+      double trainRatio,
+      int replayCapacity,
+      int heldOutPercent,
+      int heldOutCapacity,
+      int checkpointEvery,
+      Duration checkpointInterval,
+      float learningRate,
+      double maxGradNorm,
+      long seed,
+      int torchThreads,
+      double dropout) {
+    this(
+        batchSize,
+        trainRatio,
+        replayCapacity,
+        heldOutPercent,
+        heldOutCapacity,
+        checkpointEvery,
+        checkpointInterval,
+        learningRate,
+        maxGradNorm,
+        seed,
+        torchThreads,
+        dropout,
+        DEFAULT_LINEAGE_EXPIRY);
   }
 
   public static LearnerSettings defaults() {

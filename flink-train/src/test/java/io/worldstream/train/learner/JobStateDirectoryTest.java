@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LearnerServiceTest {
+class JobStateDirectoryTest {
 
   @TempDir Path dir;
 
@@ -39,7 +39,7 @@ class LearnerServiceTest {
     Files.createDirectories(dir.resolve("notes")); // not a job's: left alone
     Optional<Path> resumeFrom = Optional.of(resumed.resolve("chk-1"));
 
-    int pruned = LearnerService.pruneJobDirectories(dir, resumeFrom, 2);
+    int pruned = JobStateDirectory.pruneRuns(dir, resumeFrom, 2);
 
     assertThat(pruned).isEqualTo(3);
     assertThat(left())
@@ -48,12 +48,22 @@ class LearnerServiceTest {
             String.format("%032x", 5),
             String.format("%032x", 6),
             "notes");
-    assertThat(LearnerService.pruneJobDirectories(dir, resumeFrom, 2)).isZero();
+    assertThat(JobStateDirectory.pruneRuns(dir, resumeFrom, 2)).isZero();
+  }
+
+  @Test
+  void shouldResumeFromTheNewestCompletedCheckpoint() throws Exception {
+    job(1, 3_000);
+    job(2, 5_000);
+    job(3, 4_000);
+    Files.createDirectories(dir.resolve(String.format("%032x", 9)).resolve("chk-9")); // no metadata
+    assertThat(JobStateDirectory.newestCheckpoint(dir))
+        .contains(dir.resolve(String.format("%032x", 2)).resolve("chk-2"));
+    assertThat(JobStateDirectory.newestCheckpoint(dir.resolve("absent"))).isEmpty();
   }
 
   @Test
   void shouldLeaveAMissingStateDirectoryAlone() {
-    assertThat(LearnerService.pruneJobDirectories(dir.resolve("absent"), Optional.empty(), 2))
-        .isZero();
+    assertThat(JobStateDirectory.pruneRuns(dir.resolve("absent"), Optional.empty(), 2)).isZero();
   }
 }

@@ -150,7 +150,7 @@ class LearnerIntegrationTest {
               "not a checkpoint".getBytes(StandardCharsets.UTF_8)));
     }
 
-    assertThat(LearnerService.publishedVersions(kafka, Duration.ofSeconds(30)))
+    assertThat(LearnerEnds.publishedVersions(kafka, Duration.ofSeconds(30)))
         .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("vae-1", 5L, "vae-2", 1L));
   }
 

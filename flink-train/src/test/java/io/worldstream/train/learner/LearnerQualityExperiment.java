@@ -205,7 +205,7 @@ class LearnerQualityExperiment {
         }
         batch.add(epoch.remove(epoch.size() - 1));
       }
-      trainer.step(Learner.batch(batch));
+      trainer.step(Minibatches.of(batch));
       if (step % EVALUATE_EVERY == 0 || step == gradientSteps) {
         PublishedModel.Losses l = evaluate(manager, trainer.model(), heldOut);
         curves.println(json("offline", step, l.nll, l.rewardMse, l.doneBce, 0));
@@ -230,7 +230,7 @@ class LearnerQualityExperiment {
   private static PublishedModel.Losses evaluate(
       NDManager manager, DjlMdnRnn model, List<TrainingSequence> heldOut) {
     MdnRnnTrainer evaluator = new MdnRnnTrainer(manager, model, 0, 1, 99);
-    return Learner.evaluate(evaluator, heldOut, 64);
+    return Minibatches.evaluate(evaluator, heldOut, 64);
   }
 
   /**

@@ -36,6 +36,27 @@ class LearnerSettingsTest {
   }
 
   @Test
+  void shouldRefuseALineageExpiryThatIsNotPositive() {
+    assertThatThrownBy(
+            () ->
+                new LearnerSettings(
+                    16,
+                    1.0,
+                    100,
+                    10,
+                    20,
+                    200,
+                    Duration.ofSeconds(30),
+                    1e-3f,
+                    1.0,
+                    0,
+                    1,
+                    0.1,
+                    Duration.ZERO))
+        .hasMessageContaining("lineage expiry");
+  }
+
+  @Test
   void shouldRefuseADropoutOutsideZeroToOne() {
     assertThatThrownBy(() -> with(1e-3f, 1, 1)).hasMessageContaining("dropout");
     assertThatThrownBy(() -> with(1e-3f, 1, -0.1)).hasMessageContaining("dropout");

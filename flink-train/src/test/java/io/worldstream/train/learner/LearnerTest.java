@@ -150,7 +150,7 @@ class LearnerTest {
       train(harness, 20);
 
       assertThat(harness.extractOutputValues()).as("no training data, no step").isEmpty();
-      assertThat(harness.numProcessingTimeTimers()).isZero();
+      assertThat(harness.numProcessingTimeTimers()).as("the lineage's expiry alone").isOne();
     }
   }
 
@@ -308,7 +308,9 @@ class LearnerTest {
       assertThat(harness.extractOutputValues())
           .extracting(m -> m.gradientSteps)
           .containsExactly(10L);
-      assertThat(harness.numProcessingTimeTimers()).as("nothing left to do").isZero();
+      assertThat(harness.numProcessingTimeTimers())
+          .as("nothing left to do but the lineage's expiry")
+          .isOne();
     }
   }
 
@@ -373,7 +375,7 @@ class LearnerTest {
     List<EpisodeStep> two = new ArrayList<>();
     two.add(SequenceAssemblerTest.step("b", 0, false));
     two.add(SequenceAssemblerTest.step("b", 1, true));
-    var batch = Learner.batch(List.of(longer, TrainingSequence.of(two)));
+    var batch = Minibatches.of(List.of(longer, TrainingSequence.of(two)));
 
     assertThat(batch.steps()).isEqualTo(8);
     assertThat(java.util.Arrays.copyOfRange(batch.mask(), 0, 8)).containsOnly(1f);
@@ -420,6 +422,70 @@ class LearnerTest {
   }
 
   @Test
+  void shouldDropALineageIdleForTheExpiryAndNumberItsNextModelOnAfterIt() throws Exception {
+    LearnerSettings settings =
+        new LearnerSettings(
+            4,
+            1.0,
+            100,
+            10,
+            20,
+            3,
+            Duration.ofHours(1),
+            1e-3f,
+            1.0,
+            3,
+            1,
+            0.1,
+            Duration.ofSeconds(1));
+    try (var harness = harness(settings)) {
+      int n = 0;
+      List<String> training = episodes(false, 16, 10);
+      for (String id : training.subList(0, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      for (String id : episodes(true, 2, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      harness.processElement(sequence(training.get(10), "vae-b", n++), 1);
+      train(harness, 20);
+      int withData = harness.numKeyedStateEntries();
+
+      // Nothing more comes for a second: both lineages leave all but their counters behind.
+      harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+      assertThat(withData).as("counters, replay, held-out set, weights, moments").isEqualTo(8);
+      assertThat(harness.numKeyedStateEntries()).as("one progress per lineage").isEqualTo(2);
+
+      // Sequences come after all: a fresh model, numbered on after the last version, no parent.
+      for (String id : training.subList(10, 16)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 20);
+      List<Checkpoint> published =
+          harness.extractOutputValues().stream().map(PublishedModel::toRecord).toList();
+      assertThat(published)
+          .extracting(
+              c ->
+                  "v"
+                      + c.getVersion()
+                      + " parent "
+                      + c.getParentVersion()
+                      + " after "
+                      + c.getGradientSteps())
+          .containsExactly(
+              "v1 parent null after 3",
+              "v2 parent 1 after 6",
+              "v3 parent 2 after 9",
+              "v4 parent null after 3",
+              "v5 parent 4 after 6");
+
+      harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+      assertThat(harness.numKeyedStateEntries()).as("counters alone").isEqualTo(2);
+      assertThat(harness.numProcessingTimeTimers()).as("no timer left behind").isZero();
+    }
+  }
+
+  @Test
   void shouldOweNoMoreStepsThanAReplayBuffersWorth() throws Exception {
     LearnerSettings settings = settings(1_000_000);
     Learner learner = new Learner(settings);
@@ -441,7 +507,7 @@ class LearnerTest {
   @Test
   void shouldTakeNoLossOnASequencesContext() {
     List<EpisodeStep> steps = SequenceAssemblerTest.episode("c", 6).subList(1, 6);
-    var batch = Learner.batch(List.of(TrainingSequence.of(steps, 2)));
+    var batch = Minibatches.of(List.of(TrainingSequence.of(steps, 2)));
 
     // Steps 1 to 5, ending the episode at 5: five transitions, the first two context only.
     assertThat(batch.mask()).containsExactly(0f, 0f, 1f, 1f, 1f);
