@@ -6,6 +6,7 @@ import io.worldstream.schemas.TopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -18,7 +19,15 @@ final class TopicContents {
 
   /** Every committed record of a topic, decoded; empty while the broker or topic is not up. */
   static <V> List<V> read(KafkaSettings kafka, Topic<String, V> topic) {
-    List<V> values = new ArrayList<>();
+    return read(kafka, topic, Function.identity());
+  }
+
+  /**
+   * What {@code keep} takes of every committed record of a topic, in order; only that is held (the
+   * records of big topics are read once each); empty while the broker or topic is not up.
+   */
+  static <V, T> List<T> read(KafkaSettings kafka, Topic<String, V> topic, Function<V, T> keep) {
+    List<T> values = new ArrayList<>();
     try (TopicReader<String, byte[]> reader =
         new TopicReader<>(
             kafka.clientConfig(),
@@ -30,7 +39,10 @@ final class TopicContents {
         reader
             .poll(Duration.ofMillis(200))
             .forEach(
-                r -> values.add(topic.valueSerde().deserializer().deserialize(null, r.value())));
+                r ->
+                    values.add(
+                        keep.apply(
+                            topic.valueSerde().deserializer().deserialize(null, r.value()))));
       } while (!reader.caughtUp());
     } catch (RuntimeException e) {
       return List.of();

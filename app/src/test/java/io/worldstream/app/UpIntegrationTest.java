@@ -6,19 +6,14 @@ import io.worldstream.records.Checkpoint;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,29 +26,30 @@ import org.junit.jupiter.api.io.TempDir;
 class UpIntegrationTest {
 
   @TempDir Path dataDir;
-  private Process up;
-  private Path log;
+  private UpProcess up;
 
   @AfterEach
   void stop() throws Exception {
-    if (up != null && up.isAlive()) {
-      up.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (up != null) {
+      up.close();
     }
   }
 
   @Test
   void runsTheLoopAndResumesWhereItStopped() throws Exception {
-    int port = freePort();
-    int httpPort = freePort();
-    KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + port);
+    up =
+        new UpProcess(
+            dataDir, List.of("--population", "8", "--rollouts", "2", "--status-interval", "5s"));
+    int httpPort = up.httpPort();
+    KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + up.port());
 
-    start(port, httpPort, "first");
-    await(() -> !TopicContents.read(kafka, Topics.LATENTS).isEmpty(), "the first latents");
+    up.start("first");
+    up.await(() -> !TopicContents.read(kafka, Topics.LATENTS).isEmpty(), "the first latents");
     // Whether one of up's own episodes lands in the learner's held-out 10 % within the test is
     // chance; two more CarRacing episodes whose ids do give every checkpoint a held-out loss.
     publishHeldOutEpisodes(kafka, 2, 200);
-    await(() -> TopicContents.read(kafka, Topics.CHECKPOINTS).size() >= 2, "two checkpoints");
-    await(
+    up.await(() -> TopicContents.read(kafka, Topics.CHECKPOINTS).size() >= 2, "two checkpoints");
+    up.await(
         () ->
             TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
                     .filter(c -> c.getHeldOutLoss() != null)
@@ -70,7 +66,7 @@ class UpIntegrationTest {
     assertThat(validated.get(validated.size() - 1).getHeldOutLoss())
         .as("held-out loss falls: %s", validated.stream().map(Checkpoint::getHeldOutLoss).toList())
         .isLessThan(validated.get(0).getHeldOutLoss());
-    await(() -> !TopicContents.read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
+    up.await(() -> !TopicContents.read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
     List<Checkpoint> checkpoints = TopicContents.read(kafka, Topics.CHECKPOINTS);
     assertThat(checkpoints).extracting(Checkpoint::getVersion).startsWith(1L, 2L);
     assertThat(TopicContents.read(kafka, Topics.CONTROLLERS)).isNotEmpty();
@@ -84,14 +80,15 @@ class UpIntegrationTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(dream.statusCode()).as(dream.body()).isEqualTo(200);
-    assertThat(Files.readString(log)).contains("Dashboard: http://127.0.0.1:" + httpPort + "/");
+    assertThat(Files.readString(up.log()))
+        .contains("Dashboard: http://127.0.0.1:" + httpPort + "/");
     // Steps published so far: all of them the first run's. (The broker lives in `up`: read now.)
     long experiencedFirst = TopicContents.records(kafka, Topics.EXPERIENCE.name());
     assertThat(experiencedFirst).isPositive();
-    stopUp();
+    up.stop();
 
-    start(port, httpPort, "second");
-    await(
+    up.start("second");
+    up.await(
         () -> !TopicContents.read(kafka, Topics.CHECKPOINTS).isEmpty(),
         "the broker back with its data");
     // The restored learner publishes its next version a checkpoint interval after it starts.
@@ -100,12 +97,12 @@ class UpIntegrationTest {
             .mapToLong(Checkpoint::getVersion)
             .max()
             .orElseThrow();
-    await(
+    up.await(
         () ->
             TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
                 .anyMatch(c -> c.getVersion() == lastVersion + 1),
         "the version after " + lastVersion);
-    await(
+    up.await(
         () -> TopicContents.read(kafka, Topics.LATENTS).size() >= experiencedFirst,
         "the first run's " + experiencedFirst + " steps encoded");
     List<Checkpoint> all = TopicContents.read(kafka, Topics.CHECKPOINTS);
@@ -114,7 +111,7 @@ class UpIntegrationTest {
             .map(l -> l.getEpisodeId() + "#" + l.getStep())
             .toList();
     long experienced = TopicContents.records(kafka, Topics.EXPERIENCE.name());
-    stopUp();
+    up.stop();
 
     assertThat(all)
         .as("versions continue across the restart, none repeated")
@@ -175,58 +172,6 @@ class UpIntegrationTest {
         }
       }
       producer.flush();
-    }
-  }
-
-  private void start(int port, int httpPort, String name) throws IOException {
-    log = dataDir.resolve("up-" + name + ".log");
-    ProcessBuilder builder =
-        ChildProcess.worldstream(
-            "2g",
-            List.of(
-                "up",
-                "--data-dir",
-                dataDir.resolve("data").toString(),
-                "--port",
-                Integer.toString(port),
-                "--http-port",
-                Integer.toString(httpPort),
-                "--population",
-                "8",
-                "--rollouts",
-                "2",
-                "--status-interval",
-                "5s"));
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    up = builder.start();
-  }
-
-  private void stopUp() throws Exception {
-    up.destroy();
-    assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("up stops within 90 s of SIGTERM").isTrue();
-    String output = Files.readString(log);
-    assertThat(output).contains("Stopping the worker", "Stopping the broker");
-    assertThat(output.indexOf("Stopping the worker"))
-        .isLessThan(output.indexOf("Stopping the broker"));
-  }
-
-  private void await(BooleanSupplier condition, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (!up.isAlive()) {
-        throw new AssertionError(
-            "up exited while waiting for " + what + ":\n" + Files.readString(log));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + ":\n" + Files.readString(log));
-      }
-      Thread.sleep(1_000);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -6,6 +6,7 @@ import io.worldstream.models.mdn.MdnGraphs;
 import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.Topic;
 import io.worldstream.schemas.Topics;
@@ -104,6 +105,29 @@ public final class TestRecords {
         .setCreatedTime(Instant.now())
         .setSha256(ModelVersion.of(model))
         .setOnnxModel(ByteBuffer.wrap(travelling));
+  }
+
+  /**
+   * A linear controller over [z, h] found in checkpoint {@code checkpointVersion}, every weight
+   * {@code weight} and the biases (steer, gas, brake) given, for the bundled VAE. Tests set the
+   * rest (time, returns) on the builder.
+   */
+  public static ControllerUpdate.Builder controller(
+      String lineage, long version, long checkpointVersion, float weight, List<Float> bias) {
+    return ControllerUpdate.newBuilder()
+        .setLineage(lineage)
+        .setVersion(version)
+        .setCheckpointVersion(checkpointVersion)
+        .setVaeVersion(DEFAULT_VAE)
+        .setInputSize(MdnSpec.LATENT + MdnSpec.HIDDEN)
+        .setOutputSize(MdnSpec.ACTIONS)
+        .setWeights(
+            new ArrayList<>(
+                Collections.nCopies(MdnSpec.ACTIONS * (MdnSpec.LATENT + MdnSpec.HIDDEN), weight)))
+        .setBias(bias)
+        .setDreamReturn(1)
+        .setGeneration(0)
+        .setCreatedTime(Instant.now());
   }
 
   /** An MDN-RNN with random weights whose done head rarely fires: dreams run their horizon. */

@@ -155,6 +155,7 @@ final class Search implements AutoCloseable {
       }
     }
     cmaes.tell(costs);
+    String held = "";
     if (rule == EvaluatorSettings.Publish.MEAN
         || (rule == EvaluatorSettings.Publish.CHAMPION
             && (!defendChampion
@@ -163,6 +164,10 @@ final class Search implements AutoCloseable {
       publishedDreamReturn = scores.meanReturns()[meanIndex];
     } else if (defendChampion) {
       publishedDreamReturn = scores.meanReturns()[championIndex];
+      held =
+          String.format(
+              ", the champion held (%.1f against the mean's %.1f)",
+              publishedDreamReturn, scores.meanReturns()[meanIndex]);
     } else if (-costs[bestOfGeneration] > bestFitness) {
       bestFitness = -costs[bestOfGeneration];
       published = population[bestOfGeneration].clone();
@@ -225,7 +230,7 @@ final class Search implements AutoCloseable {
     publish.accept(report, update);
     say.accept(
         String.format(
-            "evaluator: %s v%d generation %d: dream best %.2f mean %.2f ± %.2f, σ %.4f%s, %.1f s",
+            "evaluator: %s v%d generation %d: dream best %.2f mean %.2f ± %.2f, σ %.4f%s%s, %.1f s",
             checkpoint.lineage(),
             checkpoint.version(),
             generation,
@@ -233,6 +238,7 @@ final class Search implements AutoCloseable {
             mean,
             report.getStdReturn(),
             cmaes.sigma(),
+            held,
             realReturn == null
                 ? ""
                 : String.format(

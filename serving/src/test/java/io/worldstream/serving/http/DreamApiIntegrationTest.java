@@ -21,10 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -63,19 +60,7 @@ class DreamApiIntegrationTest {
           "alpha",
           TestRecords.checkpoint("alpha", 1, VAE, TestRecords.modelWithoutEnds(4), false).build());
       ControllerUpdate controller =
-          ControllerUpdate.newBuilder()
-              .setLineage("alpha")
-              .setVersion(5)
-              .setCheckpointVersion(1)
-              .setVaeVersion(VAE)
-              .setInputSize(288)
-              .setOutputSize(3)
-              .setWeights(new ArrayList<>(Collections.nCopies(3 * 288, 0.01f)))
-              .setBias(List.of(0f, 2f, -2f))
-              .setDreamReturn(1)
-              .setGeneration(0)
-              .setCreatedTime(Instant.now())
-              .build();
+          TestRecords.controller("alpha", 5, 1, 0.01f, List.of(0f, 2f, -2f)).build();
       TestRecords.send(producer, Topics.CONTROLLERS, "alpha", controller);
     }
     serving =
