@@ -64,6 +64,13 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   private transient LearnerMetrics metrics;
 
   /**
+   * The processing time of this instance's first call. A lineage's idleness counts from its last
+   * sequence or from here, whichever is later: after a restore, time the job was down is not time a
+   * lineage went without data.
+   */
+  private transient long startedAt;
+
+  /**
    * The newest version of each lineage already published when this learner's state began: a learner
    * that starts without state (its state directory lost) continues the numbering rather than
    * publishing versions the registry already holds.
@@ -148,6 +155,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       metrics.arrived(sequence, p.replaySize());
     }
     long now = ctx.timerService().currentProcessingTime();
+    startedAt(now);
     if (p.lastPublishedAt == 0) {
       p.lastPublishedAt = now;
     }
@@ -169,7 +177,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     long now = ctx.timerService().currentProcessingTime();
     if (timestamp == p.expiryTimer) {
-      long idleUntil = p.lastArrivalAt + settings.lineageExpiry().toMillis();
+      long idleUntil =
+          Math.max(p.lastArrivalAt, startedAt(now)) + settings.lineageExpiry().toMillis();
       if (now >= idleUntil) {
         if (p.timer != 0) {
           ctx.timerService().deleteProcessingTimeTimer(p.timer);
@@ -177,7 +186,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
         progress.update(expire(ctx.getCurrentKey(), p));
         return;
       }
-      // Sequences came since the timer was set: it goes off again a full expiry after the last.
+      // Sequences came since the timer was set, or the job started since: it goes off again a
+      // full expiry after the later of the two.
       p.expiryTimer = idleUntil;
       ctx.timerService().registerProcessingTimeTimer(idleUntil);
     }
@@ -204,6 +214,13 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     armTimer(p, now, ctx.timerService());
     progress.update(p);
+  }
+
+  private long startedAt(long now) {
+    if (startedAt == 0) {
+      startedAt = now;
+    }
+    return startedAt;
   }
 
   /**

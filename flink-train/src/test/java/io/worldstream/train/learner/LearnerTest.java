@@ -486,6 +486,45 @@ class LearnerTest {
   }
 
   @Test
+  void shouldNotCountTheTimeTheJobWasDownAsALineageIdle() throws Exception {
+    LearnerSettings settings =
+        new LearnerSettings(
+            4,
+            1.0,
+            100,
+            10,
+            20,
+            3,
+            Duration.ofHours(1),
+            1e-3f,
+            1.0,
+            3,
+            1,
+            0.1,
+            Duration.ofSeconds(1));
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    long takenAt;
+    try (var harness = harness(settings)) {
+      int n = 0;
+      for (String id : episodes(false, 6, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 20);
+      takenAt = harness.getProcessingTime();
+      snapshot = harness.snapshot(1, takenAt);
+    }
+    // Restored two expiries later: the overdue expiry timer fires at once, and the lineage gets a
+    // full expiry from the restart to receive data again.
+    try (var harness = restored(settings, snapshot, takenAt)) {
+      int before = harness.numKeyedStateEntries();
+      harness.setProcessingTime(takenAt + 2_000);
+      assertThat(harness.numKeyedStateEntries()).as("kept across the downtime").isEqualTo(before);
+      harness.setProcessingTime(takenAt + 3_100);
+      assertThat(harness.numKeyedStateEntries()).as("idle a full expiry since").isEqualTo(1);
+    }
+  }
+
+  @Test
   void shouldOweNoMoreStepsThanAReplayBuffersWorth() throws Exception {
     LearnerSettings settings = settings(1_000_000);
     Learner learner = new Learner(settings);
