@@ -63,6 +63,12 @@ class LearnerTest {
         4, 1.0, 100, 10, 20, checkpointEvery, Duration.ofHours(1), 1e-3f, 1.0, 3, 1, 0.1);
   }
 
+  /** As {@link #settings}(3), with lineages expiring after a second of processing time. */
+  private static LearnerSettings expiringAfterASecond() {
+    return new LearnerSettings(
+        4, 1.0, 100, 10, 20, 3, Duration.ofHours(1), 1e-3f, 1.0, 3, 1, 0.1, Duration.ofSeconds(1));
+  }
+
   private static KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel>
       harness(LearnerSettings settings) throws Exception {
     var harness =
@@ -423,21 +429,7 @@ class LearnerTest {
 
   @Test
   void shouldDropALineageIdleForTheExpiryAndNumberItsNextModelOnAfterIt() throws Exception {
-    LearnerSettings settings =
-        new LearnerSettings(
-            4,
-            1.0,
-            100,
-            10,
-            20,
-            3,
-            Duration.ofHours(1),
-            1e-3f,
-            1.0,
-            3,
-            1,
-            0.1,
-            Duration.ofSeconds(1));
+    LearnerSettings settings = expiringAfterASecond();
     try (var harness = harness(settings)) {
       int n = 0;
       List<String> training = episodes(false, 16, 10);
@@ -487,21 +479,7 @@ class LearnerTest {
 
   @Test
   void shouldNotCountTheTimeTheJobWasDownAsALineageIdle() throws Exception {
-    LearnerSettings settings =
-        new LearnerSettings(
-            4,
-            1.0,
-            100,
-            10,
-            20,
-            3,
-            Duration.ofHours(1),
-            1e-3f,
-            1.0,
-            3,
-            1,
-            0.1,
-            Duration.ofSeconds(1));
+    LearnerSettings settings = expiringAfterASecond();
     org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
     long takenAt;
     try (var harness = harness(settings)) {

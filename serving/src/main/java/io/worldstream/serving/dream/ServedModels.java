@@ -108,15 +108,7 @@ public final class ServedModels implements AutoCloseable {
 
   /** The encoder of the checkpoint's VAE, which must be the bundled one. */
   synchronized VaeEncoder encoder(CheckpointEntry checkpoint) {
-    String vae = defaultVaeVersion();
-    if (!vae.equals(checkpoint.vaeVersion())) {
-      throw new Refused(
-          Refused.Kind.CONFLICT,
-          "the controller reads latents of VAE "
-              + ModelVersion.shortForm(checkpoint.vaeVersion())
-              + "; this server has the default VAE, "
-              + ModelVersion.shortForm(vae));
-    }
+    requireDefaultVae(checkpoint, "the controller reads latents of VAE ", "the default VAE");
     if (encoder == null) {
       encoder = VaeEncoder.load(DefaultVae.encoder(), threads);
     }
@@ -125,13 +117,20 @@ public final class ServedModels implements AutoCloseable {
 
   /** Refuses, before any work, pictures of a checkpoint whose VAE is not the bundled one. */
   void checkDecodable(CheckpointEntry checkpoint) {
+    requireDefaultVae(checkpoint, "frames need the decoder of VAE ", "the default VAE's");
+  }
+
+  /** Refuses (409) a checkpoint of another VAE than the bundled one, saying what needed it. */
+  private void requireDefaultVae(CheckpointEntry checkpoint, String needed, String served) {
     String vae = defaultVaeVersion();
     if (!vae.equals(checkpoint.vaeVersion())) {
       throw new Refused(
           Refused.Kind.CONFLICT,
-          "frames need the decoder of VAE "
+          needed
               + ModelVersion.shortForm(checkpoint.vaeVersion())
-              + "; this server has the default VAE's, "
+              + "; this server has "
+              + served
+              + ", "
               + ModelVersion.shortForm(vae));
     }
   }
