@@ -7,6 +7,7 @@ import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.EffectiveConfiguration;
+import io.worldstream.service.PartMetrics;
 import io.worldstream.service.Service;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ public final class Encoder implements Service, AutoCloseable {
   private VaeTopicFollower vaeTopic;
   private final boolean ownsVae;
   private final EncoderMetrics metrics = new EncoderMetrics();
+  private final PartMetrics exposed;
   private final KafkaStreams streams;
   private final ScheduledExecutorService chores;
   private final ExecutorService encoding;
@@ -89,6 +91,9 @@ public final class Encoder implements Service, AutoCloseable {
     this.vae = vae;
     this.ownsVae = ownsVae;
     this.progress = progress;
+    this.exposed =
+        new PartMetrics("encoder", settings.applicationId() + "-" + settings.instanceId());
+    metrics.exposeIn(exposed);
     Map<String, Object> client = kafka.clientConfig();
     StreamsBuilder builder = new StreamsBuilder();
     this.encoding = Executors.newSingleThreadExecutor(daemon("vae-encoder"));
@@ -181,6 +186,10 @@ public final class Encoder implements Service, AutoCloseable {
     return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
   }
 
+  /**
+   * What this encoder did, for its progress line and benchmarks; the same figures are Kafka metrics
+   * in JMX ({@code worldstream:type=encoder,instance=<application id>-<instance id>}).
+   */
   public EncoderMetrics metrics() {
     return metrics;
   }
@@ -301,6 +310,7 @@ public final class Encoder implements Service, AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(timeout));
     encoding.shutdown();
+    exposed.close();
     if (ownsVae) {
       vae.close();
     }

@@ -1,15 +1,26 @@
 package io.worldstream.encode;
 
+import io.worldstream.service.PartMetrics;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.Max;
 
 /**
  * Counts what the encoder did, for its progress line and benchmarks: frames in, latents out,
  * batches, rejections by reason, and the latency from a frame's event time to its latent's emit.
  * Stream threads record; one reader takes {@link #interval() intervals}. Thread-safe.
+ *
+ * <p>{@link #exposeIn} shows the same figures as Kafka metrics (JMX {@code
+ * worldstream:type=encoder}): {@code frames-in-total}, {@code latents-total} and {@code
+ * latents-rate}, {@code batches-total}, {@code encode-seconds-total}, {@code rejected-total} and
+ * one {@code rejected-<reason>-total} per reason, and {@code latency-avg}/{@code latency-max} (ms
+ * from a frame's event time to its latent's emit, over the last half minute or so).
  */
 public final class EncoderMetrics {
 
@@ -22,10 +33,37 @@ public final class EncoderMetrics {
   private long[] latencies = new long[1024];
   private int latencyCount;
 
+  private volatile Sensor latentsSensor;
+  private volatile Sensor latencySensor;
+
   private long lastFramesIn;
   private long lastLatentsOut;
   private long lastBatches;
   private long lastEncodeNanos;
+
+  /** Shows these figures in {@code metrics} from now on. */
+  public void exposeIn(PartMetrics metrics) {
+    metrics.gauge("frames-in-total", "frames accepted into batches", framesIn::sum);
+    metrics.gauge("batches-total", "batches encoded", batches::sum);
+    metrics.gauge(
+        "encode-seconds-total", "time spent in the VAE encoder", () -> encodeNanos.sum() / 1e9);
+    metrics.gauge("rejected-total", "records sent to the dead-letter topic", this::rejectedTotal);
+    for (Rejection reason : Rejection.values()) {
+      metrics.gauge(
+          "rejected-" + reason.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-total",
+          "records sent to the dead-letter topic as " + reason,
+          () -> rejected.get(reason.ordinal()));
+    }
+    Sensor latency = metrics.sensor("latency");
+    latency.add(
+        metrics.name("latency-avg", "ms from a frame's event time to its latent's emit, mean"),
+        new Avg());
+    latency.add(
+        metrics.name("latency-max", "ms from a frame's event time to its latent's emit, most"),
+        new Max());
+    latencySensor = latency;
+    latentsSensor = metrics.meter("latents", "latents emitted");
+  }
 
   /** A frame passed validation and waits in a batch. */
   void frameIn() {
@@ -47,6 +85,13 @@ public final class EncoderMetrics {
       }
       for (int i = 0; i < size; i++) {
         latencies[latencyCount++] = emitMillis - eventTimes[i];
+      }
+    }
+    Sensor latents = latentsSensor;
+    if (latents != null) {
+      latents.record(size);
+      for (int i = 0; i < size; i++) {
+        latencySensor.record(emitMillis - eventTimes[i]);
       }
     }
   }

@@ -13,6 +13,7 @@ import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicAdmin;
 import io.worldstream.schemas.Topics;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -108,6 +112,18 @@ class EncoderIntegrationTest {
         .extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
         .containsExactlyInAnyOrder("BAD_MAGIC", "TRUNCATED");
     assertThat(encoder.metrics().rejectedTotal()).isEqualTo(2);
+
+    // The same figures where a Kafka user watches them: JMX.
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    Set<ObjectName> found =
+        jmx.queryNames(new ObjectName("worldstream:type=encoder,instance=encode-once-*"), null);
+    assertThat(found).hasSize(1);
+    ObjectName exposed = found.iterator().next();
+    assertThat(jmx.getAttribute(exposed, "latents-total")).isEqualTo((double) frames);
+    assertThat(jmx.getAttribute(exposed, "frames-in-total")).isEqualTo((double) frames);
+    assertThat(jmx.getAttribute(exposed, "rejected-total")).isEqualTo(2.0);
+    assertThat(jmx.getAttribute(exposed, "rejected-bad-magic-total")).isEqualTo(1.0);
+    assertThat((Double) jmx.getAttribute(exposed, "latency-max")).isPositive();
   }
 
   @Test

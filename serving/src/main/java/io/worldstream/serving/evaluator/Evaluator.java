@@ -40,7 +40,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * publishes, in one Kafka transaction, its {@code EvaluationReport} to {@code wm.evaluations} and
  * the best controller found on that checkpoint so far to {@code wm.controllers}, where workers with
  * the controller policy pick it up. Every few generations that controller also drives the real
- * CarRacing, and the report carries its real return beside the dream's.
+ * CarRacing, and the report carries its real return beside the dream's. The same figures are Kafka
+ * metrics in JMX ({@link EvaluatorMetrics}).
  *
  * <p>Its progress is what it published: on start it reads both topics back, so a restarted
  * evaluator continues with the next generation of the same checkpoint (from the last controller and
@@ -63,6 +64,7 @@ public final class Evaluator implements Service {
   private RealCheck realCheck;
   private KafkaProducer<String, byte[]> producer;
   private DreamInputs inputs;
+  private EvaluatorMetrics metrics;
   private Completion<Void> work;
   private String waitingFor;
 
@@ -95,6 +97,7 @@ public final class Evaluator implements Service {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     producer.initTransactions();
+    metrics = new EvaluatorMetrics(settings.instance());
     recoverPublished();
     inputs =
         new DreamInputs(
@@ -297,6 +300,7 @@ public final class Evaluator implements Service {
       throw e;
     }
     published.put(report.getLineage(), new Published(report, controller));
+    metrics.published(report);
   }
 
   @Override
@@ -329,6 +333,9 @@ public final class Evaluator implements Service {
     }
     if (encoder != null) {
       encoder.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 }

@@ -11,6 +11,7 @@ import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import io.worldstream.serving.TestRecords;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -87,6 +90,9 @@ class EvaluatorIntegrationTest {
     assertThat(said).anyMatch(line -> line.contains("continuing default after generation"));
 
     publishCheckpoint(2, model(4), true);
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    ObjectName exposed =
+        new ObjectName("worldstream:type=evaluator,instance=" + EvaluatorSettings.DEFAULT_INSTANCE);
     Evaluator evaluator = new Evaluator(kafka(), settings(), said::add);
     evaluator.start();
     try {
@@ -99,10 +105,19 @@ class EvaluatorIntegrationTest {
       await(
           () -> reports().stream().anyMatch(r -> r.getCheckpointVersion() == 3),
           "a generation on v3");
+
+      // The same figures where a Kafka user watches them: JMX.
+      assertThat((Double) jmx.getAttribute(exposed, "generations-total"))
+          .isGreaterThanOrEqualTo(2.0);
+      assertThat(jmx.getAttribute(exposed, "checkpoint-version")).isEqualTo(3.0);
+      assertThat((Double) jmx.getAttribute(exposed, "dream-steps-total")).isPositive();
+      assertThat((Double) jmx.getAttribute(exposed, "real-return")).isFinite();
+      assertThat((Double) jmx.getAttribute(exposed, "real-checks-total")).isPositive();
     } finally {
       evaluator.stop(Duration.ofSeconds(10));
     }
     assertThat(evaluator.failure()).isEmpty();
+    assertThat(jmx.isRegistered(exposed)).as("gone from JMX once stopped").isFalse();
     EvaluationReport firstOnV3 =
         reports().stream().filter(r -> r.getCheckpointVersion() == 3).findFirst().orElseThrow();
     assertThat(firstOnV3.getGeneration()).isZero();
