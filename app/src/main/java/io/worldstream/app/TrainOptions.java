@@ -119,20 +119,19 @@ public final class TrainOptions {
         command,
         () ->
             new TrainSettings(
-                new LearnerSettings(
-                    batchSize,
-                    sequences.trainRatio,
-                    sequences.replayCapacity,
-                    heldOutPercent,
-                    TrainSettings.heldOutCapacity(sequences.replayCapacity),
-                    checkpointEvery,
-                    checkpointInterval,
-                    learningRate,
-                    1.0,
-                    0,
-                    torchThreads,
-                    dropout,
-                    lineageExpiry),
+                LearnerSettings.builder()
+                    .batchSize(batchSize)
+                    .trainRatio(sequences.trainRatio)
+                    .replayCapacity(sequences.replayCapacity)
+                    .heldOutPercent(heldOutPercent)
+                    .heldOutCapacity(TrainSettings.heldOutCapacity(sequences.replayCapacity))
+                    .checkpointEvery(checkpointEvery)
+                    .checkpointInterval(checkpointInterval)
+                    .learningRate(learningRate)
+                    .torchThreads(torchThreads)
+                    .dropout(dropout)
+                    .lineageExpiry(lineageExpiry)
+                    .build(),
                 sequences.length,
                 sequences.stride,
                 sequences.burnIn,

@@ -183,19 +183,15 @@ public final class TrainBenchmark {
   private double learner(KafkaSettings kafka, Path scratch) throws Exception {
     TrainSettings train =
         new TrainSettings(
-            new LearnerSettings(
-                BATCH,
-                1_000,
-                5_000,
-                10,
-                100,
-                1_000_000,
-                Duration.ofHours(1),
-                1e-3f,
-                1.0,
-                0,
-                settings.torchThreads(),
-                LearnerSettings.DEFAULT_DROPOUT),
+            LearnerSettings.builder()
+                .batchSize(BATCH)
+                .trainRatio(1_000)
+                .replayCapacity(5_000)
+                .heldOutCapacity(100)
+                .checkpointEvery(1_000_000)
+                .checkpointInterval(Duration.ofHours(1))
+                .torchThreads(settings.torchThreads())
+                .build(),
             LENGTH,
             LENGTH / 2,
             0,

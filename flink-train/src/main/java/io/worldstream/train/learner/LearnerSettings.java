@@ -80,38 +80,131 @@ public record LearnerSettings(
     InvalidSettingException.positive("lineage-expiry", "the lineage expiry", lineageExpiry);
   }
 
-  /** The settings with lineages expiring after {@link #DEFAULT_LINEAGE_EXPIRY}. */
-  public LearnerSettings(
-      int batchSize,
-      double trainRatio,
-      int replayCapacity,
-      int heldOutPercent,
-      int heldOutCapacity,
-      int checkpointEvery,
-      Duration checkpointInterval,
-      float learningRate,
-      double maxGradNorm,
-      long seed,
-      int torchThreads,
-      double dropout) {
-    this(
-        batchSize,
-        trainRatio,
-        replayCapacity,
-        heldOutPercent,
-        heldOutCapacity,
-        checkpointEvery,
-        checkpointInterval,
-        learningRate,
-        maxGradNorm,
-        seed,
-        torchThreads,
-        dropout,
-        DEFAULT_LINEAGE_EXPIRY);
+  public static LearnerSettings defaults() {
+    return builder().build();
   }
 
-  public static LearnerSettings defaults() {
-    return new LearnerSettings(
-        16, 1.0, 8_000, 10, 800, 200, Duration.ofSeconds(30), 1e-3f, 1.0, 0, 1, DEFAULT_DROPOUT);
+  /** The defaults, to change some of. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** These settings, to change some of. */
+  public Builder toBuilder() {
+    return new Builder()
+        .batchSize(batchSize)
+        .trainRatio(trainRatio)
+        .replayCapacity(replayCapacity)
+        .heldOutPercent(heldOutPercent)
+        .heldOutCapacity(heldOutCapacity)
+        .checkpointEvery(checkpointEvery)
+        .checkpointInterval(checkpointInterval)
+        .learningRate(learningRate)
+        .maxGradNorm(maxGradNorm)
+        .seed(seed)
+        .torchThreads(torchThreads)
+        .dropout(dropout)
+        .lineageExpiry(lineageExpiry);
+  }
+
+  /** Settings built a few at a time; {@link #build} checks them all. */
+  public static final class Builder {
+    private int batchSize = 16;
+    private double trainRatio = 1.0;
+    private int replayCapacity = 8_000;
+    private int heldOutPercent = 10;
+    private int heldOutCapacity = 800;
+    private int checkpointEvery = 200;
+    private Duration checkpointInterval = Duration.ofSeconds(30);
+    private float learningRate = 1e-3f;
+    private double maxGradNorm = 1.0;
+    private long seed = 0;
+    private int torchThreads = 1;
+    private double dropout = DEFAULT_DROPOUT;
+    private Duration lineageExpiry = DEFAULT_LINEAGE_EXPIRY;
+
+    private Builder() {}
+
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public Builder trainRatio(double trainRatio) {
+      this.trainRatio = trainRatio;
+      return this;
+    }
+
+    public Builder replayCapacity(int replayCapacity) {
+      this.replayCapacity = replayCapacity;
+      return this;
+    }
+
+    public Builder heldOutPercent(int heldOutPercent) {
+      this.heldOutPercent = heldOutPercent;
+      return this;
+    }
+
+    public Builder heldOutCapacity(int heldOutCapacity) {
+      this.heldOutCapacity = heldOutCapacity;
+      return this;
+    }
+
+    public Builder checkpointEvery(int checkpointEvery) {
+      this.checkpointEvery = checkpointEvery;
+      return this;
+    }
+
+    public Builder checkpointInterval(Duration checkpointInterval) {
+      this.checkpointInterval = checkpointInterval;
+      return this;
+    }
+
+    public Builder learningRate(float learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    public Builder maxGradNorm(double maxGradNorm) {
+      this.maxGradNorm = maxGradNorm;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder torchThreads(int torchThreads) {
+      this.torchThreads = torchThreads;
+      return this;
+    }
+
+    public Builder dropout(double dropout) {
+      this.dropout = dropout;
+      return this;
+    }
+
+    public Builder lineageExpiry(Duration lineageExpiry) {
+      this.lineageExpiry = lineageExpiry;
+      return this;
+    }
+
+    public LearnerSettings build() {
+      return new LearnerSettings(
+          batchSize,
+          trainRatio,
+          replayCapacity,
+          heldOutPercent,
+          heldOutCapacity,
+          checkpointEvery,
+          checkpointInterval,
+          learningRate,
+          maxGradNorm,
+          seed,
+          torchThreads,
+          dropout,
+          lineageExpiry);
+    }
   }
 }

@@ -89,22 +89,12 @@ public record TrainSettings(
    */
   public TrainSettings withSequences(
       int length, int stride, int burnIn, double trainRatio, int replayCapacity) {
-    LearnerSettings l = learner;
     return new TrainSettings(
-        new LearnerSettings(
-            l.batchSize(),
-            trainRatio,
-            replayCapacity,
-            l.heldOutPercent(),
-            heldOutCapacity(replayCapacity),
-            l.checkpointEvery(),
-            l.checkpointInterval(),
-            l.learningRate(),
-            l.maxGradNorm(),
-            l.seed(),
-            l.torchThreads(),
-            l.dropout(),
-            l.lineageExpiry()),
+        learner.toBuilder()
+            .trainRatio(trainRatio)
+            .replayCapacity(replayCapacity)
+            .heldOutCapacity(heldOutCapacity(replayCapacity))
+            .build(),
         length,
         stride,
         burnIn,

@@ -52,8 +52,15 @@ class LearnerIntegrationTest {
 
   private TrainSettings settings() {
     return new TrainSettings(
-        new LearnerSettings(
-            8, 1.0, 1_000, 20, 100, 30, Duration.ofMinutes(10), 1e-3f, 1.0, 1, 1, 0.1),
+        LearnerSettings.builder()
+            .batchSize(8)
+            .replayCapacity(1_000)
+            .heldOutPercent(20)
+            .heldOutCapacity(100)
+            .checkpointEvery(30)
+            .checkpointInterval(Duration.ofMinutes(10))
+            .seed(1)
+            .build(),
         8,
         4,
         4,

@@ -117,21 +117,13 @@ class LearnerQualityExperiment {
       PrintWriter curves)
       throws Exception {
     String label = "online L" + length + " S" + stride;
-    LearnerSettings defaults = LearnerSettings.defaults();
     LearnerSettings settings =
-        new LearnerSettings(
-            defaults.batchSize(),
-            defaults.trainRatio(),
-            defaults.replayCapacity(),
-            0, // the held-out episodes are left out here already
-            1,
-            EVALUATE_EVERY,
-            Duration.ofDays(1),
-            defaults.learningRate(),
-            defaults.maxGradNorm(),
-            defaults.seed(),
-            1,
-            defaults.dropout());
+        LearnerSettings.builder()
+            .heldOutPercent(0) // the held-out episodes are left out here already
+            .heldOutCapacity(1)
+            .checkpointEvery(EVALUATE_EVERY)
+            .checkpointInterval(Duration.ofDays(1))
+            .build();
     Engine.getInstance().setRandomSeed(17);
     Learner learner = new Learner(settings);
     long started = System.nanoTime();

@@ -9,19 +9,13 @@ import org.junit.jupiter.api.Test;
 class LearnerSettingsTest {
 
   private static LearnerSettings with(float learningRate, double maxGradNorm, double dropout) {
-    return new LearnerSettings(
-        16,
-        1.0,
-        100,
-        10,
-        20,
-        200,
-        Duration.ofSeconds(30),
-        learningRate,
-        maxGradNorm,
-        0,
-        1,
-        dropout);
+    return LearnerSettings.builder()
+        .replayCapacity(100)
+        .heldOutCapacity(20)
+        .learningRate(learningRate)
+        .maxGradNorm(maxGradNorm)
+        .dropout(dropout)
+        .build();
   }
 
   @Test
@@ -37,22 +31,7 @@ class LearnerSettingsTest {
 
   @Test
   void shouldRefuseALineageExpiryThatIsNotPositive() {
-    assertThatThrownBy(
-            () ->
-                new LearnerSettings(
-                    16,
-                    1.0,
-                    100,
-                    10,
-                    20,
-                    200,
-                    Duration.ofSeconds(30),
-                    1e-3f,
-                    1.0,
-                    0,
-                    1,
-                    0.1,
-                    Duration.ZERO))
+    assertThatThrownBy(() -> LearnerSettings.builder().lineageExpiry(Duration.ZERO).build())
         .hasMessageContaining("lineage expiry");
   }
 

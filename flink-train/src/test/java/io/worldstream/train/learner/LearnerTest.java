@@ -59,14 +59,19 @@ class LearnerTest {
   }
 
   private static LearnerSettings settings(int checkpointEvery) {
-    return new LearnerSettings(
-        4, 1.0, 100, 10, 20, checkpointEvery, Duration.ofHours(1), 1e-3f, 1.0, 3, 1, 0.1);
+    return LearnerSettings.builder()
+        .batchSize(4)
+        .replayCapacity(100)
+        .heldOutCapacity(20)
+        .checkpointEvery(checkpointEvery)
+        .checkpointInterval(Duration.ofHours(1))
+        .seed(3)
+        .build();
   }
 
   /** As {@link #settings}(3), with lineages expiring after a second of processing time. */
   private static LearnerSettings expiringAfterASecond() {
-    return new LearnerSettings(
-        4, 1.0, 100, 10, 20, 3, Duration.ofHours(1), 1e-3f, 1.0, 3, 1, 0.1, Duration.ofSeconds(1));
+    return settings(3).toBuilder().lineageExpiry(Duration.ofSeconds(1)).build();
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel>
