@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measures Worldstream's speed, and how well it learns to drive (learn); each benchmark ends with name: value unit lines (docs/BENCHMARKS.md).",
+        "Measures Worldstream's speed, how well it learns to drive (learn) and how well its dream predicts the road (fidelity); each benchmark ends with name: value unit lines (docs/BENCHMARKS.md).",
     subcommands = {
       BenchEnv.class,
       BenchModels.class,
@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchServe.class,
       BenchRestart.class,
       BenchLearn.class,
+      BenchFidelity.class,
       BenchAll.class
     })
 public final class BenchCommand {}

@@ -252,7 +252,8 @@ public final class BenchLearn implements Callable<Integer> {
     }
   }
 
-  private static int freePort() {
+  /** A port free now, for a broker this process starts. */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

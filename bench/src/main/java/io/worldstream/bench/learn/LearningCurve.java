@@ -14,10 +14,7 @@ import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
-import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
-import io.worldstream.schemas.Topic;
-import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.InvalidSettingException;
 import io.worldstream.serving.evaluator.Controllers;
@@ -42,7 +39,6 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -131,31 +127,13 @@ public final class LearningCurve {
   public Curve measure(PrintWriter out) throws InterruptedException {
     String vaeVersion = ModelVersion.of(DefaultVae.encoder());
     say.accept("Reading the run's controllers, checkpoints and episode starts…");
-    List<ControllerUpdate> controllers = new ArrayList<>();
-    read(Topics.CONTROLLERS, r -> controllers.add(r.value()));
-    controllers.removeIf(c -> !c.getVaeVersion().equals(vaeVersion));
-    Map<Long, Checkpoint> checkpoints = new HashMap<>();
-    read(
-        Topics.CHECKPOINTS,
-        r -> {
-          if (r.value().getVaeVersion().equals(vaeVersion)) {
-            checkpoints.put(r.value().getVersion(), r.value());
-          }
-        });
-    List<float[]> mu = new ArrayList<>();
-    List<float[]> logvar = new ArrayList<>();
+    LoopTopics run = LoopTopics.read(kafka, vaeVersion);
+    List<ControllerUpdate> controllers = run.controllers();
+    Map<Long, Checkpoint> checkpoints = run.checkpoints();
     long[] reserved = {0};
-    read(
-        Topics.LATENTS,
-        r -> {
-          LatentStep step = r.value();
-          if (step.getStep() == 0 && step.getVaeVersion().equals(vaeVersion)) {
-            mu.add(floats(step.getMu()));
-            logvar.add(floats(step.getLogvar()));
-          }
-        });
     long driven = EvaluationTracks.FIRST + Math.max(settings.tracks(), settings.finalTracks());
-    read(
+    LoopTopics.read(
+        kafka,
         Topics.EXPERIENCE,
         r -> {
           long seed = r.value().getEnvSeed();
@@ -172,8 +150,8 @@ public final class LearningCurve {
     say.accept(
         String.format(
             "%d controllers, %d checkpoints, %d episode starts; no episode on the evaluation tracks",
-            controllers.size(), checkpoints.size(), mu.size()));
-    LatentPool starts = mu.isEmpty() ? null : new LatentPool(mu, logvar);
+            controllers.size(), checkpoints.size(), run.startCount()));
+    LatentPool starts = run.starts();
 
     List<Instant> times = markTimes();
     Map<Instant, Long> envSteps = envStepsAt(times);
@@ -327,28 +305,6 @@ public final class LearningCurve {
       }
     }
     return steps;
-  }
-
-  private <V> void read(Topic<String, V> topic, Consumer<ConsumerRecord<String, V>> each) {
-    try (TopicReader<String, V> reader =
-        new TopicReader<>(
-            kafka.clientConfig(),
-            List.of(topic.name()),
-            TopicReader.From.BEGINNING,
-            topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer())) {
-      while (!reader.caughtUp()) {
-        reader.poll(Duration.ofMillis(500)).forEach(each);
-      }
-    }
-  }
-
-  private static float[] floats(List<Float> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
-    }
-    return out;
   }
 
   static String describe(Mark mark) {

@@ -1,0 +1,93 @@
+package io.worldstream.bench.learn;
+
+import io.worldstream.models.dream.LatentPool;
+import io.worldstream.records.Checkpoint;
+import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.Topic;
+import io.worldstream.schemas.TopicReader;
+import io.worldstream.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * What a run of the loop left on its topics, read back to measure it afterwards: the controllers it
+ * published, the checkpoints they were trained in, and the first latents of its episodes (the real
+ * states dreams start from), all of one VAE.
+ *
+ * @param starts the episodes' first latents, or null when the run encoded none
+ */
+record LoopTopics(
+    List<ControllerUpdate> controllers, Map<Long, Checkpoint> checkpoints, LatentPool starts) {
+
+  /** Reads the topics from the beginning to their ends, keeping what belongs to {@code vae}. */
+  static LoopTopics read(KafkaSettings kafka, String vaeVersion) {
+    List<ControllerUpdate> controllers = new ArrayList<>();
+    read(
+        kafka,
+        Topics.CONTROLLERS,
+        r -> {
+          if (r.value().getVaeVersion().equals(vaeVersion)) {
+            controllers.add(r.value());
+          }
+        });
+    Map<Long, Checkpoint> checkpoints = new HashMap<>();
+    read(
+        kafka,
+        Topics.CHECKPOINTS,
+        r -> {
+          if (r.value().getVaeVersion().equals(vaeVersion)) {
+            checkpoints.put(r.value().getVersion(), r.value());
+          }
+        });
+    List<float[]> mu = new ArrayList<>();
+    List<float[]> logvar = new ArrayList<>();
+    read(
+        kafka,
+        Topics.LATENTS,
+        r -> {
+          LatentStep step = r.value();
+          if (step.getStep() == 0 && step.getVaeVersion().equals(vaeVersion)) {
+            mu.add(floats(step.getMu()));
+            logvar.add(floats(step.getLogvar()));
+          }
+        });
+    return new LoopTopics(
+        controllers, checkpoints, mu.isEmpty() ? null : new LatentPool(mu, logvar));
+  }
+
+  /** Hands every record of {@code topic}, from its beginning to its end now, to {@code each}. */
+  static <V> void read(
+      KafkaSettings kafka, Topic<String, V> topic, Consumer<ConsumerRecord<String, V>> each) {
+    try (TopicReader<String, V> reader =
+        new TopicReader<>(
+            kafka.clientConfig(),
+            List.of(topic.name()),
+            TopicReader.From.BEGINNING,
+            topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer())) {
+      while (!reader.caughtUp()) {
+        reader.poll(Duration.ofMillis(500)).forEach(each);
+      }
+    }
+  }
+
+  /** How many episodes' first latents the dreams can start from. */
+  int startCount() {
+    return starts == null ? 0 : starts.size();
+  }
+
+  private static float[] floats(List<Float> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+}
