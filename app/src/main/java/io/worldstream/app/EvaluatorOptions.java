@@ -54,29 +54,12 @@ public final class EvaluatorOptions {
   double sigma;
 
   @Option(
-      names = "--temperature",
-      paramLabel = "TAU",
-      defaultValue = "1.15",
-      description = "Dream temperature τ of the MDN sampling (default: ${DEFAULT-VALUE}).")
-  double temperature;
-
-  @Option(
       names = "--done-threshold",
       paramLabel = "P",
       defaultValue = "0.5",
       description =
           "A dream ends when the predicted probability of done exceeds this (default: ${DEFAULT-VALUE}).")
   double doneThreshold;
-
-  @Option(
-      names = "--dream-dropout",
-      paramLabel = "P",
-      defaultValue = "0.1",
-      description =
-          "Each dream rollout drops units of the MDN-RNN's state before its heads with this"
-              + " probability, one mask per rollout, so the search cannot exploit one model's"
-              + " errors; 0 dreams with the whole model (default: ${DEFAULT-VALUE}).")
-  double dreamDropout;
 
   @Option(
       names = "--l2-penalty",
@@ -160,23 +143,19 @@ public final class EvaluatorOptions {
     return Commands.settings(
         command,
         () ->
-            EvaluatorSettings.builder()
+            dreams
+                .applyTo(EvaluatorSettings.builder())
                 .instance(instance)
                 .lineage(Optional.ofNullable(lineage))
                 .populationSize(population)
                 .rolloutsPerCandidate(rollouts)
                 .initialSigma(sigma)
-                .temperature(temperature)
-                .horizon(dreams.horizon)
                 .doneThreshold(doneThreshold)
-                .dreamDropout(dreamDropout)
                 .l2Penalty(l2Penalty)
                 .maxStaleness(maxStaleness)
                 .publish(EvaluatorSettings.Publish.named(publish))
                 .realCheck(realCheckEvery, EvaluationTracks.seeds(realTracks))
                 .startsPerVae(startsPerVae)
-                .midEpisodeStarts(dreams.midEpisodeStarts)
-                .commonDreams(dreams.commonDreams)
                 .threads(threads == null ? EvaluatorSettings.defaults().threads() : threads)
                 .seed(seed)
                 .vae(Optional.ofNullable(vae))

@@ -85,14 +85,12 @@ public final class LoopOptions {
                 envs,
                 WorkerSettings.Policy.named(policy),
                 exploration.exploration(),
-                EvaluatorSettings.builder()
+                dreams
+                    .applyTo(EvaluatorSettings.builder())
                     .populationSize(population)
                     .rolloutsPerCandidate(rollouts)
                     .publish(EvaluatorSettings.Publish.named(publish))
                     .realCheckEvery(realCheckEvery)
-                    .horizon(dreams.horizon)
-                    .midEpisodeStarts(dreams.midEpisodeStarts)
-                    .commonDreams(dreams.commonDreams)
                     .build(),
                 TrainSettings.defaults(dataDir)
                     .withSequences(

@@ -1,5 +1,6 @@
 package io.worldstream.app;
 
+import io.worldstream.serving.evaluator.EvaluatorSettings;
 import picocli.CommandLine.Option;
 
 /** How the controller search's dreams are drawn, for {@code evaluate} and the loop. */
@@ -11,6 +12,23 @@ public final class SearchDreamOptions {
       defaultValue = "1000",
       description = "Dream steps per rollout at most (default: ${DEFAULT-VALUE}).")
   int horizon;
+
+  @Option(
+      names = "--temperature",
+      paramLabel = "TAU",
+      defaultValue = "1.15",
+      description = "Dream temperature τ of the MDN sampling (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(
+      names = "--dream-dropout",
+      paramLabel = "P",
+      defaultValue = "0.1",
+      description =
+          "Each dream rollout drops units of the MDN-RNN's state before its heads with this"
+              + " probability, one mask per rollout, so the search cannot exploit one model's"
+              + " errors; 0 dreams with the whole model (default: ${DEFAULT-VALUE}).")
+  double dreamDropout;
 
   @Option(
       names = "--mid-episode-starts",
@@ -32,4 +50,14 @@ public final class SearchDreamOptions {
               + " masks and sampling noise), so candidates are ranked by what they do rather than"
               + " by the luck of their dreams (default: ${DEFAULT-VALUE}).")
   boolean commonDreams;
+
+  /** These dreams in {@code search}. */
+  EvaluatorSettings.Builder applyTo(EvaluatorSettings.Builder search) {
+    return search
+        .horizon(horizon)
+        .temperature(temperature)
+        .dreamDropout(dreamDropout)
+        .midEpisodeStarts(midEpisodeStarts)
+        .commonDreams(commonDreams);
+  }
 }

@@ -118,16 +118,7 @@ public final class CheckpointsCommand {
           registry
               .details(lineage, version)
               .orElseThrow(() -> fail("No checkpoint v" + version + " of '" + lineage + "'."));
-      var body = io.worldstream.serving.http.RegistryApi.json(details.checkpoint());
-      body.put(
-          "evaluations",
-          details.evaluations().stream()
-              .map(io.worldstream.serving.http.RegistryApi::json)
-              .toList());
-      body.put(
-          "bestController",
-          details.bestController().map(io.worldstream.serving.http.RegistryApi::json).orElse(null));
-      printJson(body);
+      printJson(io.worldstream.serving.http.RegistryAnswers.CheckpointDetails.of(details));
       return 0;
     }
   }
@@ -145,12 +136,12 @@ public final class CheckpointsCommand {
     int run(io.worldstream.serving.registry.CheckpointRegistry registry) {
       if (lineage == null) {
         for (var e : registry.lineages()) {
-          printJson(io.worldstream.serving.http.RegistryApi.json(e));
+          printJson(io.worldstream.serving.http.RegistryAnswers.Checkpoint.of(e));
         }
         return 0;
       }
       printJson(
-          io.worldstream.serving.http.RegistryApi.json(
+          io.worldstream.serving.http.RegistryAnswers.Checkpoint.of(
               registry
                   .latest(lineage)
                   .orElseThrow(() -> fail("No lineage '" + lineage + "' on wm.checkpoints."))));

@@ -1,23 +1,16 @@
 package io.worldstream.serving.http;
 
-import static io.worldstream.serving.http.JsonNumbers.finite;
-
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
-import io.worldstream.records.ControllerUpdate;
-import io.worldstream.records.EvaluationReport;
-import io.worldstream.records.LossParts;
 import io.worldstream.serving.registry.CheckpointEntry;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,18 +44,8 @@ public final class RegistryApi {
 
   private void lineages(Context ctx) {
     ctx.json(
-        Map.of(
-            "lineages",
-            registry.lineages().stream()
-                .map(
-                    e -> {
-                      Map<String, Object> lineage = new LinkedHashMap<>();
-                      lineage.put("lineage", e.lineage());
-                      lineage.put("vaeVersion", e.vaeVersion());
-                      lineage.put("latest", json(e));
-                      return lineage;
-                    })
-                .toList()));
+        new RegistryAnswers.Lineages(
+            registry.lineages().stream().map(RegistryAnswers.Lineage::of).toList()));
   }
 
   private void checkpoints(Context ctx) {
@@ -73,23 +56,25 @@ public final class RegistryApi {
     List<CheckpointEntry> found =
         registry.versions(lineage, vae, from, to).orElseThrow(() -> unknownLineage(lineage));
     ctx.json(
-        Map.of("lineage", lineage, "checkpoints", found.stream().map(RegistryApi::json).toList()));
+        new RegistryAnswers.Checkpoints(
+            lineage, found.stream().map(RegistryAnswers.Checkpoint::of).toList()));
   }
 
   private void latest(Context ctx) {
     String lineage = ctx.pathParam("lineage");
-    ctx.json(json(registry.latest(lineage).orElseThrow(() -> unknownLineage(lineage))));
+    ctx.json(
+        RegistryAnswers.Checkpoint.of(
+            registry.latest(lineage).orElseThrow(() -> unknownLineage(lineage))));
   }
 
   private void checkpoint(Context ctx) {
     String lineage = ctx.pathParam("lineage");
     long version = version(ctx);
-    CheckpointRegistry.Details details =
-        registry.details(lineage, version).orElseThrow(() -> unknownVersion(lineage, version));
-    Map<String, Object> body = json(details.checkpoint());
-    body.put("evaluations", details.evaluations().stream().map(RegistryApi::json).toList());
-    body.put("bestController", details.bestController().map(RegistryApi::json).orElse(null));
-    ctx.json(body);
+    ctx.json(
+        RegistryAnswers.CheckpointDetails.of(
+            registry
+                .details(lineage, version)
+                .orElseThrow(() -> unknownVersion(lineage, version))));
   }
 
   private void model(Context ctx) {
@@ -155,67 +140,5 @@ public final class RegistryApi {
 
   private static NotFoundResponse unknownVersion(String lineage, long version) {
     return new NotFoundResponse("no checkpoint v" + version + " of '" + lineage + "'");
-  }
-
-  public static Map<String, Object> json(CheckpointEntry e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lineage", e.lineage());
-    m.put("version", e.version());
-    m.put("parentVersion", e.parentVersion().orElse(null));
-    m.put("vaeVersion", e.vaeVersion());
-    m.put("stepsTrained", e.stepsTrained());
-    m.put("episodesTrained", e.episodesTrained());
-    m.put("gradientSteps", e.gradientSteps());
-    m.put("trainLoss", finite(e.trainLoss()));
-    m.put("heldOutLoss", e.heldOutLoss().map(JsonNumbers::finite).orElse(null));
-    m.put("trainLossParts", e.trainLossParts().map(RegistryApi::json).orElse(null));
-    m.put("heldOutLossParts", e.heldOutLossParts().map(RegistryApi::json).orElse(null));
-    m.put("createdTime", e.createdTime().toString());
-    m.put("sha256", e.sha256());
-    m.put("modelBytes", e.modelBytes());
-    m.put("corrupt", e.corrupt());
-    m.put("problem", e.problem().orElse(null));
-    return m;
-  }
-
-  private static Map<String, Object> json(LossParts parts) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("nll", finite(parts.getNll()));
-    m.put("rewardMse", finite(parts.getRewardMse()));
-    m.put("doneBce", finite(parts.getDoneBce()));
-    return m;
-  }
-
-  public static Map<String, Object> json(EvaluationReport r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("generation", r.getGeneration());
-    m.put("populationSize", r.getPopulationSize());
-    m.put("rolloutsPerCandidate", r.getRolloutsPerCandidate());
-    m.put("temperature", r.getTemperature());
-    m.put("bestReturn", finite(r.getBestReturn()));
-    m.put("meanReturn", finite(r.getMeanReturn()));
-    m.put("stdReturn", finite(r.getStdReturn()));
-    m.put("sigma", finite(r.getSigma()));
-    m.put("controllerVersion", r.getControllerVersion());
-    m.put("controllerDreamReturn", finite(r.getControllerDreamReturn()));
-    m.put("realReturn", r.getRealReturn() == null ? null : finite(r.getRealReturn()));
-    m.put("realEpisodes", r.getRealEpisodes());
-    m.put("realReturnSd", r.getRealReturnSd() == null ? null : finite(r.getRealReturnSd()));
-    m.put("wallMillis", r.getWallMillis());
-    m.put("createdTime", r.getCreatedTime().toString());
-    return m;
-  }
-
-  public static Map<String, Object> json(ControllerUpdate c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("version", c.getVersion());
-    m.put("checkpointVersion", c.getCheckpointVersion());
-    m.put("generation", c.getGeneration());
-    m.put("dreamReturn", finite(c.getDreamReturn()));
-    m.put("realReturn", c.getRealReturn() == null ? null : finite(c.getRealReturn()));
-    m.put("inputSize", c.getInputSize());
-    m.put("outputSize", c.getOutputSize());
-    m.put("createdTime", c.getCreatedTime().toString());
-    return m;
   }
 }
