@@ -7,9 +7,8 @@ import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.EpisodeRequest;
 import io.worldstream.serving.dream.RealEpisodes;
 import io.worldstream.serving.dream.Refused;
-import io.worldstream.serving.http.DreamApi;
+import io.worldstream.serving.http.DreamAnswers;
 import io.worldstream.serving.http.JsonErrors;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +40,7 @@ final class Panels implements AutoCloseable {
   }
 
   /** An HTTP answer: the picture with 200, or its error in the API's error shape. */
-  record Answer(int status, Map<String, Object> body) {}
+  record Answer(int status, Object body) {}
 
   /** Both pictures' answers for one subject. */
   record Shown(Subject subject, Answer dream, Answer episode) {}
@@ -112,7 +111,7 @@ final class Panels implements AutoCloseable {
     ObjectNode body = request(subject).put("rollouts", 4).put("horizon", 100).put("frames", true);
     DreamRequest request = DreamRequest.parse(body);
     try {
-      return new Answer(200, DreamApi.json(request, dreams.run(request)));
+      return new Answer(200, DreamAnswers.Dream.of(request, dreams.run(request)));
     } catch (Refused e) {
       return refusal(e);
     }
@@ -122,7 +121,7 @@ final class Panels implements AutoCloseable {
     ObjectNode body = request(subject).put("steps", 300).put("every", 3);
     EpisodeRequest request = EpisodeRequest.parse(body);
     try {
-      return new Answer(200, DreamApi.json(request, episodes.run(request)));
+      return new Answer(200, DreamAnswers.Episode.of(request, episodes.run(request)));
     } catch (Refused e) {
       return refusal(e);
     }

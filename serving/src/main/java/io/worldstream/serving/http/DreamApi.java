@@ -14,9 +14,6 @@ import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.EpisodeRequest;
 import io.worldstream.serving.dream.RealEpisodes;
 import io.worldstream.serving.dream.Refused;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -54,23 +51,7 @@ public final class DreamApi {
     } catch (Refused e) {
       throw http(e);
     }
-    ctx.json(json(request, episode));
-  }
-
-  /** A real episode's answer, as {@code POST /api/episodes} gives it. */
-  public static Map<String, Object> json(EpisodeRequest request, RealEpisodes.Episode episode) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lineage", episode.checkpoint().lineage());
-    m.put("version", episode.checkpoint().version());
-    m.put("controller", episode.controller());
-    m.put("controllerVersion", episode.controllerVersion().orElse(null));
-    m.put("seed", request.seed());
-    m.put("steps", episode.steps());
-    m.put("terminated", episode.terminated());
-    m.put("totalReward", episode.totalReward());
-    m.put("wallMillis", episode.wallMillis());
-    m.put("gif", "data:image/gif;base64," + Base64.getEncoder().encodeToString(episode.frames()));
-    return m;
+    ctx.json(DreamAnswers.Episode.of(request, episode));
   }
 
   private static JsonNode body(Context ctx) {
@@ -105,49 +86,6 @@ public final class DreamApi {
     } catch (Refused e) {
       throw http(e);
     }
-    ctx.json(json(request, result));
-  }
-
-  /** A dream's answer, as {@code POST /api/dreams} gives it. */
-  public static Map<String, Object> json(DreamRequest request, Dreams.Result result) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lineage", result.checkpoint().lineage());
-    m.put("version", result.checkpoint().version());
-    m.put("controller", result.controller());
-    m.put("controllerVersion", result.controllerVersion().orElse(null));
-    m.put("temperature", request.temperature());
-    m.put("horizon", request.horizon());
-    m.put("rollouts", request.rollouts());
-    m.put("seed", request.seed());
-    double[] returns = result.returns();
-    double mean = Arrays.stream(returns).average().orElse(0);
-    double variance = Arrays.stream(returns).map(r -> (r - mean) * (r - mean)).average().orElse(0);
-    m.put("meanReturn", mean);
-    m.put("stdReturn", Math.sqrt(variance));
-    m.put("minReturn", Arrays.stream(returns).min().orElse(0));
-    m.put("maxReturn", Arrays.stream(returns).max().orElse(0));
-    m.put("returns", returns);
-    m.put("lengths", result.lengths());
-    m.put("dreamSteps", result.dreamSteps());
-    m.put("wallMillis", result.wallMillis());
-    m.put(
-        "frames",
-        result
-            .frames()
-            .map(
-                f -> {
-                  Map<String, Object> frames = new LinkedHashMap<>();
-                  frames.put("rollouts", f.rollouts());
-                  frames.put("steps", f.steps());
-                  frames.put(
-                      "gif",
-                      "data:image/gif;base64," + Base64.getEncoder().encodeToString(f.gif()));
-                  frames.put(
-                      "png",
-                      "data:image/png;base64," + Base64.getEncoder().encodeToString(f.png()));
-                  return frames;
-                })
-            .orElse(null));
-    return m;
+    ctx.json(DreamAnswers.Dream.of(request, result));
   }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class RegistryAnswersTest {
+class ApiAnswersTest {
 
   private static final CheckpointEntry ENTRY =
       new CheckpointEntry(
@@ -69,5 +69,38 @@ class RegistryAnswersTest {
     assertThat(checkpoint.get("trainLossParts").get("rewardMse").asDouble()).isEqualTo(0.25);
     assertThat(checkpoint.get("trainLossParts").get("doneBce").isNull()).isTrue();
     assertThat(checkpoint.get("heldOutLossParts").isNull()).isTrue();
+  }
+
+  @Test
+  void shouldWriteADreamsReturnsWithTheirSpreadAndItsPicturesAsDataUrls() throws Exception {
+    var request =
+        io.worldstream.serving.dream.DreamRequest.parse(
+            new ObjectMapper().readTree("{\"rollouts\": 4, \"horizon\": 10, \"seed\": 9}"));
+    var result =
+        new io.worldstream.serving.dream.Dreams.Result(
+            ENTRY,
+            "best",
+            Optional.of(7L),
+            new double[] {1, 3, 5, 7},
+            new int[] {10, 10, 4, 10},
+            34,
+            12,
+            Optional.of(
+                new io.worldstream.serving.dream.Dreams.Frames(
+                    2, 10, new byte[] {'G', 'I', 'F'}, new byte[] {1})));
+
+    JsonNode dream = written(DreamAnswers.Dream.of(request, result));
+
+    assertThat(dream.get("lineage").asText()).isEqualTo("alpha");
+    assertThat(dream.get("controllerVersion").asLong()).isEqualTo(7);
+    assertThat(dream.get("rollouts").asInt()).isEqualTo(4);
+    assertThat(dream.get("seed").asLong()).isEqualTo(9);
+    // Returns 1, 3, 5, 7: mean 4, deviations ±1 and ±3, population sd √5.
+    assertThat(dream.get("meanReturn").asDouble()).isEqualTo(4.0);
+    assertThat(dream.get("stdReturn").asDouble()).isEqualTo(Math.sqrt(5));
+    assertThat(dream.get("minReturn").asDouble()).isEqualTo(1.0);
+    assertThat(dream.get("maxReturn").asDouble()).isEqualTo(7.0);
+    assertThat(dream.get("lengths")).hasSize(4);
+    assertThat(dream.get("frames").get("gif").asText()).isEqualTo("data:image/gif;base64,R0lG");
   }
 }
