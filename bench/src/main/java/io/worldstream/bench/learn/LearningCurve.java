@@ -30,19 +30,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * How well a run of the loop learned to drive, measured after it ran (so measuring does not slow
@@ -51,8 +44,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the checkpoint it was trained in, and the same controller is scored in that checkpoint's dream on
  * fresh rollouts — the dream's own prediction, to set beside reality. Random and brownian driving
  * on the same tracks are the same-run baselines. Everything it reads comes from the run's topics:
- * controllers and checkpoints with their times, the env steps behind each mark (the experience
- * topic's offsets at that time), and the real episode starts its dreams begin from.
+ * controllers and checkpoints with their times, the env steps behind each mark (the steps encoded
+ * by then), and the real episode starts its dreams begin from.
  */
 public final class LearningCurve {
 
@@ -154,7 +147,6 @@ public final class LearningCurve {
     LatentPool starts = run.starts();
 
     List<Instant> times = markTimes();
-    Map<Instant, Long> envSteps = envStepsAt(times);
     List<Mark> marks = new ArrayList<>();
     try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), settings.threads());
         RealCheck check =
@@ -168,7 +160,7 @@ public final class LearningCurve {
         Mark mark =
             mark(
                 at,
-                envSteps.get(at),
+                run.envStepsBy(at),
                 newest(controllers, at),
                 checkpoints,
                 starts,
@@ -278,33 +270,6 @@ public final class LearningCurve {
     return controllers.stream()
         .filter(c -> !c.getCreatedTime().isAfter(at))
         .reduce((a, b) -> b.getVersion() > a.getVersion() ? b : a);
-  }
-
-  /** Env steps published by each time: the experience topic's offsets then (it has no markers). */
-  private Map<Instant, Long> envStepsAt(List<Instant> times) {
-    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Map<Instant, Long> steps = new TreeMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.EXPERIENCE.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      for (Instant t : times) {
-        Map<TopicPartition, OffsetAndTimestamp> found =
-            consumer.offsetsForTimes(
-                partitions.stream().collect(Collectors.toMap(p -> p, p -> t.toEpochMilli() + 1)));
-        steps.put(
-            t,
-            partitions.stream()
-                .mapToLong(p -> found.get(p) == null ? ends.get(p) : found.get(p).offset())
-                .sum());
-      }
-    }
-    return steps;
   }
 
   static String describe(Mark mark) {

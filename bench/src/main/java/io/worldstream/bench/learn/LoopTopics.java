@@ -9,7 +9,9 @@ import io.worldstream.schemas.Topic;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +20,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What a run of the loop left on its topics, read back to measure it afterwards: the controllers it
- * published, the checkpoints they were trained in, and the first latents of its episodes (the real
- * states dreams start from), all of one VAE.
+ * published, the checkpoints they were trained in, the first latents of its episodes (the real
+ * states dreams start from), and when each step it encoded was taken, all of one VAE.
  *
  * @param starts the episodes' first latents, or null when the run encoded none
+ * @param stepTimes the event time of every step encoded, in epoch milliseconds, sorted: the encoder
+ *     makes exactly one latent per step, and the latents outlive the frames (the experience topic
+ *     keeps about an hour and a half of them)
  */
 record LoopTopics(
-    List<ControllerUpdate> controllers, Map<Long, Checkpoint> checkpoints, LatentPool starts) {
+    List<ControllerUpdate> controllers,
+    Map<Long, Checkpoint> checkpoints,
+    LatentPool starts,
+    long[] stepTimes) {
 
   /** Reads the topics from the beginning to their ends, keeping what belongs to {@code vae}. */
   static LoopTopics read(KafkaSettings kafka, String vaeVersion) {
@@ -48,18 +56,49 @@ record LoopTopics(
         });
     List<float[]> mu = new ArrayList<>();
     List<float[]> logvar = new ArrayList<>();
+    long[][] times = {new long[1 << 16]};
+    int[] steps = {0};
     read(
         kafka,
         Topics.LATENTS,
         r -> {
           LatentStep step = r.value();
-          if (step.getStep() == 0 && step.getVaeVersion().equals(vaeVersion)) {
+          if (!step.getVaeVersion().equals(vaeVersion)) {
+            return;
+          }
+          if (steps[0] == times[0].length) {
+            times[0] = Arrays.copyOf(times[0], times[0].length * 2);
+          }
+          times[0][steps[0]++] = step.getEventTime().toEpochMilli();
+          if (step.getStep() == 0) {
             mu.add(floats(step.getMu()));
             logvar.add(floats(step.getLogvar()));
           }
         });
+    long[] stepTimes = Arrays.copyOf(times[0], steps[0]);
+    Arrays.sort(stepTimes);
     return new LoopTopics(
-        controllers, checkpoints, mu.isEmpty() ? null : new LatentPool(mu, logvar));
+        controllers, checkpoints, mu.isEmpty() ? null : new LatentPool(mu, logvar), stepTimes);
+  }
+
+  /** The env steps the run had taken by {@code time}. */
+  long envStepsBy(Instant time) {
+    return envStepsBy(stepTimes, time.toEpochMilli());
+  }
+
+  /** How many of the sorted {@code times} are at or before {@code millis}. */
+  static long envStepsBy(long[] times, long millis) {
+    int low = 0;
+    int high = times.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (times[mid] <= millis) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
   }
 
   /** Hands every record of {@code topic}, from its beginning to its end now, to {@code each}. */
