@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -51,12 +52,6 @@ public final class DreamFidelity {
         throw new InvalidSettingException(
             "dropouts", "a dropout must lie in [0, 1), not " + dropout);
       }
-    }
-
-    /** The search's defaults. */
-    static Dreaming searchDefault() {
-      EvaluatorSettings defaults = EvaluatorSettings.defaults();
-      return new Dreaming(defaults.temperature(), defaults.dreamDropout());
     }
 
     String label() {
@@ -122,6 +117,9 @@ public final class DreamFidelity {
       return controllers.subList(controllers.size() / 2, controllers.size());
     }
   }
+
+  /** The search's own dreams, but for the temperature and dropout compared. */
+  private static final EvaluatorSettings SEARCH = EvaluatorSettings.defaults();
 
   private final KafkaSettings kafka;
   private final Settings settings;
@@ -203,7 +201,6 @@ public final class DreamFidelity {
       int ways = settings.ways().size();
       double[] dream = new double[ways];
       double[] length = new double[ways];
-      EvaluatorSettings search = EvaluatorSettings.defaults();
       for (int w = 0; w < ways; w++) {
         Dreaming way = settings.ways().get(w);
         DreamFitness.Scores scores =
@@ -213,9 +210,9 @@ public final class DreamFidelity {
                 candidate,
                 new DreamFitness.Rules(
                     settings.dreamRollouts(),
-                    search.horizon(),
+                    SEARCH.horizon(),
                     way.temperature(),
-                    search.doneThreshold(),
+                    SEARCH.doneThreshold(),
                     way.dropout(),
                     false),
                 controller.getVersion(),
@@ -303,7 +300,7 @@ public final class DreamFidelity {
   }
 
   private static double mean(double[] values) {
-    return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    return Arrays.stream(values).average().orElse(Double.NaN);
   }
 
   private void write(Result result) {
