@@ -2,9 +2,11 @@ package io.worldstream.app;
 
 import io.worldstream.producers.WorkerSettings;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
+import io.worldstream.serving.registry.ModelThinning;
 import io.worldstream.train.learner.TrainSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,6 +101,7 @@ public final class LoopOptions {
                         sequences.burnIn,
                         sequences.trainRatio,
                         sequences.replayCapacity),
-                statusInterval));
+                statusInterval,
+                Optional.of(ModelThinning.defaults())));
   }
 }

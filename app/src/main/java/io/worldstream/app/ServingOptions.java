@@ -1,6 +1,7 @@
 package io.worldstream.app;
 
 import io.worldstream.serving.ServingSettings;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,8 @@ public final class ServingOptions {
               + " (default: ${DEFAULT-VALUE}).")
   int dreamsAtOnce;
 
+  @Mixin ThinningOptions thinning;
+
   public ServingSettings settings() {
     return Commands.settings(
         command,
@@ -54,6 +57,7 @@ public final class ServingOptions {
                 modelsKept,
                 dreamsAtOnce,
                 ServingSettings.defaults().threads(),
-                ServingSettings.defaults().dashboardInterval()));
+                ServingSettings.defaults().dashboardInterval(),
+                thinning.thinning()));
   }
 }

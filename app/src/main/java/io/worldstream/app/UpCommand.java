@@ -15,11 +15,13 @@ import io.worldstream.serving.ServingSettings;
 import io.worldstream.serving.StatusLine;
 import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
+import io.worldstream.serving.registry.ModelThinning;
 import io.worldstream.train.learner.Learner;
 import io.worldstream.train.learner.TrainSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -68,6 +70,8 @@ public final class UpCommand implements Callable<Integer> {
 
   @Mixin LoopOptions sizes;
 
+  @Mixin ThinningOptions thinning;
+
   @Option(
       names = "--status-interval",
       paramLabel = "DURATION",
@@ -79,7 +83,10 @@ public final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Consumer<String> say = Commands.console(spec);
-    Loop loop = sizes.loop(data.dataDir(), port, httpPort, statusInterval);
+    Loop loop =
+        sizes
+            .loop(data.dataDir(), port, httpPort, statusInterval)
+            .withThinning(Commands.settings(spec, thinning::thinning));
     List<Service> services = Commands.create(() -> loop.services(say));
     return Commands.run(spec, services.toArray(Service[]::new));
   }
@@ -91,6 +98,7 @@ public final class UpCommand implements Callable<Integer> {
    * @param httpPort serving's port
    * @param evaluator the controller evaluator's search
    * @param train the learner's settings
+   * @param thinning how serving thins older checkpoint models; empty keeps them all
    */
   public record Loop(
       Path dataDir,
@@ -101,7 +109,23 @@ public final class UpCommand implements Callable<Integer> {
       Exploration exploration,
       EvaluatorSettings evaluator,
       TrainSettings train,
-      Duration statusInterval) {
+      Duration statusInterval,
+      Optional<ModelThinning> thinning) {
+
+    /** This loop with its checkpoint models thinned as given. */
+    public Loop withThinning(Optional<ModelThinning> thinning) {
+      return new Loop(
+          dataDir,
+          port,
+          httpPort,
+          envs,
+          policy,
+          exploration,
+          evaluator,
+          train,
+          statusInterval,
+          thinning);
+    }
 
     public KafkaSettings kafka() {
       return KafkaSettings.at("127.0.0.1:" + port);
@@ -135,7 +159,8 @@ public final class UpCommand implements Callable<Integer> {
                   serving.modelsKept(),
                   serving.dreamsAtOnce(),
                   serving.threads(),
-                  serving.dashboardInterval()),
+                  serving.dashboardInterval(),
+                  thinning),
               say);
       return List.of(
           new BrokerService(new BrokerService.Settings(dataDir, port, true), say),

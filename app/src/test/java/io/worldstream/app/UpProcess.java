@@ -47,6 +47,11 @@ final class UpProcess implements AutoCloseable {
     return log;
   }
 
+  /** The running JVM's process id. */
+  long pid() {
+    return up.pid();
+  }
+
   /** Starts a run, logging to {@code up-NAME.log}. */
   void start(String name) throws IOException {
     log = dir.resolve("up-" + name + ".log");

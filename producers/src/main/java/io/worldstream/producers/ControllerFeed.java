@@ -65,15 +65,18 @@ final class ControllerFeed implements AutoCloseable {
   }
 
   private void accept(ConsumerRecord<String, byte[]> record) {
-    if (!lineage.equals(record.key())) {
-      return;
-    }
     if (record.topic().equals(Topics.CHECKPOINTS.name())) {
+      if (!lineage.equals(Topics.checkpointLineage(record.key()))) {
+        return;
+      }
       followed.accept(
           Topics.CHECKPOINTS
               .valueSerde()
               .deserializer()
               .deserialize(record.topic(), record.value()));
+      return;
+    }
+    if (!lineage.equals(record.key())) {
       return;
     }
     ControllerUpdate update =

@@ -44,7 +44,11 @@ final class FollowedLineage {
     return java.util.List.copyOf(checkpoints.keySet());
   }
 
+  /** Keeps a checkpoint; one whose model was thinned away has nothing to drive with. */
   void accept(Checkpoint checkpoint) {
+    if (checkpoint.getThinned() != null) {
+      return;
+    }
     checkpoints.put(checkpoint.getVersion(), checkpoint);
     forget();
   }

@@ -69,4 +69,24 @@ class FollowedLineageTest {
 
     assertThat(followed.keptVersions()).containsExactly(997L, 998L, 999L, 1000L);
   }
+
+  @Test
+  void shouldKeepTheModelItHasWhenTheVersionIsThinnedLater() {
+    // Read from the beginning, a version's full record comes first and its thinned metadata later.
+    FollowedLineage followed = new FollowedLineage(64);
+    followed.accept(checkpoint(1));
+    followed.accept(
+        Checkpoint.newBuilder(checkpoint(1))
+            .setOnnxModel(ByteBuffer.allocate(0))
+            .setThinned("thinned")
+            .build());
+    followed.accept(
+        Checkpoint.newBuilder(checkpoint(2))
+            .setOnnxModel(ByteBuffer.allocate(0))
+            .setThinned("thinned")
+            .build());
+
+    assertThat(followed.keptVersions()).containsExactly(1L);
+    assertThat(followed.checkpoint(1).getOnnxModel().remaining()).isEqualTo(3);
+  }
 }

@@ -34,8 +34,10 @@ public final class Topics {
   public static final long LATENT_BYTES_PER_PARTITION = 1024 * MIB;
 
   /**
-   * Bytes of checkpoints kept: 4 GiB, about ten hours of a learner publishing a 1.6 MB model every
-   * few seconds; the registry answers 410 for a model retention has removed.
+   * Bytes of checkpoints kept at most: 4 GiB, about ten hours of a learner publishing a 1.6 MB
+   * model every few seconds. A server thins older versions' models long before that (the topic is
+   * compacted by lineage and version, and a thinned version's metadata replaces its record), so the
+   * bound acts only where no server runs; the registry answers 410 for a model that is gone.
    */
   public static final long CHECKPOINT_BYTES = 4096 * MIB;
 
@@ -108,7 +110,11 @@ public final class Topics {
       deadLetters(
           "wm.latents.dlq", "original bytes of latents the learner rejected, reason in headers");
 
-  /** Trained MDN-RNN checkpoints with their ONNX model, keyed by lineage; the registry's log. */
+  /**
+   * Trained MDN-RNN checkpoints with their ONNX model, keyed by {@link #checkpointKey lineage and
+   * version}; the registry's log. Compacted as well as bounded by size: when a version's model is
+   * thinned, its metadata is published again without the model, and compaction keeps only that.
+   */
   public static final Topic<String, Checkpoint> CHECKPOINTS =
       new Topic<>(
           "wm.checkpoints",
@@ -117,11 +123,24 @@ public final class Topics {
           1,
           modelTopicConfigs(
               Map.of(
+                  TopicConfig.CLEANUP_POLICY_CONFIG,
+                  TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                   TopicConfig.RETENTION_BYTES_CONFIG,
                   String.valueOf(CHECKPOINT_BYTES),
                   TopicConfig.SEGMENT_BYTES_CONFIG,
                   String.valueOf(MODEL_SEGMENT_BYTES))),
-          "Checkpoint per MDN-RNN version, keyed by lineage");
+          "Checkpoint per MDN-RNN version, keyed by lineage/version");
+
+  /** The key of a checkpoint on {@link #CHECKPOINTS}: one per version, for compaction. */
+  public static String checkpointKey(String lineage, long version) {
+    return lineage + "/" + version;
+  }
+
+  /** The lineage a {@link #CHECKPOINTS} key names; earlier releases keyed by lineage alone. */
+  public static String checkpointLineage(String key) {
+    int slash = key.lastIndexOf('/');
+    return slash < 0 ? key : key.substring(0, slash);
+  }
 
   /** The best controller per lineage as it improves; workers act with the newest. */
   public static final Topic<String, ControllerUpdate> CONTROLLERS =
@@ -175,7 +194,7 @@ public final class Topics {
 
   private static Map<String, String> modelTopicConfigs(Map<String, String> more) {
     Map<String, String> configs = new HashMap<>(more);
-    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    configs.putIfAbsent(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
     configs.putIfAbsent(TopicConfig.RETENTION_MS_CONFIG, KEEP_FOREVER);
     configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MODEL_MAX_MESSAGE_BYTES));
     return configs;

@@ -32,6 +32,18 @@ class TopicsTest {
   }
 
   @Test
+  void shouldKeyCheckpointsByVersionSoCompactionKeepsEachVersion() {
+    assertThat(Topics.CHECKPOINTS.configs())
+        .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete");
+    String key = Topics.checkpointKey("vae-88a6c909b35e", 42);
+    assertThat(key).isEqualTo("vae-88a6c909b35e/42");
+    assertThat(Topics.checkpointLineage(key)).isEqualTo("vae-88a6c909b35e");
+    assertThat(Topics.checkpointLineage("vae-88a6c909b35e"))
+        .as("a key written by an earlier release, the lineage alone")
+        .isEqualTo("vae-88a6c909b35e");
+  }
+
+  @Test
   void shouldCreateTopicsWithTheirConfigsAndTheClusterDefaultReplication() {
     var created = Topics.CHECKPOINTS.newTopic(Optional.empty());
     assertThat(created.name()).isEqualTo("wm.checkpoints");

@@ -15,6 +15,7 @@ import io.worldstream.serving.http.DreamApi;
 import io.worldstream.serving.http.JsonErrors;
 import io.worldstream.serving.http.RegistryApi;
 import io.worldstream.serving.registry.CheckpointRegistry;
+import io.worldstream.serving.registry.ModelThinner;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serving as a service: the checkpoint registry rebuilt from Kafka, and the HTTP server that
- * answers from it. Ready once the registry has read everything published before it started.
+ * Serving as a service: the checkpoint registry rebuilt from Kafka, the HTTP server that answers
+ * from it, and the thinning of older checkpoint models. Ready once the registry has read everything
+ * published before it started.
  */
 public final class Serving implements Service {
 
@@ -38,6 +40,7 @@ public final class Serving implements Service {
   private DreamInputs inputs;
   private ServedModels models;
   private Dashboard dashboard;
+  private ModelThinner thinner;
   private volatile boolean ready;
 
   public Serving(KafkaSettings kafka, ServingSettings settings, Consumer<String> say) {
@@ -116,6 +119,10 @@ public final class Serving implements Service {
                 })
             .start();
     dashboard.start();
+    if (settings.thinning().isPresent()) {
+      thinner = new ModelThinner(registry, kafka.clientConfig(), settings.thinning().get());
+      thinner.start();
+    }
     say.accept(
         String.format(
             "server: registry of %d lineage(s) read in %.1f s; dashboard on %s/",
@@ -162,6 +169,9 @@ public final class Serving implements Service {
 
   @Override
   public void stop(Duration timeout) {
+    if (thinner != null) {
+      thinner.close();
+    }
     if (dashboard != null) {
       dashboard.close();
     }

@@ -1,6 +1,8 @@
 package io.worldstream.serving;
 
 import io.worldstream.service.InvalidSettingException;
+import io.worldstream.serving.registry.ModelThinning;
+import java.util.Optional;
 
 /**
  * Where serving listens and what it keeps.
@@ -12,6 +14,8 @@ import io.worldstream.service.InvalidSettingException;
  * @param dreamsAtOnce on-demand dreams running at once at most; more are turned away (429)
  * @param threads ONNX Runtime threads for on-demand dreams
  * @param dashboardInterval how often open dashboards get a fresh snapshot
+ * @param thinning how older checkpoint models are thinned on {@code wm.checkpoints}; empty keeps
+ *     every model (until the topic's size bound removes the oldest)
  */
 public record ServingSettings(
     String host,
@@ -19,7 +23,8 @@ public record ServingSettings(
     int modelsKept,
     int dreamsAtOnce,
     int threads,
-    java.time.Duration dashboardInterval) {
+    java.time.Duration dashboardInterval,
+    Optional<ModelThinning> thinning) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -48,6 +53,7 @@ public record ServingSettings(
         4,
         2,
         Math.max(1, Runtime.getRuntime().availableProcessors()),
-        java.time.Duration.ofSeconds(2));
+        java.time.Duration.ofSeconds(2),
+        Optional.of(ModelThinning.defaults()));
   }
 }

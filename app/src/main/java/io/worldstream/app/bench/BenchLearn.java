@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -152,7 +153,12 @@ public final class BenchLearn implements Callable<Integer> {
           }
         }
       }
-      UpCommand.Loop loop = sizes.loop(directory, port, freePort(), Duration.ofSeconds(60));
+      // Measuring drives every mark's controller afterwards, in its own checkpoint's dream: keep
+      // every checkpoint model.
+      UpCommand.Loop loop =
+          sizes
+              .loop(directory, port, freePort(), Duration.ofSeconds(60))
+              .withThinning(Optional.empty());
       say.accept(
           String.format(
               Locale.ROOT,

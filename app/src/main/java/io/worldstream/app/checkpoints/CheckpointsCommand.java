@@ -173,6 +173,15 @@ public final class CheckpointsCommand {
       if (model instanceof io.worldstream.serving.registry.CheckpointRegistry.Model.Corrupt c) {
         throw fail("Checkpoint v" + version + " of '" + lineage + "' is corrupt: " + c.reason());
       }
+      if (model instanceof io.worldstream.serving.registry.CheckpointRegistry.Model.Gone g) {
+        throw fail(
+            "The model of checkpoint v"
+                + version
+                + " of '"
+                + lineage
+                + "' is no longer kept: "
+                + g.reason());
+      }
       if (!(model instanceof io.worldstream.serving.registry.CheckpointRegistry.Model.Found f)) {
         throw fail("No checkpoint v" + version + " of '" + lineage + "'.");
       }

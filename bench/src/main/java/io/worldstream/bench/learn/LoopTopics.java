@@ -50,7 +50,7 @@ record LoopTopics(
         kafka,
         Topics.CHECKPOINTS,
         r -> {
-          if (r.value().getVaeVersion().equals(vaeVersion)) {
+          if (r.value().getVaeVersion().equals(vaeVersion) && r.value().getThinned() == null) {
             checkpoints.put(r.value().getVersion(), r.value());
           }
         });

@@ -35,6 +35,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -99,7 +100,14 @@ public final class ServeBenchmark {
       Serving serving =
           new Serving(
               kafka,
-              new ServingSettings("127.0.0.1", 0, 2, settings.clients(), 2, Duration.ofSeconds(10)),
+              new ServingSettings(
+                  "127.0.0.1",
+                  0,
+                  2,
+                  settings.clients(),
+                  2,
+                  Duration.ofSeconds(10),
+                  Optional.empty()),
               line -> {});
       serving.start();
       try {

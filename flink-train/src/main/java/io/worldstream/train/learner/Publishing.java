@@ -13,7 +13,7 @@ final class Publishing {
 
   private Publishing() {}
 
-  /** A checkpoint as a {@code Checkpoint} record on wm.checkpoints, keyed by lineage. */
+  /** A checkpoint as a {@code Checkpoint} record on wm.checkpoints, keyed by lineage/version. */
   static final class Checkpoints implements KafkaRecordSerializationSchema<PublishedModel> {
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
@@ -23,7 +23,10 @@ final class Publishing {
           topic,
           null,
           model.createdTime,
-          Topics.CHECKPOINTS.keySerde().serializer().serialize(topic, model.lineage),
+          Topics.CHECKPOINTS
+              .keySerde()
+              .serializer()
+              .serialize(topic, Topics.checkpointKey(model.lineage, model.version)),
           Topics.CHECKPOINTS.valueSerde().serializer().serialize(topic, model.toRecord()));
     }
   }

@@ -157,6 +157,9 @@ public final class DreamInputs implements AutoCloseable {
   }
 
   private void accept(Checkpoint checkpoint) {
+    if (checkpoint.getThinned() != null) {
+      return; // an older version's metadata without its model: nothing to dream in
+    }
     byte[] model;
     try {
       model = ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256());

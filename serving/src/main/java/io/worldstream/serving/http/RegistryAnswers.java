@@ -49,7 +49,8 @@ public final class RegistryAnswers {
       String sha256,
       int modelBytes,
       boolean corrupt,
-      String problem) {
+      String problem,
+      String thinned) {
 
     public static Checkpoint of(CheckpointEntry e) {
       return new Checkpoint(
@@ -68,7 +69,8 @@ public final class RegistryAnswers {
           e.sha256(),
           e.modelBytes(),
           e.corrupt(),
-          e.problem().orElse(null));
+          e.problem().orElse(null),
+          e.thinned().orElse(null));
     }
   }
 

@@ -12,7 +12,9 @@ import java.util.Optional;
  *
  * @param gradientSteps 0 when the writer did not count them
  * @param trainLossParts empty when the writer did not record them
+ * @param modelBytes the model's size; 0 when the registry only ever saw the version thinned
  * @param problem why the model is corrupt, if it is; a corrupt model is never served
+ * @param thinned why the model is no longer kept, if it was thinned; the metadata stays
  */
 public record CheckpointEntry(
     String lineage,
@@ -31,7 +33,8 @@ public record CheckpointEntry(
     int modelBytes,
     int partition,
     long offset,
-    Optional<String> problem) {
+    Optional<String> problem,
+    Optional<String> thinned) {
 
   static CheckpointEntry of(
       Checkpoint record, int partition, long offset, Optional<String> problem) {
@@ -52,10 +55,58 @@ public record CheckpointEntry(
         record.getOnnxModel().remaining(),
         partition,
         offset,
-        problem);
+        problem,
+        Optional.ofNullable(record.getThinned()));
   }
 
   public boolean corrupt() {
     return problem.isPresent();
+  }
+
+  /** This entry once its model is thinned: the same metadata, the model gone. */
+  CheckpointEntry thinnedBecause(String reason) {
+    return new CheckpointEntry(
+        lineage,
+        version,
+        parentVersion,
+        vaeVersion,
+        stepsTrained,
+        episodesTrained,
+        gradientSteps,
+        trainLoss,
+        heldOutLoss,
+        trainLossParts,
+        heldOutLossParts,
+        createdTime,
+        sha256,
+        modelBytes,
+        partition,
+        offset,
+        problem,
+        Optional.of(reason));
+  }
+
+  /**
+   * The record that thins this version: its metadata published again without the model, which
+   * compaction keeps in place of the record that carried it.
+   */
+  Checkpoint thinnedRecord(String reason) {
+    return Checkpoint.newBuilder()
+        .setLineage(lineage)
+        .setVersion(version)
+        .setParentVersion(parentVersion.orElse(null))
+        .setVaeVersion(vaeVersion)
+        .setStepsTrained(stepsTrained)
+        .setEpisodesTrained(episodesTrained)
+        .setGradientSteps(gradientSteps)
+        .setTrainLoss(trainLoss)
+        .setHeldOutLoss(heldOutLoss.orElse(null))
+        .setTrainLossParts(trainLossParts.orElse(null))
+        .setHeldOutLossParts(heldOutLossParts.orElse(null))
+        .setCreatedTime(createdTime)
+        .setSha256(sha256)
+        .setOnnxModel(java.nio.ByteBuffer.allocate(0))
+        .setThinned(reason)
+        .build();
   }
 }

@@ -10,11 +10,15 @@ import io.worldstream.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,7 +51,7 @@ public final class CheckpointRegistry implements AutoCloseable {
 
     record Corrupt(CheckpointEntry entry, String reason) implements Model {}
 
-    /** Known, but its bytes are no longer on the topic (retention removed them). */
+    /** Known, but its bytes are no longer on the topic (thinned, or removed by retention). */
     record Gone(CheckpointEntry entry, String reason) implements Model {}
   }
 
@@ -153,14 +157,14 @@ public final class CheckpointRegistry implements AutoCloseable {
   /** The newest controller published for a lineage, on whichever checkpoint it was found. */
   public synchronized Optional<ControllerUpdate> newestController(String lineage) {
     return controllers.getOrDefault(lineage, new TreeMap<>()).values().stream()
-        .max(java.util.Comparator.comparingLong(ControllerUpdate::getVersion));
+        .max(Comparator.comparingLong(ControllerUpdate::getVersion));
   }
 
   /** Every evaluation report of a lineage, in the order they were published. */
   public synchronized List<EvaluationReport> evaluations(String lineage) {
     List<EvaluationReport> all = new ArrayList<>();
     evaluations.getOrDefault(lineage, new TreeMap<>()).values().forEach(all::addAll);
-    all.sort(java.util.Comparator.comparing(EvaluationReport::getCreatedTime));
+    all.sort(Comparator.comparing(EvaluationReport::getCreatedTime));
     return all;
   }
 
@@ -172,6 +176,9 @@ public final class CheckpointRegistry implements AutoCloseable {
       entry = versions == null ? null : versions.get(version);
       if (entry == null) {
         return new Model.Unknown();
+      }
+      if (entry.thinned().isPresent()) {
+        return new Model.Gone(entry, "its model was " + entry.thinned().get());
       }
       if (entry.corrupt()) {
         return new Model.Corrupt(entry, entry.problem().get());
@@ -198,6 +205,36 @@ public final class CheckpointRegistry implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return new Model.Corrupt(entry, e.getMessage());
     }
+  }
+
+  /**
+   * The checkpoints whose model {@code rule} drops now: of every lineage, those still holding one
+   * that are neither among its newest nor the checkpoint of its newest or best-driving controllers,
+   * oldest first.
+   */
+  public synchronized List<CheckpointEntry> toThin(ModelThinning rule) {
+    List<CheckpointEntry> thin = new ArrayList<>();
+    entries.forEach(
+        (lineage, versions) -> {
+          long newest = versions.lastKey();
+          Set<Long> protectedVersions = new HashSet<>();
+          Collection<ControllerUpdate> found =
+              controllers.getOrDefault(lineage, new TreeMap<>()).values();
+          newestController(lineage).ifPresent(c -> protectedVersions.add(c.getCheckpointVersion()));
+          found.stream()
+              .filter(c -> c.getRealReturn() != null)
+              .sorted(Comparator.comparingDouble(ControllerUpdate::getRealReturn).reversed())
+              .limit(rule.bestControllers())
+              .forEach(c -> protectedVersions.add(c.getCheckpointVersion()));
+          for (CheckpointEntry entry : versions.values()) {
+            if (entry.thinned().isEmpty()
+                && !protectedVersions.contains(entry.version())
+                && !rule.keepsByAge(entry.version(), newest)) {
+              thin.add(entry);
+            }
+          }
+        });
+    return thin;
   }
 
   /** Reads one checkpoint record again from the topic, by its offset; empty when it is gone. */
@@ -275,6 +312,10 @@ public final class CheckpointRegistry implements AutoCloseable {
   }
 
   private void accept(Checkpoint checkpoint, int partition, long offset) {
+    if (checkpoint.getThinned() != null) {
+      thinned(checkpoint, partition, offset);
+      return;
+    }
     Optional<String> problem = Optional.empty();
     byte[] model = null;
     try {
@@ -303,6 +344,26 @@ public final class CheckpointRegistry implements AutoCloseable {
           kept.pollFirstEntry();
         }
       }
+    }
+  }
+
+  /**
+   * A version's metadata published again without its model: the version stays listed, its model
+   * answers as gone. Where compaction has already removed the record that carried the model, this
+   * is the first the registry sees of the version.
+   */
+  private synchronized void thinned(Checkpoint checkpoint, int partition, long offset) {
+    NavigableMap<Long, CheckpointEntry> versions =
+        entries.computeIfAbsent(checkpoint.getLineage(), l -> new TreeMap<>());
+    CheckpointEntry known = versions.get(checkpoint.getVersion());
+    versions.put(
+        checkpoint.getVersion(),
+        known == null
+            ? CheckpointEntry.of(checkpoint, partition, offset, Optional.empty())
+            : known.thinnedBecause(checkpoint.getThinned()));
+    NavigableMap<Long, byte[]> kept = models.get(checkpoint.getLineage());
+    if (kept != null) {
+      kept.remove(checkpoint.getVersion());
     }
   }
 

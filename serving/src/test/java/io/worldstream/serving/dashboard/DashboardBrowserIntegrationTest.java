@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,7 +114,7 @@ class DashboardBrowserIntegrationTest {
     serving =
         new Serving(
             KafkaSettings.at(cluster.bootstrapServers()),
-            new ServingSettings("127.0.0.1", 0, 2, 2, 2, Duration.ofMillis(500)),
+            new ServingSettings("127.0.0.1", 0, 2, 2, 2, Duration.ofMillis(500), Optional.empty()),
             line -> {});
     serving.start();
     ChromeOptions options = new ChromeOptions();

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +49,9 @@ class DashboardFeedIntegrationTest {
     kafka.createMissingTopics();
     serving =
         new Serving(
-            kafka, new ServingSettings("127.0.0.1", 0, 1, 2, 2, Duration.ofMillis(200)), s -> {});
+            kafka,
+            new ServingSettings("127.0.0.1", 0, 1, 2, 2, Duration.ofMillis(200), Optional.empty()),
+            s -> {});
     serving.start();
   }
 

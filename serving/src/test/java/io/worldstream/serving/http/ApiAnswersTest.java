@@ -33,7 +33,8 @@ class ApiAnswersTest {
           1_600_000,
           0,
           41,
-          Optional.of("its model does not load"));
+          Optional.of("its model does not load"),
+          Optional.empty());
 
   /** The answer as the server writes it: through Javalin's JSON mapper. */
   private static JsonNode written(Object answer) throws Exception {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,7 +67,7 @@ class DreamApiIntegrationTest {
     serving =
         new Serving(
             KafkaSettings.at(cluster.bootstrapServers()),
-            new ServingSettings("127.0.0.1", 0, 2, 2, 2, Duration.ofSeconds(1)),
+            new ServingSettings("127.0.0.1", 0, 2, 2, 2, Duration.ofSeconds(1), Optional.empty()),
             line -> {});
     serving.start();
   }

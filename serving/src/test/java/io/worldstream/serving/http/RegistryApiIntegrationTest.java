@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -83,7 +84,7 @@ class RegistryApiIntegrationTest {
     Serving started =
         new Serving(
             KafkaSettings.at(cluster.bootstrapServers()),
-            new ServingSettings("127.0.0.1", 0, 1, 2, 2, Duration.ofSeconds(1)),
+            new ServingSettings("127.0.0.1", 0, 1, 2, 2, Duration.ofSeconds(1), Optional.empty()),
             said::add);
     started.start();
     return started;

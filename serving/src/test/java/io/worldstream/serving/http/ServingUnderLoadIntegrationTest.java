@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -59,7 +60,7 @@ class ServingUnderLoadIntegrationTest {
       Serving serving =
           new Serving(
               kafka,
-              new ServingSettings("127.0.0.1", 0, 1, 2, 1, Duration.ofSeconds(1)),
+              new ServingSettings("127.0.0.1", 0, 1, 2, 1, Duration.ofSeconds(1), Optional.empty()),
               line -> {});
       serving.start();
       awaitFirstDream(serving.url());
