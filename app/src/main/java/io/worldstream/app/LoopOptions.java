@@ -75,6 +75,20 @@ public final class LoopOptions {
 
   @Mixin SearchDreamOptions dreams;
 
+  /** The loop's controller search with these sizes and dreams. */
+  public EvaluatorSettings search() {
+    return Commands.settings(
+        command,
+        () ->
+            dreams
+                .applyTo(EvaluatorSettings.builder())
+                .populationSize(population)
+                .rolloutsPerCandidate(rollouts)
+                .publish(EvaluatorSettings.Publish.named(publish))
+                .realCheckEvery(realCheckEvery)
+                .build());
+  }
+
   /** The loop with these sizes, its broker and dashboard on these ports. */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
     return Commands.settings(
@@ -87,13 +101,7 @@ public final class LoopOptions {
                 envs,
                 WorkerSettings.Policy.named(policy),
                 exploration.exploration(),
-                dreams
-                    .applyTo(EvaluatorSettings.builder())
-                    .populationSize(population)
-                    .rolloutsPerCandidate(rollouts)
-                    .publish(EvaluatorSettings.Publish.named(publish))
-                    .realCheckEvery(realCheckEvery)
-                    .build(),
+                search(),
                 TrainSettings.defaults(dataDir)
                     .withSequences(
                         sequences.length,

@@ -23,7 +23,7 @@ public final class SearchDreamOptions {
   @Option(
       names = "--dream-dropout",
       paramLabel = "P",
-      defaultValue = "0.1",
+      defaultValue = "0",
       description =
           "Each dream rollout drops units of the MDN-RNN's state before its heads with this"
               + " probability, one mask per rollout, so the search cannot exploit one model's"

@@ -11,6 +11,7 @@ import io.worldstream.producers.ExperienceWorker;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.Service;
 import io.worldstream.service.ServiceRunner;
+import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -134,6 +135,9 @@ public final class BenchLearn implements Callable<Integer> {
     Instant started;
     Instant ended;
     int port = freePort();
+    // How the loop's search dreams, from the loop options given (the defaults, for --from unless
+    // the same options say how that loop ran): each mark's dream is drawn the same way.
+    EvaluatorSettings searchDreams = sizes.search();
     if (from != null) {
       if (startedAt == null) {
         throw new CommandFailure("--from needs --started-at: when that loop started", 2, null);
@@ -183,6 +187,7 @@ public final class BenchLearn implements Callable<Integer> {
                     tracks,
                     finalTracks == null ? tracks : finalTracks,
                     dreamRollouts,
+                    searchDreams,
                     Math.max(1, Runtime.getRuntime().availableProcessors()),
                     out));
     say.accept("Measuring the curve on the loop's topics (broker on " + directory + ")…");

@@ -56,6 +56,8 @@ public final class LearningCurve {
    * @param tracks evaluation tracks driven at every mark
    * @param finalTracks evaluation tracks driven at the last mark
    * @param dreamRollouts fresh dream rollouts scoring each mark's controller
+   * @param search how the loop's search dreamed (horizon, temperature, done threshold, dropout):
+   *     the mark's dream is drawn the same way
    * @param threads real environments stepping at once, and ONNX Runtime threads
    * @param out where the curve's data (learning-curve.jsonl) and chart (learning-curve.png) go
    */
@@ -66,6 +68,7 @@ public final class LearningCurve {
       int tracks,
       int finalTracks,
       int dreamRollouts,
+      EvaluatorSettings search,
       int threads,
       Path out) {
     public Settings {
@@ -233,7 +236,7 @@ public final class LearningCurve {
     checkpoint.getOnnxModel().duplicate().get(onnx);
     try (MdnRnnStep model = MdnRnnStep.load(onnx, settings.threads())) {
       RealCheck.Returns real = check.returns(linear, model, () -> false);
-      DreamFitness.Rules rules = defaultRules();
+      DreamFitness.Rules rules = searchRules();
       double dream =
           DreamFitness.score(
                   model,
@@ -254,8 +257,9 @@ public final class LearningCurve {
     }
   }
 
-  private DreamFitness.Rules defaultRules() {
-    EvaluatorSettings evaluator = EvaluatorSettings.defaults();
+  /** The search's way of dreaming, on the mark's own number of rollouts. */
+  private DreamFitness.Rules searchRules() {
+    EvaluatorSettings evaluator = settings.search();
     return new DreamFitness.Rules(
         settings.dreamRollouts(),
         evaluator.horizon(),

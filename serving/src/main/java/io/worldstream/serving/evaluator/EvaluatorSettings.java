@@ -65,8 +65,13 @@ public record EvaluatorSettings(
 
   public static final String DEFAULT_INSTANCE = "evaluator";
 
-  /** Dropout of the dream by default, as Dropout's Dream Land found best for CarRacing. */
-  public static final double DEFAULT_DROPOUT = 0.1;
+  /**
+   * Dropout of the dream by default: none. The learner trains M with dropout (Dropout's Dream
+   * Land's 0.1), but the search dreams with the whole model: on this loop, dreams without dropout
+   * ranked controllers as reality does at least as well, and the loop learned to drive far sooner
+   * (docs/experiments/learn-2026-12-05).
+   */
+  public static final double DEFAULT_DROPOUT = 0;
 
   /** Evaluation tracks a real check drives by default: enough to rank controllers. */
   public static final int DEFAULT_REAL_TRACKS = 16;
