@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -219,6 +220,38 @@ class RegistryApiIntegrationTest {
         .contains("/api/nothing-here");
   }
 
+  /** Runs after the tests that count lineages: it adds one. */
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void answersGoneWithTheReasonForAThinnedModelAndStillListsIt() throws Exception {
+    Checkpoint full = checkpoint("gamma", 1, "cccc3333", models.get(2), false);
+    try (KafkaProducer<String, byte[]> producer =
+        TestRecords.producer(cluster.bootstrapServers())) {
+      send(producer, full);
+      send(producer, checkpoint("gamma", 2, "cccc3333", models.get(2), false));
+      send(
+          producer,
+          Checkpoint.newBuilder(full)
+              .setOnnxModel(ByteBuffer.allocate(0))
+              .setThinned("thinned to keep wm.checkpoints bounded")
+              .build());
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (get("/api/lineages/gamma/checkpoints/1/model").statusCode() != 410
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+
+    JsonNode gone = getJson("/api/lineages/gamma/checkpoints/1/model", 410);
+    assertThat(gone.get("error").asText()).contains("thinned to keep wm.checkpoints bounded");
+    JsonNode listed = getJson("/api/lineages/gamma/checkpoints/1", 200);
+    assertThat(listed.get("thinned").asText()).startsWith("thinned");
+    assertThat(listed.get("stepsTrained").asLong()).as("its metadata stays").isEqualTo(1000);
+    assertThat(listed.get("modelBytes").asInt()).isEqualTo(models.get(2).length);
+    assertThat(getJson("/api/lineages/gamma/checkpoints/2", 200).get("thinned").isNull()).isTrue();
+    assertThat(get("/api/lineages/gamma/checkpoints/2/model").statusCode()).isEqualTo(200);
+  }
+
   @Test
   void aRestartedRegistryRebuildsTheSameAnswers() throws Exception {
     String before = new String(get("/api/lineages/alpha/checkpoints").body());
@@ -261,7 +294,11 @@ class RegistryApiIntegrationTest {
 
   private static void send(KafkaProducer<String, byte[]> producer, Checkpoint checkpoint)
       throws Exception {
-    TestRecords.send(producer, Topics.CHECKPOINTS, checkpoint.getLineage(), checkpoint);
+    TestRecords.send(
+        producer,
+        Topics.CHECKPOINTS,
+        Topics.checkpointKey(checkpoint.getLineage(), checkpoint.getVersion()),
+        checkpoint);
   }
 
   private static Checkpoint checkpoint(
