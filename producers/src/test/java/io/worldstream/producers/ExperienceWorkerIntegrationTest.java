@@ -175,7 +175,7 @@ class ExperienceWorkerIntegrationTest {
           .send(
               new org.apache.kafka.clients.producer.ProducerRecord<>(
                   Topics.CHECKPOINTS.name(),
-                  "default",
+                  Topics.checkpointKey("default", checkpoint.getVersion()),
                   Topics.CHECKPOINTS.valueSerde().serializer().serialize("", checkpoint)))
           .get();
       producer

@@ -294,7 +294,7 @@ public final class ServeBenchmark {
       producer.send(
           new ProducerRecord<>(
               Topics.CHECKPOINTS.name(),
-              "bench",
+              Topics.checkpointKey("bench", 1),
               Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint)));
       ControllerUpdate controller =
           ControllerUpdate.newBuilder()

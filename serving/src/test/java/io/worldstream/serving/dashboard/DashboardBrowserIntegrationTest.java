@@ -212,7 +212,7 @@ class DashboardBrowserIntegrationTest {
     TestRecords.send(
         producer,
         Topics.CHECKPOINTS,
-        "vae-test",
+        Topics.checkpointKey("vae-test", version),
         TestRecords.checkpoint("vae-test", version, VAE, model, false)
             .setStepsTrained(10_000 * version)
             .setTrainLoss(2.0 / version)

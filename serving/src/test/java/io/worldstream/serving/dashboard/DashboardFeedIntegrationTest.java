@@ -105,7 +105,7 @@ class DashboardFeedIntegrationTest {
       TestRecords.send(
           producer,
           Topics.CHECKPOINTS,
-          "vae-test",
+          Topics.checkpointKey("vae-test", 1),
           TestRecords.checkpoint(
                   "vae-test", 1, TestRecords.DEFAULT_VAE, TestRecords.modelWithoutEnds(4), false)
               .build());

@@ -148,7 +148,7 @@ class EvaluatorIntegrationTest {
     TestRecords.send(
         producer,
         Topics.CHECKPOINTS,
-        "default",
+        Topics.checkpointKey("default", version),
         TestRecords.checkpoint("default", version, VAE, model, corrupt).build());
   }
 

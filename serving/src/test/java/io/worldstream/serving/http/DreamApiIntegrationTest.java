@@ -58,7 +58,7 @@ class DreamApiIntegrationTest {
       TestRecords.send(
           producer,
           Topics.CHECKPOINTS,
-          "alpha",
+          Topics.checkpointKey("alpha", 1),
           TestRecords.checkpoint("alpha", 1, VAE, TestRecords.modelWithoutEnds(4), false).build());
       ControllerUpdate controller =
           TestRecords.controller("alpha", 5, 1, 0.01f, List.of(0f, 2f, -2f)).build();

@@ -198,7 +198,7 @@ class ServingUnderLoadIntegrationTest {
     TestRecords.send(
         producer,
         Topics.CHECKPOINTS,
-        "alpha",
+        Topics.checkpointKey("alpha", version),
         TestRecords.checkpoint("alpha", version, VAE, TestRecords.modelWithoutEnds(version), false)
             .build());
   }
