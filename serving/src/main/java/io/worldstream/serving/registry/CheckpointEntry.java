@@ -2,6 +2,7 @@ package io.worldstream.serving.registry;
 
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.LossParts;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -105,7 +106,7 @@ public record CheckpointEntry(
         .setHeldOutLossParts(heldOutLossParts.orElse(null))
         .setCreatedTime(createdTime)
         .setSha256(sha256)
-        .setOnnxModel(java.nio.ByteBuffer.allocate(0))
+        .setOnnxModel(ByteBuffer.allocate(0))
         .setThinned(reason)
         .build();
   }

@@ -22,6 +22,7 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.config.ConfigResource;
@@ -169,7 +170,7 @@ class ModelThinnerIntegrationTest {
   private Map<Long, Integer> modelsOnTopic() {
     Map<Long, Integer> sizes = new HashMap<>();
     Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-    config.put("max.partition.fetch.bytes", Topics.MODEL_MAX_MESSAGE_BYTES);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
     try (TopicReader<String, byte[]> reader =
         new TopicReader<>(
             config,
