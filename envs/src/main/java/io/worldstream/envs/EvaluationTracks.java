@@ -5,9 +5,12 @@ import java.util.random.RandomGenerator;
 import java.util.stream.LongStream;
 
 /**
- * Tracks kept for measuring controllers: every seed from {@link #FIRST} up is reserved, and workers
- * never train on one, so a controller's return on these tracks is its return on tracks it has never
- * seen. Worker seeds lie in {@code [0, FIRST)}.
+ * Tracks no worker trains on: every seed from {@link #FIRST} up is reserved, so a controller's
+ * return on them is its return on tracks it has never seen. They come in two sets kept apart: the
+ * evaluation tracks, {@link #seeds}, that measure controllers, and the selection tracks, {@link
+ * #selectionSeeds}, on which the evaluator chooses the controller the workers act with — a
+ * controller chosen for its return on some tracks is then measured on others. Worker seeds lie in
+ * {@code [0, FIRST)}.
  */
 public final class EvaluationTracks {
 
@@ -17,6 +20,9 @@ public final class EvaluationTracks {
   /** How many evaluation tracks there are: seeds {@code FIRST … FIRST + COUNT - 1}. */
   public static final int COUNT = 100_000;
 
+  /** The first selection track's seed, after the evaluation tracks; as many of them. */
+  public static final long SELECTION_FIRST = FIRST + COUNT;
+
   private EvaluationTracks() {}
 
   /** The first {@code n} evaluation tracks' seeds. */
@@ -25,6 +31,14 @@ public final class EvaluationTracks {
       throw new IllegalArgumentException("evaluation tracks are 1 to " + COUNT + ", not " + n);
     }
     return LongStream.range(FIRST, FIRST + n).boxed().toList();
+  }
+
+  /** The first {@code n} selection tracks' seeds, none of them an evaluation track. */
+  public static List<Long> selectionSeeds(int n) {
+    if (n < 1 || n > COUNT) {
+      throw new IllegalArgumentException("selection tracks are 1 to " + COUNT + ", not " + n);
+    }
+    return LongStream.range(SELECTION_FIRST, SELECTION_FIRST + n).boxed().toList();
   }
 
   /** Whether workers must stay off this seed's track. */

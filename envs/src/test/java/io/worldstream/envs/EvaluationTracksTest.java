@@ -20,6 +20,19 @@ class EvaluationTracksTest {
   }
 
   @Test
+  void shouldKeepSelectionTracksReservedAndApartFromTheEvaluationTracks() {
+    var evaluation = EvaluationTracks.seeds(EvaluationTracks.COUNT);
+    var selection = EvaluationTracks.selectionSeeds(EvaluationTracks.COUNT);
+    assertThat(selection)
+        .allMatch(EvaluationTracks::isReserved)
+        .doesNotContainAnyElementsOf(evaluation);
+    assertThat(selection.get(0)).isEqualTo(evaluation.get(evaluation.size() - 1) + 1);
+    assertThat(selection.get(selection.size() - 1)).isLessThan((long) Integer.MAX_VALUE);
+    assertThatThrownBy(() -> EvaluationTracks.selectionSeeds(EvaluationTracks.COUNT + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void shouldKeepTrainingSeedsOffTheEvaluationTracks() {
     SplittableRandom random = new SplittableRandom(7);
     for (int i = 0; i < 100_000; i++) {

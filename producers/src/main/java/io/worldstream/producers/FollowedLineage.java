@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What a worker keeps of the lineage it follows: the newest controller, and the checkpoints a
  * controller can still name — those from the newest controller's own checkpoint on (the evaluator
- * searches ever newer ones), at most {@code capacity} of them, the newest. A checkpoint holds its
- * model (a few MB), and a learner publishes one every few seconds: keeping them all would fill the
- * heap in a day. Safe to read from any thread while one thread accepts.
+ * searches ever newer ones), at most {@code capacity} of them: the newest controller's own, however
+ * long it stays in service, and the newest others. A checkpoint holds its model (a few MB), and a
+ * learner publishes one every few seconds: keeping them all would fill the heap in a day. Safe to
+ * read from any thread while one thread accepts.
  */
 final class FollowedLineage {
 
@@ -68,11 +69,23 @@ final class FollowedLineage {
 
   private void forget() {
     ControllerUpdate newest = latest.get();
-    if (newest != null) {
-      checkpoints.headMap(newest.getCheckpointVersion(), false).clear();
+    if (newest == null) {
+      while (checkpoints.size() > capacity) {
+        checkpoints.pollFirstEntry();
+      }
+      return;
     }
+    long inService = newest.getCheckpointVersion();
+    checkpoints.headMap(inService, false).clear();
+    // The controller in service may stay for hours while newer checkpoints arrive: its own
+    // checkpoint is the oldest kept, and the ones after it make room for newer ones.
     while (checkpoints.size() > capacity) {
-      checkpoints.pollFirstEntry();
+      Long second = checkpoints.higherKey(checkpoints.firstKey());
+      if (checkpoints.firstKey() != inService || second == null) {
+        checkpoints.pollFirstEntry();
+      } else {
+        checkpoints.remove(second);
+      }
     }
   }
 }

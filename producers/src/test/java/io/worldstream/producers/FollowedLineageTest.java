@@ -59,7 +59,7 @@ class FollowedLineageTest {
   }
 
   @Test
-  void shouldKeepNoMoreThanItsCapacityTheNewest() {
+  void shouldKeepNoMoreThanItsCapacityTheNewestAndTheControllersOwn() {
     // A worker that runs for days while the evaluator lags: memory stays bounded.
     FollowedLineage followed = new FollowedLineage(4);
     followed.accept(controller(1, 1));
@@ -67,7 +67,24 @@ class FollowedLineageTest {
       followed.accept(checkpoint(v));
     }
 
-    assertThat(followed.keptVersions()).containsExactly(997L, 998L, 999L, 1000L);
+    assertThat(followed.keptVersions()).containsExactly(1L, 998L, 999L, 1000L);
+  }
+
+  @Test
+  void shouldKeepTheCheckpointOfAControllerThatStaysInServiceForLong() {
+    // The evaluator keeps a controller in service until one drives better: hours, at times.
+    FollowedLineage followed = new FollowedLineage(4);
+    for (long v = 1; v <= 1_000; v++) {
+      followed.accept(checkpoint(v));
+      if (v == 10) {
+        followed.accept(controller(1, 10));
+      }
+    }
+    assertThat(followed.checkpoint(10)).isNotNull();
+    assertThat(followed.keptVersions()).containsExactly(10L, 998L, 999L, 1000L);
+
+    followed.accept(controller(2, 999));
+    assertThat(followed.keptVersions()).containsExactly(999L, 1000L);
   }
 
   @Test

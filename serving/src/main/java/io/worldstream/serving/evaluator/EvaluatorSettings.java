@@ -25,10 +25,16 @@ import java.util.Optional;
  * @param publish which controller each generation publishes: the search distribution's mean, the
  *     best candidate found on the checkpoint, or the champion (the last published controller until
  *     the mean beats it on a generation's dreams)
- * @param realCheckEvery run the published controller in the real environment every this many
- *     generations (counted across checkpoints); 0 never
+ * @param realCheckEvery run the controller a generation would publish in the real environment every
+ *     this many generations (counted across checkpoints); 0 never
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
- *     first of the reserved evaluation tracks that no worker trains on
+ *     first of the selection tracks, reserved from workers and kept apart from the evaluation
+ *     tracks that measure controllers
+ * @param realGate with real checks, the controller the workers act with is replaced only by one
+ *     that drove the real check's tracks at least as well as it did; between checks, and when a
+ *     checked controller drives worse, the generation publishes its report and no controller. The
+ *     dream's ranking is noisy and a model's errors can be exploited: without the gate the workers'
+ *     controller, and what the loop offers, rose and fell by hundreds from one check to the next
  * @param startsPerVae real latents kept per VAE version to start dreams from, of episodes' first
  *     steps and as many of later steps
  * @param midEpisodeStarts the share of the search's dreams that begin from a real state later in an
@@ -56,6 +62,7 @@ public record EvaluatorSettings(
     Publish publish,
     int realCheckEvery,
     List<Long> realSeeds,
+    boolean realGate,
     int startsPerVae,
     double midEpisodeStarts,
     boolean commonDreams,
@@ -73,7 +80,7 @@ public record EvaluatorSettings(
    */
   public static final double DEFAULT_DROPOUT = 0;
 
-  /** Evaluation tracks a real check drives by default: enough to rank controllers. */
+  /** Selection tracks a real check drives by default: enough to rank controllers. */
   public static final int DEFAULT_REAL_TRACKS = 16;
 
   /** Which controller a generation publishes. */
@@ -177,7 +184,8 @@ public record EvaluatorSettings(
     private int maxStaleness = 0;
     private Publish publish = Publish.MEAN;
     private int realCheckEvery = 10;
-    private List<Long> realSeeds = EvaluationTracks.seeds(DEFAULT_REAL_TRACKS);
+    private List<Long> realSeeds = EvaluationTracks.selectionSeeds(DEFAULT_REAL_TRACKS);
+    private boolean realGate = true;
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
     private boolean commonDreams = false;
@@ -257,6 +265,11 @@ public record EvaluatorSettings(
       return this;
     }
 
+    public Builder realGate(boolean realGate) {
+      this.realGate = realGate;
+      return this;
+    }
+
     public Builder startsPerVae(int startsPerVae) {
       this.startsPerVae = startsPerVae;
       return this;
@@ -317,6 +330,7 @@ public record EvaluatorSettings(
           publish,
           realCheckEvery,
           realSeeds,
+          realGate,
           startsPerVae,
           midEpisodeStarts,
           commonDreams,
