@@ -54,7 +54,8 @@ record Snapshot(
   /**
    * The pipeline in one line: env steps/s, latents/s, the newest checkpoint with its age and
    * losses, the dream return of the controller the workers act with and the real return (mean ± sd
-   * over the evaluation tracks) of the newest controller checked.
+   * over the selection tracks) of the newest controller checked: with the real gate, the one in
+   * service.
    */
   String statusLine() {
     StringBuilder line = new StringBuilder();

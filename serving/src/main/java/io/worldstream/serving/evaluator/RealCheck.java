@@ -24,11 +24,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
- * The honest measure: a controller driving the real CarRacing, one episode per fixed seed (the
- * reserved evaluation tracks by default), the environments stepping in parallel. Its features are
- * computed as the paper does — z the VAE's μ of each frame, h the MDN-RNN's state after the steps
- * so far — batched over the environments: one encoder call and one MDN-RNN call per time step. The
- * same tracks driven by a parameter-free policy (random, brownian) give the baselines.
+ * The honest measure: a controller driving the real CarRacing, one episode per fixed seed (tracks
+ * reserved from workers: the evaluation tracks to measure, the selection tracks to choose), the
+ * environments stepping in parallel. Its features are computed as the paper does — z the VAE's μ of
+ * each frame, h the MDN-RNN's state after the steps so far — batched over the environments: one
+ * encoder call and one MDN-RNN call per time step. The same tracks driven by a parameter-free
+ * policy (random, brownian) give the baselines.
  */
 public final class RealCheck implements AutoCloseable {
 
