@@ -65,19 +65,12 @@ class TrainRecoveryIntegrationTest {
       start(kafka, "second");
       await(() -> Files.readString(log).contains("resumed from"), "the resumed job");
       await(() -> checkpoints(kafka).size() > beforeKill, "a version after the kill");
-      // Until every owed step is trained and published (the tail within the checkpoint interval).
-      long[] seen = {-1};
+      // Until every owed step is trained and published: the learner says, twice running, that
+      // it took no gradient step and has no latent left to read (its tail is published within
+      // the checkpoint interval, shorter than one progress interval).
       await(
-          () -> {
-            long now = checkpoints(kafka).size();
-            boolean settled = now == seen[0];
-            seen[0] = now;
-            if (!settled) {
-              Thread.sleep(8_000);
-            }
-            return settled;
-          },
-          "the learner to finish the data");
+          () -> idleProgressLines(Files.readString(log)) >= 2,
+          "two progress lines with no gradient step and no lag");
       train.destroy();
       assertThat(train.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -132,6 +125,20 @@ class TrainRecoveryIntegrationTest {
       // A checkpoint removed while we looked (Flink keeps the newest two): look again later.
     }
     return newest;
+  }
+
+  /** How many of the log's last progress lines say the learner is idle and caught up. */
+  private static int idleProgressLines(String log) {
+    List<String> lines = log.lines().filter(l -> l.contains("train: ")).toList();
+    int idle = 0;
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      String line = lines.get(i);
+      if (!line.contains(" 0.0 gradient steps/s") || !line.contains("lag 0 latents")) {
+        break;
+      }
+      idle++;
+    }
+    return idle;
   }
 
   private interface Check {
