@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,11 +22,15 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Where a setting comes from when its flag is not given: an environment variable ({@code
- * --batch-size} is {@code WORLDSTREAM_BATCH_SIZE}), then a properties file ({@code --config FILE}
- * or {@code WORLDSTREAM_CONFIG}; the key is the flag's name, {@code batch-size=64}), then the
- * service's default. Kafka client settings pass through as {@code WORLDSTREAM_KAFKA_<KEY>} and
- * {@code kafka.<key>} in the file. A setting that no command knows is an error, not ignored.
+ * Where a setting comes from when its flag is not given: an environment variable, then a properties
+ * file ({@code --config FILE} or {@code WORLDSTREAM_CONFIG}), then the service's default. A key
+ * names the command and the flag, {@code encode.batch-size=64} in the file and {@code
+ * WORLDSTREAM_ENCODE_BATCH_SIZE} in the environment (a subcommand's path joined the same way:
+ * {@code bench.learn.minutes}), so parts that share a flag's name are set apart; a key with the
+ * flag's name alone ({@code batch-size}, {@code WORLDSTREAM_BATCH_SIZE}) sets every command with
+ * that flag, below a qualified key in the same place. Kafka client settings pass through as {@code
+ * WORLDSTREAM_KAFKA_<KEY>} and {@code kafka.<key>} in the file. A setting that no command knows is
+ * an error, not ignored.
  */
 final class LayeredSettings implements IDefaultValueProvider {
 
@@ -63,19 +69,23 @@ final class LayeredSettings implements IDefaultValueProvider {
         Optional.ofNullable(named).or(() -> Optional.ofNullable(env.get(CONFIG_ENV)).map(Path::of));
     try {
       fileSettings = file.map(LayeredSettings::read).orElse(Map.of());
-      Set<String> known = optionNames(command.root().commandLine(), new TreeSet<>());
+      Set<String> known = keys(command.root().commandLine(), new TreeSet<>());
       fileSettings.keySet().stream()
           .filter(key -> !key.startsWith(KAFKA_FILE_PREFIX) && !known.contains(key))
           .findFirst()
           .ifPresent(
               key -> {
                 throw new IllegalArgumentException(
-                    file.get() + ": unknown setting '" + key + "'; no command has --" + key);
+                    file.get()
+                        + ": unknown setting '"
+                        + key
+                        + "'; keys are a flag's name, alone or after its command's"
+                        + " (encode.batch-size)");
               });
       env.keySet().stream()
           .filter(name -> name.startsWith(ENV_PREFIX) && !name.startsWith(KAFKA_ENV_PREFIX))
           .filter(name -> !NOT_SETTINGS.contains(name))
-          .filter(name -> !known.contains(optionName(name)))
+          .filter(name -> known.stream().noneMatch(key -> envName(key).equals(name)))
           .sorted()
           .findFirst()
           .ifPresent(
@@ -83,9 +93,7 @@ final class LayeredSettings implements IDefaultValueProvider {
                 throw new IllegalArgumentException(
                     "unknown setting in the environment: "
                         + name
-                        + " (no command has --"
-                        + optionName(name)
-                        + ")");
+                        + " (no command has such a flag)");
               });
     } catch (IllegalArgumentException e) {
       throw new ParameterException(command.commandLine(), e.getMessage());
@@ -103,16 +111,30 @@ final class LayeredSettings implements IDefaultValueProvider {
     }
     load(arg.command());
     String name = option.longestName().substring(2);
-    String variable = envName(name);
-    if (env.containsKey(variable)) {
-      sources.put(arg, "environment variable " + variable);
-      return env.get(variable);
+    List<String> keys = List.of(commandPath(arg.command()) + "." + name, name);
+    for (String key : keys) {
+      String variable = envName(key);
+      if (env.containsKey(variable)) {
+        sources.put(arg, "environment variable " + variable);
+        return env.get(variable);
+      }
     }
-    if (fileSettings.containsKey(name)) {
-      sources.put(arg, "setting '" + name + "' in " + file.get());
-      return fileSettings.get(name);
+    for (String key : keys) {
+      if (fileSettings.containsKey(key)) {
+        sources.put(arg, "setting '" + key + "' in " + file.get());
+        return fileSettings.get(key);
+      }
     }
     return null;
+  }
+
+  /** The command's names below the root, joined with dots: {@code bench.learn}. */
+  static String commandPath(CommandSpec command) {
+    List<String> names = new ArrayList<>();
+    for (CommandSpec c = command; c.parent() != null; c = c.parent()) {
+      names.add(0, c.name());
+    }
+    return String.join(".", names);
   }
 
   /** Where the value of {@code arg} came from, when it came from here and not from a flag. */
@@ -146,22 +168,28 @@ final class LayeredSettings implements IDefaultValueProvider {
     return config;
   }
 
-  static String envName(String optionName) {
-    return ENV_PREFIX + optionName.toUpperCase(Locale.ROOT).replace('-', '_');
+  /**
+   * The environment variable of a key: {@code encode.batch-size} is {@code
+   * WORLDSTREAM_ENCODE_BATCH_SIZE}.
+   */
+  static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
   }
 
-  private static String optionName(String envName) {
-    return envName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static Set<String> optionNames(CommandLine command, Set<String> names) {
-    for (OptionSpec option : command.getCommandSpec().options()) {
+  /** Every key a setting may have: each flag's name, alone and after its command's path. */
+  private static Set<String> keys(CommandLine command, Set<String> keys) {
+    CommandSpec spec = command.getCommandSpec();
+    for (OptionSpec option : spec.options()) {
       if (option.longestName().startsWith("--")) {
-        names.add(option.longestName().substring(2));
+        String name = option.longestName().substring(2);
+        keys.add(name);
+        if (spec.parent() != null) {
+          keys.add(commandPath(spec) + "." + name);
+        }
       }
     }
-    command.getSubcommands().values().forEach(sub -> optionNames(sub, names));
-    return names;
+    command.getSubcommands().values().forEach(sub -> keys(sub, keys));
+    return keys;
   }
 
   private static Map<String, String> read(Path file) {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +35,15 @@ class LayeredSettingsTest {
 
   /** The value of --batch-size as the help shows it: the effective default. */
   private static String batchSizeDefault(Run help) {
-    return help.out()
-        .lines()
-        .filter(l -> l.strip().startsWith("--batch-size"))
-        .findFirst()
-        .orElseThrow()
-        .replaceAll(".*default: ([^)]*)\\).*", "$1");
+    List<String> lines = help.out().lines().toList();
+    for (int i = 0; i < lines.size() - 1; i++) {
+      if (lines.get(i).strip().startsWith("--batch-size")) {
+        // The description, and its default, may start on the next line.
+        return (lines.get(i) + " " + lines.get(i + 1))
+            .replaceAll("(?i).*default: ([0-9]+).*", "$1");
+      }
+    }
+    throw new AssertionError("no --batch-size in\n" + help.out());
   }
 
   @Test
@@ -56,6 +60,43 @@ class LayeredSettingsTest {
                     "encode",
                     "--help")))
         .isEqualTo("64");
+  }
+
+  /** The default of {@code --batch-size} as {@code args --help} shows it. */
+  private static String batchSize(Map<String, String> env, String... args) {
+    return batchSizeDefault(run(env, args));
+  }
+
+  @Test
+  void shouldSetOnePartWithAKeyQualifiedByItsCommand() throws Exception {
+    Path file = config("encode.batch-size=48\nvae.train.batch-size=8\nbatch-size=16\n");
+    String config = file.toString();
+
+    assertThat(batchSize(Map.of(), "encode", "--config", config, "--help")).isEqualTo("48");
+    assertThat(batchSize(Map.of(), "vae", "train", "--config", config, "--help")).isEqualTo("8");
+    Path unqualified = config("batch-size=16\n");
+    assertThat(batchSize(Map.of(), "vae", "train", "--config", unqualified.toString(), "--help"))
+        .as("a key without a command sets every command with that flag")
+        .isEqualTo("16");
+
+    Map<String, String> env =
+        Map.of("WORLDSTREAM_BATCH_SIZE", "24", "WORLDSTREAM_ENCODE_BATCH_SIZE", "40");
+    assertThat(batchSize(env, "encode", "--config", config, "--help"))
+        .as("the environment over the file, a qualified variable over the flag's name alone")
+        .isEqualTo("40");
+    assertThat(batchSize(env, "vae", "train", "--config", config, "--help")).isEqualTo("24");
+
+    Run bad = run(Map.of("WORLDSTREAM_ENCODE_BATCH_SIZE", "0"), "encode");
+    assertThat(bad.exitCode()).isEqualTo(Worldstream.USAGE);
+    assertThat(bad.err()).contains("environment variable WORLDSTREAM_ENCODE_BATCH_SIZE");
+  }
+
+  @Test
+  void shouldRefuseAKeyQualifiedByACommandWithoutThatFlag() throws Exception {
+    Path file = config("serve.batch-size=16\n");
+    Run fromFile = run(Map.of(), "encode", "--config", file.toString());
+    assertThat(fromFile.exitCode()).isEqualTo(Worldstream.USAGE);
+    assertThat(fromFile.err()).contains(file + ": unknown setting 'serve.batch-size'");
   }
 
   @Test
