@@ -12,12 +12,6 @@ import picocli.CommandLine.Spec;
 /** The controller evaluator's options, as {@link EvaluatorSettings}. */
 public final class EvaluatorOptions {
 
-  /** The real gate's description, the same for {@code evaluate} and the loop. */
-  static final String REAL_GATE =
-      "Put a controller into service for the workers only when its real check drove the selection"
-          + " tracks at least as well as the controller in service did; false publishes every"
-          + " generation's controller (default: ${DEFAULT-VALUE}).";
-
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
@@ -99,7 +93,7 @@ public final class EvaluatorOptions {
       paramLabel = "GENERATIONS",
       defaultValue = "10",
       description =
-          "Drive the generation's controller on the selection tracks every this many generations"
+          "Drive the published controller on the selection tracks every this many generations"
               + " (counted across checkpoints); 0 never (default: ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
@@ -112,14 +106,6 @@ public final class EvaluatorOptions {
               + " reserved for choosing controllers, which no worker trains on and which are kept"
               + " apart from the evaluation tracks (default: ${DEFAULT-VALUE}).")
   int realTracks;
-
-  @Option(
-      names = "--real-gate",
-      paramLabel = "true|false",
-      defaultValue = "true",
-      arity = "0..1",
-      description = REAL_GATE)
-  boolean realGate;
 
   @Option(
       names = "--starts-per-vae",
@@ -170,7 +156,6 @@ public final class EvaluatorOptions {
                 .maxStaleness(maxStaleness)
                 .publish(EvaluatorSettings.Publish.named(publish))
                 .realCheck(realCheckEvery, EvaluationTracks.selectionSeeds(realTracks))
-                .realGate(realGate)
                 .startsPerVae(startsPerVae)
                 .threads(threads == null ? EvaluatorSettings.defaults().threads() : threads)
                 .seed(seed)

@@ -67,19 +67,11 @@ public final class LoopOptions {
       paramLabel = "GENERATIONS",
       defaultValue = "10",
       description =
-          "Drive the search's controller on the selection tracks every this many search"
-              + " generations, for the real gate, the dashboard and the status line; each check"
+          "Drive the published controller on the selection tracks every this many search"
+              + " generations, for the dashboard, the status line and the best controller; each check"
               + " drives 16 tracks, as long as about eight generations of search on two cores; 0"
               + " never (default: ${DEFAULT-VALUE}).")
   int realCheckEvery;
-
-  @Option(
-      names = "--real-gate",
-      paramLabel = "true|false",
-      defaultValue = "true",
-      arity = "0..1",
-      description = EvaluatorOptions.REAL_GATE)
-  boolean realGate;
 
   @Mixin SearchDreamOptions dreams;
 
@@ -94,7 +86,6 @@ public final class LoopOptions {
                 .rolloutsPerCandidate(rollouts)
                 .publish(EvaluatorSettings.Publish.named(publish))
                 .realCheckEvery(realCheckEvery)
-                .realGate(realGate)
                 .build());
   }
 

@@ -42,10 +42,12 @@ import java.util.stream.Collectors;
  * it): at every mark (minutes since the run started) the newest controller published by then drives
  * the real CarRacing on the reserved evaluation tracks, with its features computed by the VAE and
  * the checkpoint it was trained in, and the same controller is scored in that checkpoint's dream on
- * fresh rollouts — the dream's own prediction, to set beside reality. Random and brownian driving
- * on the same tracks are the same-run baselines. Everything it reads comes from the run's topics:
- * controllers and checkpoints with their times, the env steps behind each mark (the steps encoded
- * by then), and the real episode starts its dreams begin from.
+ * fresh rollouts — the dream's own prediction, to set beside reality. So does the best controller
+ * checked by then: the one whose in-loop real check on the selection tracks scored highest, which
+ * is what the loop offers (the evaluation tracks it is measured on are others). Random and brownian
+ * driving on the same tracks are the same-run baselines. Everything it reads comes from the run's
+ * topics: controllers and checkpoints with their times, the env steps behind each mark (the steps
+ * encoded by then), and the real episode starts its dreams begin from.
  */
 public final class LearningCurve {
 
@@ -106,8 +108,14 @@ public final class LearningCurve {
       RealCheck.Returns real,
       double dreamReturn) {}
 
-  /** The curve and its baselines on the same tracks. */
-  public record Curve(List<Mark> marks, RealCheck.Returns random, RealCheck.Returns brownian) {}
+  /**
+   * The curve and its baselines on the same tracks.
+   *
+   * @param marks the newest controller at each mark, the one the workers acted with
+   * @param best the best controller checked by each mark, the one the loop offers
+   */
+  public record Curve(
+      List<Mark> marks, List<Mark> best, RealCheck.Returns random, RealCheck.Returns brownian) {}
 
   private final KafkaSettings kafka;
   private final Settings settings;
@@ -151,6 +159,7 @@ public final class LearningCurve {
 
     List<Instant> times = markTimes();
     List<Mark> marks = new ArrayList<>();
+    List<Mark> best = new ArrayList<>();
     try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), settings.threads());
         RealCheck check =
             new RealCheck(encoder, EvaluationTracks.seeds(settings.tracks()), settings.threads());
@@ -170,6 +179,31 @@ public final class LearningCurve {
                 last ? finalCheck : check);
         marks.add(mark);
         say.accept(describe(mark));
+        Optional<ControllerUpdate> checked = bestChecked(controllers, at);
+        Mark previous = best.isEmpty() ? null : best.get(best.size() - 1);
+        Mark bestMark;
+        if (checked.isPresent() && checked.get().getVersion() == mark.controller()) {
+          bestMark = mark;
+        } else if (!last
+            && previous != null
+            && checked.isPresent()
+            && previous.controller() == checked.get().getVersion()) {
+          // The same controller on the same tracks drives the same: no need to drive it again.
+          bestMark =
+              new Mark(
+                  mark.minutes(),
+                  mark.envSteps(),
+                  previous.gradientSteps(),
+                  previous.checkpointVersion(),
+                  previous.controller(),
+                  previous.real(),
+                  previous.dreamReturn());
+        } else {
+          bestMark =
+              mark(at, run.envStepsBy(at), checked, checkpoints, starts, last ? finalCheck : check);
+        }
+        best.add(bestMark);
+        say.accept("  best checked: " + describe(bestMark).strip());
       }
     }
     RealCheck.Returns random;
@@ -192,7 +226,7 @@ public final class LearningCurve {
             random.sd(),
             brownian.mean(),
             brownian.sd()));
-    Curve curve = new Curve(marks, random, brownian);
+    Curve curve = new Curve(marks, best, random, brownian);
     write(curve);
     figures(curve).print(out);
     return curve;
@@ -276,6 +310,16 @@ public final class LearningCurve {
         .reduce((a, b) -> b.getVersion() > a.getVersion() ? b : a);
   }
 
+  /**
+   * The controller published by {@code at} whose real check scored highest (the newer of equals),
+   * the one the loop offers; empty before the first check.
+   */
+  static Optional<ControllerUpdate> bestChecked(List<ControllerUpdate> controllers, Instant at) {
+    return controllers.stream()
+        .filter(c -> !c.getCreatedTime().isAfter(at) && c.getRealReturn() != null)
+        .reduce((a, b) -> b.getRealReturn() >= a.getRealReturn() ? b : a);
+  }
+
   static String describe(Mark mark) {
     if (mark.real() == null) {
       return String.format(
@@ -313,6 +357,13 @@ public final class LearningCurve {
       figures.add("learn.env-steps." + at, mark.envSteps(), "steps");
       figures.add("learn.gradient-steps." + at, mark.gradientSteps(), "steps");
     }
+    for (Mark mark : curve.best()) {
+      String at = mark == curve.best().get(curve.best().size() - 1) ? "end" : label(mark);
+      if (mark.real() != null) {
+        figures.beside(
+            "learn.best-real-return." + at, mark.real().mean(), "points", "random", random);
+      }
+    }
     figures.add("learn.baseline-random", random, "points");
     figures.add("learn.baseline-brownian", curve.brownian().mean(), "points");
     return figures;
@@ -327,21 +378,10 @@ public final class LearningCurve {
       Files.createDirectories(settings.out());
       List<String> lines = new ArrayList<>();
       for (Mark mark : curve.marks()) {
-        lines.add(
-            String.format(
-                Locale.ROOT,
-                "{\"series\":\"controller\",\"minutes\":%.3f,\"envSteps\":%d,\"gradientSteps\":%d,"
-                    + "\"checkpointVersion\":%d,\"controllerVersion\":%d,\"realMean\":%s,"
-                    + "\"realSd\":%s,\"dreamReturn\":%s,\"realReturns\":%s}",
-                mark.minutes(),
-                mark.envSteps(),
-                mark.gradientSteps(),
-                mark.checkpointVersion(),
-                mark.controller(),
-                mark.real() == null ? "null" : json(mark.real().mean()),
-                mark.real() == null ? "null" : json(mark.real().sd()),
-                json(mark.dreamReturn()),
-                mark.real() == null ? "[]" : json(mark.real().perTrack())));
+        lines.add(line("controller", mark));
+      }
+      for (Mark mark : curve.best()) {
+        lines.add(line("best", mark));
       }
       for (var baseline :
           Map.of("random", curve.random(), "brownian", curve.brownian()).entrySet()) {
@@ -360,6 +400,24 @@ public final class LearningCurve {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the learning curve to " + settings.out(), e);
     }
+  }
+
+  private static String line(String series, Mark mark) {
+    return String.format(
+        Locale.ROOT,
+        "{\"series\":\"%s\",\"minutes\":%.3f,\"envSteps\":%d,\"gradientSteps\":%d,"
+            + "\"checkpointVersion\":%d,\"controllerVersion\":%d,\"realMean\":%s,"
+            + "\"realSd\":%s,\"dreamReturn\":%s,\"realReturns\":%s}",
+        series,
+        mark.minutes(),
+        mark.envSteps(),
+        mark.gradientSteps(),
+        mark.checkpointVersion(),
+        mark.controller(),
+        mark.real() == null ? "null" : json(mark.real().mean()),
+        mark.real() == null ? "null" : json(mark.real().sd()),
+        json(mark.dreamReturn()),
+        mark.real() == null ? "[]" : json(mark.real().perTrack()));
   }
 
   private static String json(double value) {

@@ -17,9 +17,10 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
- * The learning curve as a picture: real return (mean ± sd over the evaluation tracks) and the
- * dream's prediction for the same controllers, against minutes of the run (left) and against the
- * env steps behind them (right), with random and brownian driving on the same tracks drawn across.
+ * The learning curve as a picture: real return (mean ± sd over the evaluation tracks) of the newest
+ * controller and of the best one checked, and the dream's prediction for the newest, against
+ * minutes of the run (left) and against the env steps behind them (right), with random and brownian
+ * driving on the same tracks drawn across.
  */
 final class LearningCurveChart {
 
@@ -33,6 +34,7 @@ final class LearningCurveChart {
   private static final Color DREAM = new Color(0xd62728);
   private static final Color RANDOM = new Color(0x7f7f7f);
   private static final Color BROWNIAN = new Color(0x2ca02c);
+  private static final Color BEST = new Color(0xff7f0e);
 
   private LearningCurveChart() {}
 
@@ -43,6 +45,7 @@ final class LearningCurveChart {
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());
     List<Mark> marks = curve.marks().stream().filter(m -> m.real() != null).toList();
+    List<Mark> best = curve.best().stream().filter(m -> m.real() != null).toList();
     double low = Math.min(curve.random().mean(), curve.brownian().mean());
     double high = Math.max(curve.random().mean(), curve.brownian().mean());
     for (Mark m : marks) {
@@ -51,6 +54,10 @@ final class LearningCurveChart {
       high =
           Math.max(
               high, Math.max(m.real().mean() + m.real().sd(), finiteOr(m.dreamReturn(), high)));
+    }
+    for (Mark m : best) {
+      low = Math.min(low, m.real().mean());
+      high = Math.max(high, m.real().mean());
     }
     double step = niceStep((high - low) / 6);
     low = Math.floor(low / step) * step;
@@ -61,12 +68,13 @@ final class LearningCurveChart {
         "Learning to drive: real return on unseen evaluation tracks, and the dream's prediction",
         LEFT,
         24);
-    panel(g, 0, curve, marks, Mark::minutes, "minutes of the loop", low, high, step);
+    panel(g, 0, curve, marks, best, Mark::minutes, "minutes of the loop", low, high, step);
     panel(
         g,
         PANEL_W,
         curve,
         marks,
+        best,
         m -> m.envSteps() / 1000.0,
         "env steps (thousands)",
         low,
@@ -82,6 +90,7 @@ final class LearningCurveChart {
       int x0,
       Curve curve,
       List<Mark> marks,
+      List<Mark> best,
       ToDoubleFunction<Mark> x,
       String xLabel,
       double low,
@@ -138,6 +147,14 @@ final class LearningCurveChart {
         m -> px.applyAsDouble(x.applyAsDouble(m)),
         m -> py.applyAsDouble(m.dreamReturn()));
     g.setStroke(new BasicStroke(2f));
+    g.setColor(BEST);
+    line(
+        g, best, m -> px.applyAsDouble(x.applyAsDouble(m)), m -> py.applyAsDouble(m.real().mean()));
+    for (Mark m : best) {
+      int xx = (int) px.applyAsDouble(x.applyAsDouble(m));
+      int y = (int) py.applyAsDouble(m.real().mean());
+      g.drawRect(xx - 4, y - 4, 8, 8);
+    }
     g.setColor(REAL);
     line(
         g,
@@ -179,19 +196,20 @@ final class LearningCurveChart {
   private static void legend(Graphics2D g, Curve curve) {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     String[] labels = {
-      "real return, mean ± sd over " + tracks(curve) + " tracks",
-      "dream's prediction, same controller",
+      "newest controller: real return, mean ± sd over " + tracks(curve) + " tracks",
+      "its dream's prediction",
+      "best checked controller: real return",
       String.format(Locale.ROOT, "random driving (%.0f)", curve.random().mean()),
       String.format(Locale.ROOT, "brownian driving (%.0f)", curve.brownian().mean())
     };
-    Color[] colours = {REAL, DREAM, RANDOM, BROWNIAN};
+    Color[] colours = {REAL, DREAM, BEST, RANDOM, BROWNIAN};
     int x = LEFT;
     for (int i = 0; i < labels.length; i++) {
       g.setColor(colours[i]);
       g.fillRect(x, 36, 14, 8);
       g.setColor(Color.BLACK);
       g.drawString(labels[i], x + 20, 45);
-      x += g.getFontMetrics().stringWidth(labels[i]) + 50;
+      x += g.getFontMetrics().stringWidth(labels[i]) + 30;
     }
   }
 

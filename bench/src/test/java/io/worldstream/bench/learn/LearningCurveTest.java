@@ -30,6 +30,18 @@ class LearningCurveTest {
                   26,
                   new RealCheck.Returns(new double[] {500, 700}),
                   640)),
+          List.of(
+              new LearningCurve.Mark(5, 30_000, 0, 0, 0, null, Double.NaN),
+              new LearningCurve.Mark(
+                  10, 61_000, 2_400, 12, 20, new RealCheck.Returns(new double[] {100, 300}), 250),
+              new LearningCurve.Mark(
+                  12.5,
+                  75_000,
+                  2_400,
+                  12,
+                  20,
+                  new RealCheck.Returns(new double[] {650, 750}),
+                  250)),
           new RealCheck.Returns(new double[] {-30, -34}),
           new RealCheck.Returns(new double[] {-50, -60}));
 
@@ -46,6 +58,8 @@ class LearningCurveTest {
             "learn.dream-return.10min: 250 points",
             "learn.real-return.end: 600 points (baseline random: -32 points)",
             "learn.gradient-steps.end: 3100 steps",
+            "learn.best-real-return.10min: 200 points (baseline random: -32 points)",
+            "learn.best-real-return.end: 700 points (baseline random: -32 points)",
             "learn.baseline-brownian: -55 points")
         .noneMatch(line -> line.startsWith("learn.real-return.05min"));
   }
@@ -58,6 +72,12 @@ class LearningCurveTest {
     var image = ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(1280);
     assertThat(Files.size(png)).isGreaterThan(5_000);
+  }
+
+  private static ControllerUpdate controller(long version, String createdAt, Double realReturn) {
+    return ControllerUpdate.newBuilder(controller(version, createdAt))
+        .setRealReturn(realReturn)
+        .build();
   }
 
   private static ControllerUpdate controller(long version, String createdAt) {
@@ -91,5 +111,28 @@ class LearningCurveTest {
         .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(2));
     assertThat(LearningCurve.newest(published, Instant.parse("2026-12-01T10:10:00Z")))
         .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(3));
+  }
+
+  @Test
+  void shouldOfferAtEachMarkTheControllerWhoseRealCheckScoredHighestByThen() {
+    List<ControllerUpdate> published =
+        List.of(
+            controller(1, "2026-12-01T10:01:00Z", null),
+            controller(2, "2026-12-01T10:02:00Z", 300.0),
+            controller(3, "2026-12-01T10:03:00Z", null),
+            controller(4, "2026-12-01T10:04:00Z", 250.0),
+            controller(5, "2026-12-01T10:05:00Z", 300.0),
+            controller(6, "2026-12-01T10:06:00Z", 710.0));
+
+    assertThat(LearningCurve.bestChecked(published, Instant.parse("2026-12-01T10:01:30Z")))
+        .as("nothing checked yet")
+        .isEmpty();
+    assertThat(LearningCurve.bestChecked(published, Instant.parse("2026-12-01T10:04:30Z")))
+        .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(2));
+    assertThat(LearningCurve.bestChecked(published, Instant.parse("2026-12-01T10:05:00Z")))
+        .as("the newer of two equal scores")
+        .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(5));
+    assertThat(LearningCurve.bestChecked(published, Instant.parse("2026-12-01T10:07:00Z")))
+        .hasValueSatisfying(c -> assertThat(c.getVersion()).isEqualTo(6));
   }
 }

@@ -37,12 +37,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The controller evaluator: follows {@code wm.checkpoints} and runs CMA-ES over the linear
  * controller inside the dream of the newest checkpoint, one generation at a time. Each generation
- * publishes, in one Kafka transaction, its {@code EvaluationReport} to {@code wm.evaluations} and,
- * when it puts one into service, its controller to {@code wm.controllers}, where workers with the
- * controller policy pick it up. Every few generations the generation's controller also drives the
- * real CarRacing on the selection tracks; by default only a controller that drove them at least as
- * well as the one in service replaces it (the real gate), and the report carries its real return
- * beside the dream's. The same figures are Kafka metrics in JMX ({@link EvaluatorMetrics}).
+ * publishes, in one Kafka transaction, its {@code EvaluationReport} to {@code wm.evaluations} and
+ * the best controller found on that checkpoint so far to {@code wm.controllers}, where workers with
+ * the controller policy pick it up. Every few generations that controller also drives the real
+ * CarRacing, and the report carries its real return beside the dream's. The same figures are Kafka
+ * metrics in JMX ({@link EvaluatorMetrics}).
  *
  * <p>Its progress is what it published: on start it reads both topics back, so a restarted
  * evaluator continues with the next generation of the same checkpoint (from the last controller and
@@ -278,10 +277,6 @@ public final class Evaluator implements Service {
         say);
   }
 
-  /**
-   * @param controller the controller that goes into service with this generation, or null if the
-   *     one in service stays
-   */
   private void publish(EvaluationReport report, ControllerUpdate controller) {
     producer.beginTransaction();
     try {
@@ -290,13 +285,11 @@ public final class Evaluator implements Service {
               Topics.EVALUATIONS.name(),
               report.getLineage(),
               Topics.EVALUATIONS.valueSerde().serializer().serialize(null, report)));
-      if (controller != null) {
-        producer.send(
-            new ProducerRecord<>(
-                Topics.CONTROLLERS.name(),
-                controller.getLineage(),
-                Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller)));
-      }
+      producer.send(
+          new ProducerRecord<>(
+              Topics.CONTROLLERS.name(),
+              controller.getLineage(),
+              Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller)));
       producer.commitTransaction();
     } catch (RuntimeException e) {
       try {
@@ -306,11 +299,7 @@ public final class Evaluator implements Service {
       }
       throw e;
     }
-    Published before = published.get(report.getLineage());
-    published.put(
-        report.getLineage(),
-        new Published(
-            report, controller != null || before == null ? controller : before.controller()));
+    published.put(report.getLineage(), new Published(report, controller));
     metrics.published(report);
   }
 

@@ -30,11 +30,6 @@ import java.util.Optional;
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
  *     first of the selection tracks, reserved from workers and kept apart from the evaluation
  *     tracks that measure controllers
- * @param realGate with real checks, the controller the workers act with is replaced only by one
- *     that drove the real check's tracks at least as well as it did; between checks, and when a
- *     checked controller drives worse, the generation publishes its report and no controller. The
- *     dream's ranking is noisy and a model's errors can be exploited: without the gate the workers'
- *     controller, and what the loop offers, rose and fell by hundreds from one check to the next
  * @param startsPerVae real latents kept per VAE version to start dreams from, of episodes' first
  *     steps and as many of later steps
  * @param midEpisodeStarts the share of the search's dreams that begin from a real state later in an
@@ -62,7 +57,6 @@ public record EvaluatorSettings(
     Publish publish,
     int realCheckEvery,
     List<Long> realSeeds,
-    boolean realGate,
     int startsPerVae,
     double midEpisodeStarts,
     boolean commonDreams,
@@ -185,7 +179,6 @@ public record EvaluatorSettings(
     private Publish publish = Publish.MEAN;
     private int realCheckEvery = 10;
     private List<Long> realSeeds = EvaluationTracks.selectionSeeds(DEFAULT_REAL_TRACKS);
-    private boolean realGate = true;
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
     private boolean commonDreams = false;
@@ -265,11 +258,6 @@ public record EvaluatorSettings(
       return this;
     }
 
-    public Builder realGate(boolean realGate) {
-      this.realGate = realGate;
-      return this;
-    }
-
     public Builder startsPerVae(int startsPerVae) {
       this.startsPerVae = startsPerVae;
       return this;
@@ -330,7 +318,6 @@ public record EvaluatorSettings(
           publish,
           realCheckEvery,
           realSeeds,
-          realGate,
           startsPerVae,
           midEpisodeStarts,
           commonDreams,

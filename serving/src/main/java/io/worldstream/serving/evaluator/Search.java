@@ -16,16 +16,15 @@ import java.util.function.Consumer;
 
 /**
  * CMA-ES on one checkpoint: each generation samples a population, scores it in the checkpoint's
- * dream, updates the search, and hands its report and a controller to be published (with the real
- * gate, only a controller whose real check drove at least as well as the one in service): by
- * default the mean of the distribution the generation sampled from, scored on the same dreams as
- * the population (the single best candidate is the luckiest of 32 noisy scores, a winner's curse
- * that made the published controller swing from one generation to the next), the best candidate
- * found on this checkpoint, or the champion: the controller published last, re-scored on every
- * generation's dreams beside the mean, which replaces it only by scoring higher on them. On a newer
- * checkpoint of the same lineage the search distribution carries over (successive versions of one
- * model change its dream gradually); otherwise it starts from the newest controller the lineage
- * published (a warm start), or continues a search that earlier runs published generations of.
+ * dream, updates the search, and hands its report and a controller to be published: by default the
+ * mean of the distribution the generation sampled from, scored on the same dreams as the population
+ * (the single best candidate is the luckiest of 32 noisy scores, a winner's curse that made the
+ * published controller swing from one generation to the next), the best candidate found on this
+ * checkpoint, or the champion: the controller published last, re-scored on every generation's
+ * dreams beside the mean, which replaces it only by scoring higher on them. On a newer checkpoint
+ * of the same lineage the search distribution carries over (successive versions of one model change
+ * its dream gradually); otherwise it starts from the newest controller the lineage published (a
+ * warm start), or continues a search that earlier runs published generations of.
  */
 final class Search implements AutoCloseable {
 
@@ -40,7 +39,6 @@ final class Search implements AutoCloseable {
   private final Cmaes cmaes;
   private int generation;
   private long controllerVersion;
-  private ControllerUpdate inService;
   private double[] published;
   private double bestFitness = Double.NEGATIVE_INFINITY;
   private double publishedDreamReturn;
@@ -69,7 +67,6 @@ final class Search implements AutoCloseable {
         last != null && last.getWeights().size() + last.getBias().size() == Controllers.PARAMETERS;
     double[] mean = fromLast ? Controllers.parameters(last) : new double[Controllers.PARAMETERS];
     this.controllerVersion = last == null ? 0 : last.getVersion();
-    this.inService = last;
     double sigma = settings.initialSigma();
     EvaluationReport report = before == null ? null : before.report();
     if (report != null && report.getCheckpointVersion() == checkpoint.version()) {
@@ -181,33 +178,15 @@ final class Search implements AutoCloseable {
     if (realCheck != null && realCheckDue) {
       real = realCheck.returns(Controllers.controller(published), model, cancelled);
     }
-    boolean replaces = replacesInService(real);
+    Double realReturn = real == null ? null : real.mean();
+    int realEpisodes = real == null ? 0 : real.tracks();
 
     Instant now = Instant.now();
     long wallMillis = (System.nanoTime() - started) / 1_000_000;
     double mean = Arrays.stream(returns).average().orElseThrow();
     double variance =
         Arrays.stream(returns).map(r -> (r - mean) * (r - mean)).sum() / returns.length;
-    ControllerUpdate update = null;
-    if (replaces) {
-      var controller = Controllers.controller(published);
-      update =
-          ControllerUpdate.newBuilder()
-              .setLineage(checkpoint.lineage())
-              .setVersion(++controllerVersion)
-              .setCheckpointVersion(checkpoint.version())
-              .setVaeVersion(checkpoint.vaeVersion())
-              .setInputSize(Controllers.INPUTS)
-              .setOutputSize(Controllers.OUTPUTS)
-              .setWeights(boxed(controller.weights()))
-              .setBias(boxed(controller.bias()))
-              .setDreamReturn(publishedDreamReturn)
-              .setRealReturn(real == null ? null : real.mean())
-              .setGeneration(generation)
-              .setCreatedTime(now)
-              .build();
-      inService = update;
-    }
+    controllerVersion++;
     EvaluationReport report =
         EvaluationReport.newBuilder()
             .setLineage(checkpoint.lineage())
@@ -223,13 +202,29 @@ final class Search implements AutoCloseable {
             .setStdReturn(Math.sqrt(variance))
             .setHorizon(settings.horizon())
             .setSigma(cmaes.sigma())
-            .setControllerVersion(inService.getVersion())
-            .setControllerDreamReturn(inService.getDreamReturn())
-            .setRealReturn(replaces && real != null ? real.mean() : null)
-            .setRealEpisodes(replaces && real != null ? real.tracks() : 0)
-            .setRealReturnSd(replaces && real != null ? real.sd() : null)
+            .setControllerVersion(controllerVersion)
+            .setControllerDreamReturn(publishedDreamReturn)
+            .setRealReturn(realReturn)
+            .setRealEpisodes(realEpisodes)
+            .setRealReturnSd(real == null ? null : real.sd())
             .setDreamSteps(scores.dreamSteps())
             .setWallMillis(wallMillis)
+            .setCreatedTime(now)
+            .build();
+    var controller = Controllers.controller(published);
+    ControllerUpdate update =
+        ControllerUpdate.newBuilder()
+            .setLineage(checkpoint.lineage())
+            .setVersion(controllerVersion)
+            .setCheckpointVersion(checkpoint.version())
+            .setVaeVersion(checkpoint.vaeVersion())
+            .setInputSize(Controllers.INPUTS)
+            .setOutputSize(Controllers.OUTPUTS)
+            .setWeights(boxed(controller.weights()))
+            .setBias(boxed(controller.bias()))
+            .setDreamReturn(publishedDreamReturn)
+            .setRealReturn(realReturn)
+            .setGeneration(generation)
             .setCreatedTime(now)
             .build();
     publish.accept(report, update);
@@ -244,41 +239,13 @@ final class Search implements AutoCloseable {
             report.getStdReturn(),
             cmaes.sigma(),
             held,
-            real == null ? "" : realCheckLine(real, replaces),
+            realReturn == null
+                ? ""
+                : String.format(
+                    ", controller v%d real %.1f ± %.1f over %d tracks (dream %.1f)",
+                    controllerVersion, realReturn, real.sd(), realEpisodes, publishedDreamReturn),
             wallMillis / 1000.0));
     generation++;
-  }
-
-  /**
-   * Whether this generation's controller goes into service: always without the gate, or before any
-   * controller in service was checked on this VAE's latents; with the gate, when its real check
-   * drove at least as well as the one in service did on the same tracks (the environment, the
-   * controller and its model are deterministic, so the one in service would score the same again).
-   */
-  private boolean replacesInService(RealCheck.Returns real) {
-    boolean gated =
-        settings.realGate()
-            && realCheck != null
-            && inService != null
-            && inService.getRealReturn() != null
-            && inService.getVaeVersion().equals(checkpoint.vaeVersion());
-    if (!gated) {
-      return true;
-    }
-    return real != null && real.mean() >= inService.getRealReturn();
-  }
-
-  private String realCheckLine(RealCheck.Returns real, boolean replaces) {
-    String figures =
-        String.format(
-            "real %.1f ± %.1f over %d tracks (dream %.1f)",
-            real.mean(), real.sd(), real.tracks(), publishedDreamReturn);
-    if (replaces) {
-      return ", controller v" + controllerVersion + " " + figures;
-    }
-    return String.format(
-        ", candidate %s: controller v%d stays (real %.1f)",
-        figures, inService.getVersion(), inService.getRealReturn());
   }
 
   /** A seed for (seed, version, generation), so a rerun generation samples the same. */
