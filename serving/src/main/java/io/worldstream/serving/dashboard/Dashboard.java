@@ -258,8 +258,7 @@ public final class Dashboard implements AutoCloseable {
   /**
    * The pipeline in one line, from the latest snapshot: env steps/s, latents/s, the newest
    * checkpoint with its age and losses, the dream return of the controller the workers act with and
-   * the real return (mean ± sd over the selection tracks) of the newest controller checked: with
-   * the real gate, the one in service.
+   * the real return (mean ± sd over the selection tracks) of the newest controller checked.
    */
   public String statusLine() {
     return lastSnapshot.statusLine();

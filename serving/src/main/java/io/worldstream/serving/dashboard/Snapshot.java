@@ -54,8 +54,7 @@ record Snapshot(
   /**
    * The pipeline in one line: env steps/s, latents/s, the newest checkpoint with its age and
    * losses, the dream return of the controller the workers act with and the real return (mean ± sd
-   * over the selection tracks) of the newest controller checked: with the real gate, the one in
-   * service.
+   * over the selection tracks) of the newest controller checked.
    */
   String statusLine() {
     StringBuilder line = new StringBuilder();

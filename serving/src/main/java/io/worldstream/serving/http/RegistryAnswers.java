@@ -160,4 +160,19 @@ public final class RegistryAnswers {
           c.getCreatedTime().toString());
     }
   }
+
+  /**
+   * A controller with its parameters, to drive with ({@code "controller": "parameters"} on its
+   * checkpoint).
+   *
+   * @param parameters W (3 × 288, row-major) then b (3)
+   */
+  public record CheckedController(@JsonUnwrapped Controller controller, List<Float> parameters) {
+
+    static CheckedController of(ControllerUpdate c) {
+      List<Float> parameters = new java.util.ArrayList<>(c.getWeights());
+      parameters.addAll(c.getBias());
+      return new CheckedController(Controller.of(c), parameters);
+    }
+  }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
  *   GET /api/lineages/{lineage}/checkpoints/{version}          one, with its evaluations and best controller
  *   GET /api/lineages/{lineage}/checkpoints/{version}/model    its ONNX model (never a corrupt one)
  *   GET /api/lineages/{lineage}/checkpoints/latest/model       the newest one's
+ *   GET /api/lineages/{lineage}/controllers/best               the best-driving controller, with its parameters
  * </pre>
  */
 public final class RegistryApi {
@@ -40,6 +41,23 @@ public final class RegistryApi {
     config.routes.get("/api/lineages/{lineage}/checkpoints/latest", this::latest);
     config.routes.get("/api/lineages/{lineage}/checkpoints/{version}", this::checkpoint);
     config.routes.get("/api/lineages/{lineage}/checkpoints/{version}/model", this::model);
+    config.routes.get("/api/lineages/{lineage}/controllers/best", this::bestController);
+  }
+
+  private void bestController(Context ctx) {
+    String lineage = ctx.pathParam("lineage");
+    registry.latest(lineage).orElseThrow(() -> unknownLineage(lineage));
+    ctx.json(
+        RegistryAnswers.CheckedController.of(
+            registry
+                .bestController(lineage)
+                .orElseThrow(
+                    () ->
+                        new NotFoundResponse(
+                            "no controller of '"
+                                + lineage
+                                + "' has driven a real check yet; the evaluator checks one every"
+                                + " few generations"))));
   }
 
   private void lineages(Context ctx) {

@@ -10,7 +10,6 @@ import io.worldstream.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,6 +67,17 @@ public final class CheckpointRegistry implements AutoCloseable {
   private final Map<String, NavigableMap<Long, List<EvaluationReport>>> evaluations =
       new HashMap<>();
   private final Map<String, NavigableMap<Long, ControllerUpdate>> controllers = new HashMap<>();
+
+  /**
+   * Per lineage, the controllers whose real check scored highest, best first (the newer of equal
+   * scores first), at most {@link #BEST_KEPT}: a checkpoint's newest controller replaces the one
+   * checked on it in {@link #controllers}, so these are kept apart.
+   */
+  private final Map<String, List<ControllerUpdate>> bestChecked = new HashMap<>();
+
+  /** Checked controllers kept per lineage, best first. */
+  static final int BEST_KEPT = 64;
+
   private final TopicFollower<String, byte[]> follower;
   private final Object rereadLock = new Object();
   private KafkaConsumer<String, byte[]> rereader;
@@ -160,6 +170,14 @@ public final class CheckpointRegistry implements AutoCloseable {
         .max(Comparator.comparingLong(ControllerUpdate::getVersion));
   }
 
+  /**
+   * The controller of a lineage whose real check (on the selection tracks) scored highest — the
+   * best-driving controller the loop found so far — or empty before the first check.
+   */
+  public synchronized Optional<ControllerUpdate> bestController(String lineage) {
+    return bestChecked.getOrDefault(lineage, List.of()).stream().findFirst();
+  }
+
   /** Every evaluation report of a lineage, in the order they were published. */
   public synchronized List<EvaluationReport> evaluations(String lineage) {
     List<EvaluationReport> all = new ArrayList<>();
@@ -218,12 +236,8 @@ public final class CheckpointRegistry implements AutoCloseable {
         (lineage, versions) -> {
           long newest = versions.lastKey();
           Set<Long> protectedVersions = new HashSet<>();
-          Collection<ControllerUpdate> found =
-              controllers.getOrDefault(lineage, new TreeMap<>()).values();
           newestController(lineage).ifPresent(c -> protectedVersions.add(c.getCheckpointVersion()));
-          found.stream()
-              .filter(c -> c.getRealReturn() != null)
-              .sorted(Comparator.comparingDouble(ControllerUpdate::getRealReturn).reversed())
+          bestChecked.getOrDefault(lineage, List.of()).stream()
               .limit(rule.bestControllers())
               .forEach(c -> protectedVersions.add(c.getCheckpointVersion()));
           for (CheckpointEntry entry : versions.values()) {
@@ -307,7 +321,26 @@ public final class CheckpointRegistry implements AutoCloseable {
                 controller.getCheckpointVersion(),
                 controller,
                 (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+        if (controller.getRealReturn() != null) {
+          keepIfAmongTheBest(controller);
+        }
       }
+    }
+  }
+
+  private void keepIfAmongTheBest(ControllerUpdate controller) {
+    List<ControllerUpdate> best =
+        bestChecked.computeIfAbsent(controller.getLineage(), l -> new ArrayList<>());
+    if (best.stream().anyMatch(c -> c.getVersion() == controller.getVersion())) {
+      return;
+    }
+    best.add(controller);
+    best.sort(
+        Comparator.comparingDouble(ControllerUpdate::getRealReturn)
+            .thenComparingLong(ControllerUpdate::getVersion)
+            .reversed());
+    if (best.size() > BEST_KEPT) {
+      best.remove(best.size() - 1);
     }
   }
 

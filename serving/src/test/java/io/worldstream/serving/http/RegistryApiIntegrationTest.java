@@ -76,6 +76,9 @@ class RegistryApiIntegrationTest {
       send(producer, checkpoint("alpha", 4, "aaaa1111", models.get(0), true));
       send(producer, checkpoint("beta", 1, "bbbb2222", models.get(1), false));
       TestRecords.send(producer, Topics.EVALUATIONS, "alpha", report(3, 0));
+      // Two checked controllers on v2: the newer replaces the better as v2's newest.
+      TestRecords.send(producer, Topics.CONTROLLERS, "alpha", checked(controller(2, 5), 650));
+      TestRecords.send(producer, Topics.CONTROLLERS, "alpha", checked(controller(2, 6), 300));
       TestRecords.send(producer, Topics.CONTROLLERS, "alpha", controller(3, 7));
     }
     serving = start();
@@ -332,6 +335,24 @@ class RegistryApiIntegrationTest {
         .setWallMillis(1000)
         .setCreatedTime(T0.plusSeconds(300))
         .build();
+  }
+
+  private static ControllerUpdate checked(ControllerUpdate controller, double realReturn) {
+    return ControllerUpdate.newBuilder(controller).setRealReturn(realReturn).build();
+  }
+
+  @Test
+  void answersTheBestDrivingControllerWithItsParameters() throws Exception {
+    JsonNode best = getJson("/api/lineages/alpha/controllers/best", 200);
+    assertThat(best.get("version").asLong()).isEqualTo(5);
+    assertThat(best.get("checkpointVersion").asLong()).isEqualTo(2);
+    assertThat(best.get("realReturn").asDouble()).isEqualTo(650);
+    assertThat(best.get("parameters")).hasSize(3 * 288 + 3);
+
+    assertThat(getJson("/api/lineages/beta/controllers/best", 404).get("error").asText())
+        .contains("no controller of 'beta' has driven a real check yet");
+    assertThat(getJson("/api/lineages/delta/controllers/best", 404).get("error").asText())
+        .contains("no lineage 'delta'");
   }
 
   private static ControllerUpdate controller(long checkpoint, long version) {
