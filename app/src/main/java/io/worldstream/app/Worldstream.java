@@ -44,8 +44,10 @@ public final class Worldstream {
       paramLabel = "FILE",
       scope = ScopeType.INHERIT,
       description =
-          "Settings file (properties: flag names without '--' as keys, kafka.* for Kafka client"
-              + " settings); flags and WORLDSTREAM_* environment variables override it.")
+          "Settings file (properties: the command and the flag as the key, encode.batch-size=64;"
+              + " a flag's name alone sets every command with it; kafka.* for Kafka client"
+              + " settings); flags and WORLDSTREAM_* environment variables"
+              + " (WORLDSTREAM_ENCODE_BATCH_SIZE) override it.")
   Path config;
 
   /** Exit code for a command line that does not parse (picocli's convention). */
