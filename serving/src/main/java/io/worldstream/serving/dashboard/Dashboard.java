@@ -184,7 +184,7 @@ public final class Dashboard implements AutoCloseable {
         registry.lineages().stream().max(Comparator.comparing(CheckpointEntry::createdTime));
     if (newest.isEmpty()) {
       return new Snapshot(
-          time, history, null, null, null, List.of(), List.of(), null, null, panelsKey());
+          time, history, null, null, null, List.of(), List.of(), null, null, panelsKey(), null);
     }
     CheckpointEntry latest = newest.get();
     List<CheckpointEntry> versions =
@@ -230,7 +230,14 @@ public final class Dashboard implements AutoCloseable {
         evaluations,
         evaluated == null ? null : latest.version() - evaluated,
         evaluated,
-        panelsKey());
+        panelsKey(),
+        registry
+            .bestController(latest.lineage())
+            .map(
+                c ->
+                    new Snapshot.Best(
+                        c.getVersion(), c.getCheckpointVersion(), finite(c.getRealReturn())))
+            .orElse(null));
   }
 
   private String panelsKey() {

@@ -26,11 +26,15 @@ record Snapshot(
     List<Evaluation> evaluations,
     Long evaluatorStaleness,
     Long evaluatedVersion,
-    String panels) {
+    String panels,
+    Best best) {
 
   /** Before the first tick: nothing measured yet. */
   static final Snapshot EMPTY =
-      new Snapshot(null, List.of(), null, null, null, List.of(), List.of(), null, null, null);
+      new Snapshot(null, List.of(), null, null, null, List.of(), List.of(), null, null, null, null);
+
+  /** The best-driving controller found so far: the highest real check on the selection tracks. */
+  record Best(long controllerVersion, long checkpointVersion, Double realReturn) {}
 
   /** The pipeline's rates at time {@code t} (seconds since the epoch). */
   record Rate(double t, double stepsPerSecond, double latentsPerSecond) {}
@@ -54,7 +58,7 @@ record Snapshot(
   /**
    * The pipeline in one line: env steps/s, latents/s, the newest checkpoint with its age and
    * losses, the dream return of the controller the workers act with and the real return (mean ± sd
-   * over the selection tracks) of the newest controller checked.
+   * over the selection tracks) of the newest controller checked, and the best controller checked.
    */
   String statusLine() {
     StringBuilder line = new StringBuilder();
@@ -109,6 +113,14 @@ record Snapshot(
                 format(checked.realReturnSd()),
                 checked.realEpisodes(),
                 checked.controllerVersion()))
+        .append(
+            best == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    ", best v%d real %s",
+                    best.controllerVersion(),
+                    format(best.realReturn())))
         .toString();
   }
 

@@ -71,7 +71,8 @@ function draw(s) {
   const lastReal = ev.filter(e => e.realReturn !== null).pop();
   const lastEval = ev.length ? ev[ev.length - 1] : null;
   text("returns", (lastEval ? fmt(lastEval.controllerDreamReturn, 1) : "–") + " / " +
-    (lastReal ? fmt(lastReal.realReturn, 1) + " ± " + fmt(lastReal.realReturnSd, 1) + " (v" + lastReal.controllerVersion + ", " + lastReal.realEpisodes + " tracks)" : "–"));
+    (lastReal ? fmt(lastReal.realReturn, 1) + " ± " + fmt(lastReal.realReturnSd, 1) + " (v" + lastReal.controllerVersion + ", " + lastReal.realEpisodes + " tracks)" : "–") +
+    (s.best ? "; best v" + s.best.controllerVersion + ": " + fmt(s.best.realReturn, 1) : ""));
   if (s.panels && s.panels !== panelsShown) {
     panelsShown = s.panels;
     pictures();

@@ -29,7 +29,8 @@ class SnapshotTest {
           List.of(generation(0, 412.25, 96.0, 16), generation(1, null, null, 0)),
           2L,
           7L,
-          "vae-88a6@7#41");
+          "vae-88a6@7#41",
+          new Snapshot.Best(38, 6, 655.5));
 
   @Test
   void shouldSayWhereThePipelineStandsInOneLine() {
@@ -37,7 +38,7 @@ class SnapshotTest {
         .isEqualTo(
             "231 steps/s, 229 latents/s, vae-88a6 v9 12 s old, loss 1.10 (held-out 0.987),"
                 + " controller v41 dream 290 (v7 gen 1), real 412 ± 96.0 on 16 tracks (controller"
-                + " v40)");
+                + " v40), best v38 real 656");
   }
 
   @Test
@@ -52,6 +53,7 @@ class SnapshotTest {
             3.0,
             List.of(new Snapshot.Checkpoint(1, 1.4, null, false)),
             List.of(),
+            null,
             null,
             null,
             null);
@@ -75,7 +77,8 @@ class SnapshotTest {
         JSON.readTree(
             JSON.writeValueAsString(
                 new Snapshot(
-                    "t", List.of(), null, null, null, List.of(), List.of(), null, null, null)));
+                    "t", List.of(), null, null, null, List.of(), List.of(), null, null, null,
+                    null)));
     assertThat(empty.has("lineage")).isFalse();
     assertThat(empty.has("evaluatorStaleness")).isFalse();
     assertThat(empty.get("rates").isArray()).isTrue();
