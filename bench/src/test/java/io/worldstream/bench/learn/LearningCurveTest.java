@@ -16,12 +16,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LearningCurveTest {
 
+  private static final LearningCurve.Mark NOTHING_YET =
+      new LearningCurve.Mark(5, 30_000, 0, 0, 0, null, Double.NaN);
+
+  /** Controller v20, the newest at 10 minutes and the best checked from then to the end. */
+  private static final LearningCurve.Mark V20_AT_10 =
+      new LearningCurve.Mark(
+          10, 61_000, 2_400, 12, 20, new RealCheck.Returns(new double[] {100, 300}), 250);
+
   private static final LearningCurve.Curve CURVE =
       new LearningCurve.Curve(
           List.of(
-              new LearningCurve.Mark(5, 30_000, 0, 0, 0, null, Double.NaN),
-              new LearningCurve.Mark(
-                  10, 61_000, 2_400, 12, 20, new RealCheck.Returns(new double[] {100, 300}), 250),
+              NOTHING_YET,
+              V20_AT_10,
               new LearningCurve.Mark(
                   12.5,
                   75_000,
@@ -31,9 +38,9 @@ class LearningCurveTest {
                   new RealCheck.Returns(new double[] {500, 700}),
                   640)),
           List.of(
-              new LearningCurve.Mark(5, 30_000, 0, 0, 0, null, Double.NaN),
-              new LearningCurve.Mark(
-                  10, 61_000, 2_400, 12, 20, new RealCheck.Returns(new double[] {100, 300}), 250),
+              NOTHING_YET,
+              V20_AT_10,
+              // On the 100 tracks of the end, v20 drives further than on the 16 before.
               new LearningCurve.Mark(
                   12.5,
                   75_000,
