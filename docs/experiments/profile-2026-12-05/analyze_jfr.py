@@ -6,7 +6,7 @@ def events(name):
 def part(thread):
     t = thread.lower()
     rules = [('worker', r'worker|experience|^env-'), ('encoder', r'encoder|streamthread|stream-thread'),
-             ('learner (Flink)', r'learner|flink|window|sequences|source|sink|pekko|akka|rpc|mailbox|checkpoint|legacy|async|jobmanager|taskmanager|source|sequenc'),
+             ('learner (Flink)', r'learn|flink|window|sequenc|source|sink|pekko|rpc|mailbox|checkpoint|legacy|async|jobmanager|taskmanager'),
              ('evaluator', r'evaluator|real-check'), ('serving', r'javalin|jetty|qtp|dashboard|registry|serving|thinn|panel'),
              ('kafka broker', r'kafka|raft|broker|controller|log-cleaner|replica|data-plane|request-handler|group-coord|quorum|metadata|socket|processor|transaction'),
              ('jvm', r'gc|g1|c1|c2|compiler|vm thread|jfr|signal|reference|finalizer|common-cleaner|attach|service thread|sweeper')]

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +71,8 @@ final class LayeredSettings implements IDefaultValueProvider {
     try {
       fileSettings = file.map(LayeredSettings::read).orElse(Map.of());
       Set<String> known = keys(command.root().commandLine(), new TreeSet<>());
+      Set<String> knownVariables = new HashSet<>();
+      known.forEach(key -> knownVariables.add(envName(key)));
       fileSettings.keySet().stream()
           .filter(key -> !key.startsWith(KAFKA_FILE_PREFIX) && !known.contains(key))
           .findFirst()
@@ -85,7 +88,7 @@ final class LayeredSettings implements IDefaultValueProvider {
       env.keySet().stream()
           .filter(name -> name.startsWith(ENV_PREFIX) && !name.startsWith(KAFKA_ENV_PREFIX))
           .filter(name -> !NOT_SETTINGS.contains(name))
-          .filter(name -> known.stream().noneMatch(key -> envName(key).equals(name)))
+          .filter(name -> !knownVariables.contains(name))
           .sorted()
           .findFirst()
           .ifPresent(

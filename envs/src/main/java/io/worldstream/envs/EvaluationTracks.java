@@ -27,18 +27,19 @@ public final class EvaluationTracks {
 
   /** The first {@code n} evaluation tracks' seeds. */
   public static List<Long> seeds(int n) {
-    if (n < 1 || n > COUNT) {
-      throw new IllegalArgumentException("evaluation tracks are 1 to " + COUNT + ", not " + n);
-    }
-    return LongStream.range(FIRST, FIRST + n).boxed().toList();
+    return range(FIRST, n, "evaluation");
   }
 
   /** The first {@code n} selection tracks' seeds, none of them an evaluation track. */
   public static List<Long> selectionSeeds(int n) {
+    return range(SELECTION_FIRST, n, "selection");
+  }
+
+  private static List<Long> range(long first, int n, String kind) {
     if (n < 1 || n > COUNT) {
-      throw new IllegalArgumentException("selection tracks are 1 to " + COUNT + ", not " + n);
+      throw new IllegalArgumentException(kind + " tracks are 1 to " + COUNT + ", not " + n);
     }
-    return LongStream.range(SELECTION_FIRST, SELECTION_FIRST + n).boxed().toList();
+    return LongStream.range(first, first + n).boxed().toList();
   }
 
   /** Whether workers must stay off this seed's track. */

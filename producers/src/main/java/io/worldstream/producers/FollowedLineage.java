@@ -69,23 +69,15 @@ final class FollowedLineage {
 
   private void forget() {
     ControllerUpdate newest = latest.get();
-    if (newest == null) {
-      while (checkpoints.size() > capacity) {
-        checkpoints.pollFirstEntry();
-      }
-      return;
+    Long inService = newest == null ? null : newest.getCheckpointVersion();
+    if (inService != null) {
+      checkpoints.headMap(inService, false).clear();
     }
-    long inService = newest.getCheckpointVersion();
-    checkpoints.headMap(inService, false).clear();
     // The controller in service may stay for hours while newer checkpoints arrive: its own
     // checkpoint is the oldest kept, and the ones after it make room for newer ones.
     while (checkpoints.size() > capacity) {
-      Long second = checkpoints.higherKey(checkpoints.firstKey());
-      if (checkpoints.firstKey() != inService || second == null) {
-        checkpoints.pollFirstEntry();
-      } else {
-        checkpoints.remove(second);
-      }
+      Long oldest = checkpoints.firstKey();
+      checkpoints.remove(oldest.equals(inService) ? checkpoints.higherKey(oldest) : oldest);
     }
   }
 }

@@ -180,25 +180,9 @@ public final class LearningCurve {
         marks.add(mark);
         say.accept(describe(mark));
         Optional<ControllerUpdate> checked = bestChecked(controllers, at);
-        Mark previous = best.isEmpty() ? null : best.get(best.size() - 1);
-        Mark bestMark;
-        if (checked.isPresent() && checked.get().getVersion() == mark.controller()) {
-          bestMark = mark;
-        } else if (!last
-            && previous != null
-            && checked.isPresent()
-            && previous.controller() == checked.get().getVersion()) {
-          // The same controller on the same tracks drives the same: no need to drive it again.
-          bestMark =
-              new Mark(
-                  mark.minutes(),
-                  mark.envSteps(),
-                  previous.gradientSteps(),
-                  previous.checkpointVersion(),
-                  previous.controller(),
-                  previous.real(),
-                  previous.dreamReturn());
-        } else {
+        Mark bestMark =
+            driven(checked, mark, last || best.isEmpty() ? null : best.get(best.size() - 1));
+        if (bestMark == null) {
           bestMark =
               mark(at, run.envStepsBy(at), checked, checkpoints, starts, last ? finalCheck : check);
         }
@@ -230,6 +214,32 @@ public final class LearningCurve {
     write(curve);
     figures(curve).print(out);
     return curve;
+  }
+
+  /**
+   * The best checked controller's mark at {@code mark}'s time when that controller was already
+   * driven on these tracks — it is the newest there, or was the best at {@code previous} (the same
+   * controller on the same tracks drives the same) — or null if it must be driven.
+   */
+  private static Mark driven(Optional<ControllerUpdate> checked, Mark mark, Mark previous) {
+    if (checked.isEmpty()) {
+      return null;
+    }
+    long version = checked.get().getVersion();
+    if (version == mark.controller()) {
+      return mark;
+    }
+    if (previous == null || previous.controller() != version) {
+      return null;
+    }
+    return new Mark(
+        mark.minutes(),
+        mark.envSteps(),
+        previous.gradientSteps(),
+        previous.checkpointVersion(),
+        previous.controller(),
+        previous.real(),
+        previous.dreamReturn());
   }
 
   private List<Instant> markTimes() {

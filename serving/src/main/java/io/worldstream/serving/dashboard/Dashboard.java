@@ -233,10 +233,7 @@ public final class Dashboard implements AutoCloseable {
         panelsKey(),
         registry
             .bestController(latest.lineage())
-            .map(
-                c ->
-                    new Snapshot.Best(
-                        c.getVersion(), c.getCheckpointVersion(), finite(c.getRealReturn())))
+            .map(c -> new Snapshot.Best(c.getVersion(), finite(c.getRealReturn())))
             .orElse(null));
   }
 

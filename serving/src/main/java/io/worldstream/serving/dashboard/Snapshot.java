@@ -34,7 +34,7 @@ record Snapshot(
       new Snapshot(null, List.of(), null, null, null, List.of(), List.of(), null, null, null, null);
 
   /** The best-driving controller found so far: the highest real check on the selection tracks. */
-  record Best(long controllerVersion, long checkpointVersion, Double realReturn) {}
+  record Best(long controllerVersion, Double realReturn) {}
 
   /** The pipeline's rates at time {@code t} (seconds since the epoch). */
   record Rate(double t, double stepsPerSecond, double latentsPerSecond) {}

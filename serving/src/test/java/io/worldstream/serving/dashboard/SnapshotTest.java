@@ -30,7 +30,7 @@ class SnapshotTest {
           2L,
           7L,
           "vae-88a6@7#41",
-          new Snapshot.Best(38, 6, 655.5));
+          new Snapshot.Best(38, 655.5));
 
   @Test
   void shouldSayWhereThePipelineStandsInOneLine() {
