@@ -108,7 +108,8 @@ public final class LoopOptions {
                         sequences.stride,
                         sequences.burnIn,
                         sequences.trainRatio,
-                        sequences.replayCapacity),
+                        sequences.replayCapacity)
+                    .withAverageDecay(sequences.averageDecay),
                 statusInterval,
                 Optional.of(ModelThinning.defaults())));
   }

@@ -3,8 +3,8 @@ package io.worldstream.app;
 import picocli.CommandLine.Option;
 
 /**
- * How the learner cuts episodes into training sequences and how many it keeps, for {@code train}
- * and the whole loop.
+ * How the learner cuts episodes into training sequences, how many it keeps and what it publishes,
+ * for {@code train} and the whole loop.
  */
 public final class SequenceOptions {
 
@@ -47,4 +47,15 @@ public final class SequenceOptions {
           "Newest sequences kept to sample minibatches from, a tenth as many held out (default:"
               + " ${DEFAULT-VALUE}).")
   int replayCapacity;
+
+  @Option(
+      names = "--average-decay",
+      paramLabel = "D",
+      defaultValue = "0.998",
+      description =
+          "Each checkpoint publishes the running average of the trained weights, each gradient step"
+              + " moving it by 1 - D toward them (about the last 1 / (1 - D) steps), so successive"
+              + " checkpoints differ by what the model learned rather than by the noise of its last"
+              + " minibatches; 0 publishes the weights as trained (default: ${DEFAULT-VALUE}).")
+  double averageDecay;
 }

@@ -130,6 +130,7 @@ public final class TrainOptions {
                     .learningRate(learningRate)
                     .torchThreads(torchThreads)
                     .dropout(dropout)
+                    .averageDecay(sequences.averageDecay)
                     .lineageExpiry(lineageExpiry)
                     .build(),
                 sequences.length,

@@ -16,10 +16,13 @@ import java.util.SplittableRandom;
  * the first, clip all gradients to a global norm, and let {@link Adam} update the weights. Each
  * step runs in its own sub-manager and scope, so memory stays flat over any number of steps.
  *
- * <p>The state that a later step depends on — weights, Adam's moments and step count, and where the
- * noise stream stands — is {@link #state()}: a trainer restored from it continues exactly as the
- * one it was taken from. Noise (the VAE's and the MDN-RNN's z ~ N(μ, σ²)) is drawn from a stream
- * seeded by the seed and the step number, not from the engine's global generator.
+ * <p>A trainer may also keep a {@link WeightAverage} of the weights, the model it {@link #published
+ * publishes}.
+ *
+ * <p>The state that a later step depends on — weights, Adam's moments and step count, where the
+ * noise stream stands and the average — is {@link #state()}: a trainer restored from it continues
+ * exactly as the one it was taken from. Noise (the VAE's and the MDN-RNN's z ~ N(μ, σ²)) is drawn
+ * from a stream seeded by the seed and the step number, not from the engine's global generator.
  *
  * @param <B> a batch
  */
@@ -73,10 +76,19 @@ public final class TrainingStep<B> {
    * @param weights the model's weights by name
    * @param optimizer Adam's step count and moments
    * @param seed the noise stream's seed
+   * @param average the running average of the weights, by name (empty for a trainer that keeps
+   *     none)
    */
-  public record State(Map<String, Tensor> weights, Adam.State optimizer, long seed) {
+  public record State(
+      Map<String, Tensor> weights, Adam.State optimizer, long seed, Map<String, Tensor> average) {
     public State {
       weights = Map.copyOf(weights);
+      average = Map.copyOf(average);
+    }
+
+    /** The state of a trainer that keeps no average. */
+    public State(Map<String, Tensor> weights, Adam.State optimizer, long seed) {
+      this(weights, optimizer, seed, Map.of());
     }
   }
 
@@ -85,6 +97,7 @@ public final class TrainingStep<B> {
   private final Objective<B> objective;
   private final Adam adam;
   private final double maxGradNorm;
+  private final WeightAverage average;
   private long seed;
 
   public TrainingStep(
@@ -94,12 +107,27 @@ public final class TrainingStep<B> {
       float learningRate,
       double maxGradNorm,
       long seed) {
+    this(manager, weights, objective, learningRate, maxGradNorm, seed, 0);
+  }
+
+  /**
+   * @param averageDecay keep a {@link WeightAverage} of the weights with this decay; 0 keeps none
+   */
+  public TrainingStep(
+      NDManager manager,
+      Weights weights,
+      Objective<B> objective,
+      float learningRate,
+      double maxGradNorm,
+      long seed,
+      double averageDecay) {
     this.manager = manager;
     this.weights = weights;
     this.objective = objective;
     this.adam = new Adam(manager, learningRate);
     this.maxGradNorm = maxGradNorm;
     this.seed = seed;
+    this.average = averageDecay == 0 ? null : new WeightAverage(manager, weights, averageDecay);
   }
 
   /**
@@ -124,6 +152,9 @@ public final class TrainingStep<B> {
     }
     // Outside the scope: Adam keeps its moment estimates between steps.
     adam.update(weights);
+    if (average != null) {
+      average.update(weights, adam.step());
+    }
     return losses;
   }
 
@@ -145,15 +176,30 @@ public final class TrainingStep<B> {
     return adam.step();
   }
 
-  public State state() {
-    return new State(weights.export(), adam.export(), seed);
+  /**
+   * The weights a trained model is published with: their running average where this trainer keeps
+   * one, else the weights themselves. Either changes in place with every step.
+   */
+  public Weights published() {
+    return average == null ? weights : average.weights();
   }
 
-  /** Continues from {@code state}: the next step is the one that would have followed it. */
+  public State state() {
+    return new State(
+        weights.export(), adam.export(), seed, average == null ? Map.of() : average.export());
+  }
+
+  /**
+   * Continues from {@code state}: the next step is the one that would have followed it. A trainer
+   * that keeps an average and restores a state without one starts the average from its weights.
+   */
   public void restore(State state) {
     weights.restore(state.weights());
     adam.restore(state.optimizer());
     seed = state.seed();
+    if (average != null) {
+      average.restore(state.average().isEmpty() ? state.weights() : state.average());
+    }
   }
 
   private static float[] read(NDList values) {

@@ -15,7 +15,16 @@ public final class Weights {
 
   private final Map<String, NDArray> arrays = new LinkedHashMap<>();
 
-  private Weights() {}
+  /** Whether the arrays record gradients: false for a copy that is only read, e.g. an average. */
+  private final boolean trainable;
+
+  private Weights() {
+    this(true);
+  }
+
+  private Weights(boolean trainable) {
+    this.trainable = trainable;
+  }
 
   /**
    * PyTorch's default initialisation for conv and linear layers: weights and biases uniform in
@@ -61,6 +70,16 @@ public final class Weights {
     return w;
   }
 
+  /**
+   * A copy of these weights in {@code manager} that records no gradients, so it may be written in
+   * place at any time (e.g. a running average of them).
+   */
+  public Weights untrainedCopy(NDManager manager) {
+    Weights copy = new Weights(false);
+    arrays.forEach((name, a) -> copy.put(name, manager.create(a.toFloatArray(), a.getShape())));
+    return copy;
+  }
+
   /** A tensor as a DJL array in {@code manager}. */
   static NDArray array(NDManager manager, Tensor tensor) {
     return manager.create(tensor.data(), new Shape(tensor.shape()));
@@ -93,7 +112,7 @@ public final class Weights {
 
   private void put(String name, NDArray array) {
     array.setName(name);
-    array.setRequiresGradient(true);
+    array.setRequiresGradient(trainable);
     arrays.put(name, array);
   }
 

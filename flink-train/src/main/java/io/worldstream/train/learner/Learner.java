@@ -34,13 +34,13 @@ import org.apache.flink.util.Collector;
  * never wait behind a long training loop, and owes {@code trainRatio} gradient steps to every new
  * sequence. Every {@code checkpointEvery} steps (or {@code checkpointInterval}) it emits a
  * checkpoint ({@link PublishedModel}, published as a {@code Checkpoint}): the one-step ONNX model
- * with its sha256, the losses since the last one and on the held-out episodes, which it never
- * trains on.
+ * of the running average of its weights (see {@link LearnerSettings#averageDecay}) with its sha256,
+ * the losses since the last one and on the held-out episodes, which it never trains on.
  *
- * <p>The DJL model lives in memory; its weights and Adam's state go into Flink state with every
- * published version. After a restore the learner starts again from the last published version: the
- * steps taken since are owed again and redone, so a restored learner's weights are those of the
- * last checkpoint it published, and what it publishes next continues that version.
+ * <p>The DJL model lives in memory; its weights, their average and Adam's state go into Flink state
+ * with every published version. After a restore the learner starts again from the last published
+ * version: the steps taken since are owed again and redone, so a restored learner's weights are
+ * those of the last checkpoint it published, and what it publishes next continues that version.
  */
 public final class Learner extends KeyedProcessFunction<String, TrainingSequence, PublishedModel> {
 
@@ -280,6 +280,12 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     return trainer == null ? null : trainer.model();
   }
 
+  /** The model a lineage publishes, in memory (null before its first step here): for tests. */
+  DjlMdnRnn published(String vaeVersion) {
+    MdnRnnTrainer trainer = trainers.get(vaeVersion);
+    return trainer == null ? null : trainer.published();
+  }
+
   /**
    * Keeps a timer registered: now while a step is owed and there is data for it, else at the
    * checkpoint interval's end while steps are unpublished.
@@ -355,7 +361,8 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
               settings.learningRate(),
               settings.maxGradNorm(),
               settings.seed(),
-              settings.dropout());
+              settings.dropout(),
+              settings.averageDecay());
       log.info(
           "Lineage {} starts training afresh, {} sequences in replay",
           lineage(vaeVersion),
@@ -369,8 +376,11 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
               settings.learningRate(),
               settings.maxGradNorm(),
               settings.seed(),
-              settings.dropout());
-      trainer.restore(new TrainingStep.State(w, saved.optimizer(p.gradientSteps), settings.seed()));
+              settings.dropout(),
+              settings.averageDecay());
+      trainer.restore(
+          new TrainingStep.State(
+              w, saved.optimizer(p.gradientSteps), settings.seed(), saved.average()));
       log.info(
           "Lineage {} restored at version {}, {} gradient steps, {} sequences in replay",
           lineage(vaeVersion),
@@ -395,7 +405,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     byte[] onnx =
         MdnGraphs.step(
-            trainer.model().weights().export(), lineage(vaeVersion) + " v" + (p.version + 1));
+            trainer.published().weights().export(), lineage(vaeVersion) + " v" + (p.version + 1));
     p.version++;
     PublishedModel checkpoint = new PublishedModel();
     checkpoint.lineage = lineage(vaeVersion);

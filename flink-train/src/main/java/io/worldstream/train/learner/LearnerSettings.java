@@ -21,6 +21,9 @@ import java.time.Duration;
  *     with one (docs/BENCHMARKS.md, "Learner")
  * @param dropout share of the LSTM's state dropped before the heads in training, one mask per
  *     sequence: trains the model the evaluator dreams in with one mask per rollout
+ * @param averageDecay the published model is the running average of the trained weights with this
+ *     decay per gradient step ({@link io.worldstream.train.WeightAverage}), which moves far less
+ *     from one version to the next than the weights themselves; 0 publishes the weights as trained
  * @param lineageExpiry how long a lineage may receive no sequences (its VAE superseded) before its
  *     replay, held-out set and model leave the learner's state; its version numbering is kept, and
  *     sequences that come after all start a new chain
@@ -38,11 +41,19 @@ public record LearnerSettings(
     long seed,
     int torchThreads,
     double dropout,
+    double averageDecay,
     Duration lineageExpiry)
     implements java.io.Serializable {
 
   /** Dropout by default: Dropout's Dream Land's 0.1. */
   public static final double DEFAULT_DROPOUT = 0.1;
+
+  /**
+   * The published model is the running average of the trained weights over about the last 500
+   * gradient steps (about a checkpoint's worth and a half at the default 200 steps apart) by
+   * default.
+   */
+  public static final double DEFAULT_AVERAGE_DECAY = 0.998;
 
   /** A lineage's state goes a day after its last sequence by default. */
   public static final Duration DEFAULT_LINEAGE_EXPIRY = Duration.ofDays(1);
@@ -77,6 +88,10 @@ public record LearnerSettings(
       throw new InvalidSettingException(
           "dropout", "the dropout must lie in [0, 1), not " + dropout);
     }
+    if (!(averageDecay >= 0 && averageDecay < 1)) {
+      throw new InvalidSettingException(
+          "average-decay", "the average's decay must lie in [0, 1), not " + averageDecay);
+    }
     InvalidSettingException.positive("lineage-expiry", "the lineage expiry", lineageExpiry);
   }
 
@@ -104,6 +119,7 @@ public record LearnerSettings(
         .seed(seed)
         .torchThreads(torchThreads)
         .dropout(dropout)
+        .averageDecay(averageDecay)
         .lineageExpiry(lineageExpiry);
   }
 
@@ -121,6 +137,7 @@ public record LearnerSettings(
     private long seed = 0;
     private int torchThreads = 1;
     private double dropout = DEFAULT_DROPOUT;
+    private double averageDecay = DEFAULT_AVERAGE_DECAY;
     private Duration lineageExpiry = DEFAULT_LINEAGE_EXPIRY;
 
     private Builder() {}
@@ -185,6 +202,11 @@ public record LearnerSettings(
       return this;
     }
 
+    public Builder averageDecay(double averageDecay) {
+      this.averageDecay = averageDecay;
+      return this;
+    }
+
     public Builder lineageExpiry(Duration lineageExpiry) {
       this.lineageExpiry = lineageExpiry;
       return this;
@@ -204,6 +226,7 @@ public record LearnerSettings(
           seed,
           torchThreads,
           dropout,
+          averageDecay,
           lineageExpiry);
     }
   }

@@ -14,12 +14,14 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
- * A lineage's last published model in Flink keyed state: the MDN-RNN's weights and Adam's moments,
- * by weight name, written with every published version and read back after a restore.
+ * A lineage's last published model in Flink keyed state: the MDN-RNN's weights, their running
+ * average and Adam's moments, by weight name, written with every published version and read back
+ * after a restore.
  */
 final class SavedWeights {
 
   private final MapState<String, float[]> weights;
+  private final MapState<String, float[]> average;
   private final MapState<String, float[]> firstMoments;
   private final MapState<String, float[]> secondMoments;
 
@@ -27,6 +29,8 @@ final class SavedWeights {
   SavedWeights(RuntimeContext context) {
     TypeInformation<float[]> floats = PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO;
     weights = context.getMapState(new MapStateDescriptor<>("weights", Types.STRING, floats));
+    average =
+        context.getMapState(new MapStateDescriptor<>("weights-average", Types.STRING, floats));
     firstMoments = context.getMapState(new MapStateDescriptor<>("adam-m", Types.STRING, floats));
     secondMoments = context.getMapState(new MapStateDescriptor<>("adam-v", Types.STRING, floats));
   }
@@ -38,6 +42,7 @@ final class SavedWeights {
 
   void clear() {
     weights.clear();
+    average.clear();
     firstMoments.clear();
     secondMoments.clear();
   }
@@ -45,6 +50,9 @@ final class SavedWeights {
   void save(TrainingStep.State state) throws Exception {
     for (Map.Entry<String, Tensor> w : state.weights().entrySet()) {
       weights.put(w.getKey(), w.getValue().data());
+    }
+    for (Map.Entry<String, Tensor> a : state.average().entrySet()) {
+      average.put(a.getKey(), a.getValue().data());
     }
     for (Map.Entry<String, Tensor> m : state.optimizer().firstMoments().entrySet()) {
       firstMoments.put(m.getKey(), m.getValue().data());
@@ -56,6 +64,11 @@ final class SavedWeights {
 
   Map<String, Tensor> weights() throws Exception {
     return tensors(weights);
+  }
+
+  /** The running average of the weights as saved; empty if none was. */
+  Map<String, Tensor> average() throws Exception {
+    return tensors(average);
   }
 
   /** Adam's state as saved, at {@code steps} steps. */

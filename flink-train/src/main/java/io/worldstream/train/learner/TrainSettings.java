@@ -106,6 +106,24 @@ public record TrainSettings(
         flinkCluster);
   }
 
+  /**
+   * The same settings, publishing the running average of the trained weights with {@code decay} (0:
+   * the weights as trained).
+   */
+  public TrainSettings withAverageDecay(double decay) {
+    return new TrainSettings(
+        learner.toBuilder().averageDecay(decay).build(),
+        sequenceLength,
+        sequenceStride,
+        burnIn,
+        idleFlush,
+        flinkCheckpointInterval,
+        stateDir,
+        applicationId,
+        progressInterval,
+        flinkCluster);
+  }
+
   /** Held-out sequences kept beside a replay of {@code replayCapacity}: a tenth of it. */
   public static int heldOutCapacity(int replayCapacity) {
     return Math.max(1, replayCapacity / 10);

@@ -42,6 +42,11 @@ public final class DjlMdnRnn {
     return new DjlMdnRnn(Weights.of(manager, tensors));
   }
 
+  /** The model running on {@code weights} as they are, in place (e.g. a running average). */
+  public static DjlMdnRnn over(Weights weights) {
+    return new DjlMdnRnn(weights);
+  }
+
   public Weights weights() {
     return weights;
   }

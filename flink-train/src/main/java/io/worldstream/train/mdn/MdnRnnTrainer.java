@@ -67,6 +67,7 @@ public final class MdnRnnTrainer {
   public record Losses(double total, double nll, double rewardMse, double doneBce) {}
 
   private final DjlMdnRnn model;
+  private final DjlMdnRnn published;
   private final TrainingStep<Batch> training;
   private final double dropout;
   private boolean updating;
@@ -94,17 +95,43 @@ public final class MdnRnnTrainer {
       double maxGradNorm,
       long seed,
       double dropout) {
+    this(manager, model, learningRate, maxGradNorm, seed, dropout, 0);
+  }
+
+  /**
+   * @param averageDecay publish a running average of the weights with this decay per step ({@link
+   *     io.worldstream.train.WeightAverage}); 0 publishes the weights as trained
+   */
+  public MdnRnnTrainer(
+      NDManager manager,
+      DjlMdnRnn model,
+      float learningRate,
+      double maxGradNorm,
+      long seed,
+      double dropout,
+      double averageDecay) {
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must lie in [0, 1), not " + dropout);
     }
     this.model = model;
     this.dropout = dropout;
     this.training =
-        new TrainingStep<>(manager, model.weights(), this::losses, learningRate, maxGradNorm, seed);
+        new TrainingStep<>(
+            manager, model.weights(), this::losses, learningRate, maxGradNorm, seed, averageDecay);
+    this.published = averageDecay == 0 ? model : DjlMdnRnn.over(training.published());
   }
 
+  /** The model the gradient steps update. */
   public DjlMdnRnn model() {
     return model;
+  }
+
+  /**
+   * The model to publish: the running average of the trained weights, or the trained model itself
+   * for a trainer that keeps no average.
+   */
+  public DjlMdnRnn published() {
+    return published;
   }
 
   /** One optimisation step. */
@@ -117,7 +144,7 @@ public final class MdnRnnTrainer {
     }
   }
 
-  /** The losses without updating (held-out evaluation). */
+  /** The losses of the {@link #published} model, without updating (held-out evaluation). */
   public Losses evaluate(Batch batch) {
     return read(training.evaluate(batch));
   }
@@ -147,10 +174,11 @@ public final class MdnRnnTrainer {
             ? noise.dropoutMask(step, new Shape(b, MdnSpec.HIDDEN), dropout)
             : null;
     NDArray head =
-        model.sequence(
-            z.get(":, 0:" + t + ", :"),
-            step.create(batch.actions(), new Shape(b, t, MdnSpec.ACTIONS)),
-            headMask);
+        (updating ? model : published)
+            .sequence(
+                z.get(":, 0:" + t + ", :"),
+                step.create(batch.actions(), new Shape(b, t, MdnSpec.ACTIONS)),
+                headMask);
     return MdnLoss.of(
         head,
         z.get(":, 1:, :"),

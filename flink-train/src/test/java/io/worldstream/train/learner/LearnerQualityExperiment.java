@@ -104,6 +104,31 @@ class LearnerQualityExperiment {
     assertThat(OUT.resolve("curves.jsonl")).isNotEmptyFile();
   }
 
+  /**
+   * The learner's published model (the running average of its weights) against its weights as
+   * trained, on the same held-out episodes at every checkpoint of one online run: {@code mvn -pl
+   * flink-train test -Dtest=LearnerQualityExperiment#compareTheAverageWithTheTrainedWeights}.
+   */
+  @Test
+  void compareTheAverageWithTheTrainedWeights() throws Exception {
+    Files.createDirectories(OUT);
+    List<List<EpisodeStep>> training = new ArrayList<>();
+    List<TrainingSequence> heldOut = new ArrayList<>();
+    for (List<EpisodeStep> episode : episodes()) {
+      if (Learner.heldOut(episode.get(0).episode, 10)) {
+        heldOut.addAll(chunks(episode, EVALUATION_LENGTH));
+      } else {
+        training.add(episode);
+      }
+    }
+    try (PrintWriter curves =
+            new PrintWriter(Files.newBufferedWriter(OUT.resolve("average.jsonl")));
+        NDManager manager = NDManager.newBaseManager()) {
+      online(manager, training, heldOut, 32, 16, new ArrayList<>(), curves);
+    }
+    assertThat(OUT.resolve("average.jsonl")).isNotEmptyFile();
+  }
+
   private record Online(long gradientSteps, double seconds) {}
 
   /** The learner fed the training episodes as four workers would produce them, step by step. */
@@ -152,15 +177,35 @@ class LearnerQualityExperiment {
           List<PublishedModel> models = harness.extractOutputValues();
           while (published < models.size()) {
             PublishedModel m = models.get(published++);
-            PublishedModel.Losses l = evaluate(manager, learner.model("quality"), heldOut);
+            PublishedModel.Losses l = evaluate(manager, learner.published("quality"), heldOut);
+            PublishedModel.Losses trained = evaluate(manager, learner.model("quality"), heldOut);
             curves.println(json(label, m.gradientSteps, l.nll, l.rewardMse, l.doneBce, 0));
+            curves.println(
+                json(
+                    label + " as trained",
+                    m.gradientSteps,
+                    trained.nll,
+                    trained.rewardMse,
+                    trained.doneBce,
+                    0));
             curves.flush();
-            say("%s: %d gradient steps, held-out NLL %.4f", label, m.gradientSteps, l.nll);
+            say(
+                "%s: %d gradient steps, held-out loss %.4f (NLL %.4f, reward MSE %.4f, done BCE"
+                    + " %.4f); the weights as trained: %.4f (NLL %.4f, reward MSE %.4f)",
+                label,
+                m.gradientSteps,
+                l.nll + l.rewardMse + l.doneBce,
+                l.nll,
+                l.rewardMse,
+                l.doneBce,
+                trained.nll + trained.rewardMse + trained.doneBce,
+                trained.nll,
+                trained.rewardMse);
           }
         }
       }
       long steps = learner.gradientSteps("quality");
-      PublishedModel.Losses last = evaluate(manager, learner.model("quality"), heldOut);
+      PublishedModel.Losses last = evaluate(manager, learner.published("quality"), heldOut);
       double seconds = (System.nanoTime() - started) / 1e9;
       say(
           "%s: %d sequences, final held-out NLL %.4f, reward MSE %.4f, done BCE %.4f; %.0f s in"

@@ -79,6 +79,10 @@ class LearnerTest {
     var harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new Learner(settings), s -> s.vaeVersion, Types.STRING);
+    // A lineage's model, its average and Adam's moments are about 7 MB of state: more than the
+    // 5 MB a snapshot in memory takes by default (a job checkpoints to files).
+    harness.setCheckpointStorage(
+        new org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage(64 << 20));
     harness.setProcessingTime(1);
     return harness;
   }
@@ -223,7 +227,8 @@ class LearnerTest {
       }
 
       // The published graph, stepped through the held-out sequence, gives what the learner's own
-      // model computes over the whole sequence at once (its training forward pass).
+      // published model (the running average of its weights) computes over the whole sequence at
+      // once (its training forward pass).
       Checkpoint last = published.get(2);
       byte[] onnx = ModelVersion.verified(last.getOnnxModel(), last.getSha256());
       int t = heldOut.length;
@@ -232,7 +237,7 @@ class LearnerTest {
       try (NDManager manager = NDManager.newBaseManager()) {
         expected =
             learner
-                .model("vae-a")
+                .published("vae-a")
                 .sequence(
                     manager.create(z, new Shape(1, t, MdnSpec.LATENT)),
                     manager.create(heldOut.actions, new Shape(1, t, MdnSpec.ACTIONS)))
@@ -450,7 +455,9 @@ class LearnerTest {
 
       // Nothing more comes for a second: both lineages leave all but their counters behind.
       harness.setProcessingTime(harness.getProcessingTime() + 1_000);
-      assertThat(withData).as("counters, replay, held-out set, weights, moments").isEqualTo(8);
+      assertThat(withData)
+          .as("counters, replay, held-out set, weights, their average, moments")
+          .isEqualTo(9);
       assertThat(harness.numKeyedStateEntries()).as("one progress per lineage").isEqualTo(2);
 
       // Sequences come after all: a fresh model, numbered on after the last version, no parent.
