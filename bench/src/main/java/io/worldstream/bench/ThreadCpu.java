@@ -2,17 +2,84 @@ package io.worldstream.bench;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * CPU time by thread kind (names with their numbers folded, so a kind's threads add up), to say
  * where a benchmark's cores went: a snapshot now, the CPU used since a snapshot, and the process's
- * total.
+ * total; and by the {@link Part} of the loop a thread works for.
  */
 public final class ThreadCpu {
 
+  /** A part of the loop, and the thread names that belong to it. */
+  public enum Part {
+    WORKER("worker", "^env-|worker|experience"),
+    ENCODER("encoder", "encode|streamthread|stream-thread"),
+    EVALUATOR("evaluator", "evaluator|real-check|dream"),
+    LEARNER(
+        "learner",
+        "learn|flink|window|sequenc|source|sink|pekko|rpc|mailbox|checkpoint|legacy|async"
+            + "|jobmanager|taskmanager"),
+    SERVING("serving", "javalin|jetty|qtp|dashboard|registry|serving|thinn|panel"),
+    BROKER(
+        "broker",
+        "kafka|raft|broker|controller|log-cleaner|replica|data-plane|request-handler"
+            + "|group-coord|quorum|metadata|socket|processor|transaction"),
+    /** Java threads no part's names match. */
+    OTHER("other", null),
+    /**
+     * Threads the JVM does not run as Java threads: ONNX Runtime's and PyTorch's pools, the garbage
+     * collector and the compilers.
+     */
+    NATIVE("native", null);
+
+    private final String label;
+    private final Pattern names;
+
+    Part(String label, String names) {
+      this.label = label;
+      this.names = names == null ? null : Pattern.compile(names);
+    }
+
+    public String label() {
+      return label;
+    }
+
+    /** The part a Java thread of this name works for, by the first part whose names match. */
+    public static Part of(String threadName) {
+      String name = threadName.toLowerCase(Locale.ROOT);
+      for (Part part : values()) {
+        if (part.names != null && part.names.matcher(name).find()) {
+          return part;
+        }
+      }
+      return OTHER;
+    }
+  }
+
   private ThreadCpu() {}
+
+  /**
+   * CPU nanoseconds by part, in {@link Part} order: each thread kind's in {@code used} by its name,
+   * and the process's {@code processNanos} that no Java thread used as {@link Part#NATIVE}.
+   */
+  public static Map<Part, Long> byPart(Map<String, Long> used, long processNanos) {
+    Map<Part, Long> parts = new EnumMap<>(Part.class);
+    for (Part part : Part.values()) {
+      parts.put(part, 0L);
+    }
+    long java = 0;
+    for (Map.Entry<String, Long> kind : used.entrySet()) {
+      parts.merge(Part.of(kind.getKey()), kind.getValue(), Long::sum);
+      java += kind.getValue();
+    }
+    parts.put(Part.NATIVE, Math.max(0, processNanos - java));
+    return parts;
+  }
 
   /** CPU nanoseconds of every live Java thread so far, by folded thread name. */
   public static Map<String, Long> snapshot() {

@@ -60,4 +60,33 @@ class ThreadCpuTest {
             "  0.50  encoder-N",
             "  1.00  no Java thread: native threads (ONNX Runtime, libtorch), GC, JIT");
   }
+
+  @Test
+  void shouldTellTheLoopsPartsByTheirThreadsNames() {
+    // Names of the busiest threads in a profile of up.
+    assertThat(ThreadCpu.Part.of("env-0")).isEqualTo(ThreadCpu.Part.WORKER);
+    assertThat(ThreadCpu.Part.of("evaluator")).isEqualTo(ThreadCpu.Part.EVALUATOR);
+    assertThat(ThreadCpu.Part.of("real-check")).isEqualTo(ThreadCpu.Part.EVALUATOR);
+    assertThat(
+            ThreadCpu.Part.of(
+                "learn -> wm.checkpoints: Writer -> wm.checkpoints: Committer (1/1)#0"))
+        .isEqualTo(ThreadCpu.Part.LEARNER);
+    assertThat(ThreadCpu.Part.of("worldstream-encode-*-StreamThread-N"))
+        .isEqualTo(ThreadCpu.Part.ENCODER);
+    assertThat(ThreadCpu.Part.of("vae-encoder")).isEqualTo(ThreadCpu.Part.ENCODER);
+    assertThat(ThreadCpu.Part.of("data-plane-kafka-request-handler-N"))
+        .isEqualTo(ThreadCpu.Part.BROKER);
+    assertThat(ThreadCpu.Part.of("main")).isEqualTo(ThreadCpu.Part.OTHER);
+  }
+
+  @Test
+  void shouldCountWhatNoJavaThreadUsedAsNative() {
+    Map<ThreadCpu.Part, Long> parts =
+        ThreadCpu.byPart(Map.of("env-N", 300L, "evaluator", 200L, "real-check", 100L), 1_000L);
+    assertThat(parts.get(ThreadCpu.Part.WORKER)).isEqualTo(300L);
+    assertThat(parts.get(ThreadCpu.Part.EVALUATOR)).isEqualTo(300L);
+    assertThat(parts.get(ThreadCpu.Part.LEARNER)).isZero();
+    assertThat(parts.get(ThreadCpu.Part.NATIVE)).isEqualTo(400L);
+    assertThat(parts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000L);
+  }
 }

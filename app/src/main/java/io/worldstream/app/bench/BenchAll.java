@@ -28,14 +28,14 @@ import picocli.CommandLine.Spec;
     name = "all",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs every benchmark in turn with its defaults (about a quarter of an hour on two cores),",
+      "Runs every benchmark in turn with its defaults (about twenty minutes on two cores),",
       "then prints one Markdown table of all their figures with their same-run baselines."
     })
 public final class BenchAll implements Callable<Integer> {
 
   /** The benchmarks, in the order the data flows through Worldstream. */
   static final List<String> BENCHMARKS =
-      List.of("env", "models", "encode", "train", "evaluate", "serve", "restart");
+      List.of("env", "models", "encode", "train", "evaluate", "serve", "restart", "up");
 
   /** A figure line: {@code name: value unit (baseline name: value unit, ratio %)}. */
   static final Pattern FIGURE =

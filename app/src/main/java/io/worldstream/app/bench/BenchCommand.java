@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BenchEvaluate.class,
       BenchServe.class,
       BenchRestart.class,
+      BenchUp.class,
       BenchLearn.class,
       BenchFidelity.class,
       BenchAll.class

@@ -7,21 +7,17 @@ import io.worldstream.app.LoopOptions;
 import io.worldstream.app.UpCommand;
 import io.worldstream.bench.learn.LearningCurve;
 import io.worldstream.broker.BrokerService;
-import io.worldstream.producers.ExperienceWorker;
 import io.worldstream.schemas.KafkaSettings;
-import io.worldstream.service.Service;
 import io.worldstream.service.ServiceRunner;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -205,60 +201,18 @@ public final class BenchLearn implements Callable<Integer> {
   /** Runs the loop until the budget is spent; returns when it was told to stop. */
   private Instant runLoop(UpCommand.Loop loop, Duration budget, Path log, Consumer<String> say)
       throws IOException, InterruptedException {
-    try (PrintWriter file =
-        new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
-      Consumer<String> toFile =
-          line -> {
-            synchronized (file) {
-              file.println(line);
-            }
-          };
-      long start = System.nanoTime();
-      Consumer<String> loopSay =
-          line -> {
-            toFile.accept(line);
-            if (line.startsWith("up: ")) {
-              say.accept(
-                  String.format(
-                      Locale.ROOT,
-                      "%5.1f min: %s",
-                      (System.nanoTime() - start) / 6e10,
-                      line.substring(4)));
-            }
-          };
-      List<Service> services = Commands.create(() -> loop.services(loopSay));
-      ExperienceWorker worker =
-          services.stream()
-              .filter(ExperienceWorker.class::isInstance)
-              .map(ExperienceWorker.class::cast)
-              .findFirst()
-              .orElseThrow();
-      ServiceRunner runner = new ServiceRunner(services, file, file);
-      int[] status = {0};
-      Thread running = new Thread(() -> status[0] = runner.run(), "bench-learn-loop");
-      running.start();
-      long deadline = start + budget.toNanos();
-      while (running.isAlive()
-          && System.nanoTime() < deadline
-          && (envSteps == null || worker.steps() < envSteps)) {
-        running.join(1000);
-      }
+    try (LoopRun run = new LoopRun(loop, log, say)) {
+      run.runUntil(
+          System.nanoTime() + budget.toNanos(),
+          () -> envSteps != null && run.envSteps() >= envSteps);
       Instant ended = Instant.now();
-      if (!running.isAlive()) {
-        throw new CommandFailure(
-            "The loop stopped before its budget was spent; see " + log, 1, null);
-      }
       say.accept(
           String.format(
               Locale.ROOT,
               "Stopping the loop after %.1f min and %d env steps…",
-              (System.nanoTime() - start) / 6e10,
-              worker.steps()));
-      runner.requestStop();
-      running.join();
-      if (status[0] != 0) {
-        throw new CommandFailure("The loop failed while stopping; see " + log, 1, null);
-      }
+              run.minutes(),
+              run.envSteps()));
+      run.stop();
       return ended;
     }
   }
