@@ -83,7 +83,9 @@ public final class BenchUp implements Callable<Integer> {
     Duration budget = Duration.ofMillis(Math.round(minutes * 60_000));
     if (budget.compareTo(warmUp.plusSeconds(30)) < 0) {
       throw new CommandFailure(
-          "--minutes must leave at least 30 s after the --warm-up of " + warmUp, 2, null);
+          "--minutes must leave at least 30 s after the --warm-up of " + warmUp.toSeconds() + " s",
+          2,
+          null);
     }
     Path directory = dataDir != null ? dataDir : Files.createTempDirectory("worldstream-up-");
     Files.createDirectories(directory);
