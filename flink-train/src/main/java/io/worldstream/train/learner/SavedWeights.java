@@ -51,6 +51,9 @@ final class SavedWeights {
     for (Map.Entry<String, Tensor> w : state.weights().entrySet()) {
       weights.put(w.getKey(), w.getValue().data());
     }
+    if (state.average().isEmpty()) {
+      average.clear(); // an average saved by an earlier run would be stale if averaging came back
+    }
     for (Map.Entry<String, Tensor> a : state.average().entrySet()) {
       average.put(a.getKey(), a.getValue().data());
     }
