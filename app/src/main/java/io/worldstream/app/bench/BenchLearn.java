@@ -142,17 +142,7 @@ public final class BenchLearn implements Callable<Integer> {
       started = startedAt;
       ended = started.plus(budget);
     } else {
-      directory = dataDir != null ? dataDir : Files.createTempDirectory("worldstream-learn-");
-      if (Files.isDirectory(directory)) {
-        try (var entries = Files.list(directory)) {
-          if (entries.findAny().isPresent()) {
-            throw new CommandFailure(
-                "The loop learns from an empty data directory; " + directory + " is not empty",
-                2,
-                null);
-          }
-        }
-      }
+      directory = LoopRun.emptyDataDir(dataDir, "worldstream-learn-");
       // Measuring drives every mark's controller afterwards, in its own checkpoint's dream: keep
       // every checkpoint model.
       UpCommand.Loop loop =

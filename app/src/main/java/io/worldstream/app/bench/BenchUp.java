@@ -87,16 +87,8 @@ public final class BenchUp implements Callable<Integer> {
           2,
           null);
     }
-    Path directory = dataDir != null ? dataDir : Files.createTempDirectory("worldstream-up-");
+    Path directory = LoopRun.emptyDataDir(dataDir, "worldstream-up-");
     Files.createDirectories(directory);
-    try (var entries = Files.list(directory)) {
-      if (entries.findAny().isPresent()) {
-        throw new CommandFailure(
-            "The loop starts from an empty data directory; " + directory + " is not empty",
-            2,
-            null);
-      }
-    }
 
     say.accept("One CarRacing environment stepping alone, for the baseline…");
     EnvironmentBenchmark.Result alone = EnvironmentBenchmark.run(1_000, 3_000);

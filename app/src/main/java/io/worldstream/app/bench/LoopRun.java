@@ -56,6 +56,27 @@ final class LoopRun implements AutoCloseable {
     running.start();
   }
 
+  /**
+   * The loop's data directory: {@code given}, or a new one under the system's temporary directory
+   * named from {@code prefix}.
+   *
+   * @throws CommandFailure if {@code given} exists and is not empty: a loop starts from nothing
+   */
+  static Path emptyDataDir(Path given, String prefix) throws IOException {
+    Path directory = given != null ? given : Files.createTempDirectory(prefix);
+    if (Files.isDirectory(directory)) {
+      try (var entries = Files.list(directory)) {
+        if (entries.findAny().isPresent()) {
+          throw new CommandFailure(
+              "The loop starts from an empty data directory; " + directory + " is not empty",
+              2,
+              null);
+        }
+      }
+    }
+    return directory;
+  }
+
   Instant started() {
     return started;
   }

@@ -87,7 +87,8 @@ class LearningCurveTest {
         .build();
   }
 
-  private static ControllerUpdate controller(long version, String createdAt) {
+  /** A controller of lineage {@code default}, published at {@code createdAt}. */
+  static ControllerUpdate controller(long version, String createdAt) {
     return ControllerUpdate.newBuilder()
         .setLineage("default")
         .setVersion(version)

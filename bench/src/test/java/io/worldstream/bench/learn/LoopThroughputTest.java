@@ -25,7 +25,8 @@ class LoopThroughputTest {
     // A generation every 6 s from the first minute on.
     List<ControllerUpdate> controllers =
         java.util.stream.IntStream.range(0, 40)
-            .mapToObj(i -> controller(i + 1, T0.plusSeconds(60 + 6L * i)))
+            .mapToObj(
+                i -> LearningCurveTest.controller(i + 1, T0.plusSeconds(60 + 6L * i).toString()))
             .toList();
     // A checkpoint every 30 s, 300 gradient steps apart.
     List<Checkpoint> checkpoints =
@@ -59,22 +60,6 @@ class LoopThroughputTest {
   void shouldRefuseAWindowThatDoesNotEndAfterItStarts() {
     assertThatThrownBy(() -> LoopThroughput.of(new long[0], List.of(), List.of(), T0, T0))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  private static ControllerUpdate controller(long version, Instant createdAt) {
-    return ControllerUpdate.newBuilder()
-        .setLineage("default")
-        .setVersion(version)
-        .setCheckpointVersion(1)
-        .setVaeVersion("v")
-        .setInputSize(1)
-        .setOutputSize(3)
-        .setWeights(List.of(0f, 0f, 0f))
-        .setBias(List.of(0f, 0f, 0f))
-        .setDreamReturn(0)
-        .setGeneration(0)
-        .setCreatedTime(createdAt)
-        .build();
   }
 
   private static Checkpoint checkpoint(long version, long gradientSteps, Instant createdAt) {
