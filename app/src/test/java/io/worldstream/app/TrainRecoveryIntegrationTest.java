@@ -7,13 +7,13 @@ import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.LatentSteps;
 import io.worldstream.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -169,33 +169,9 @@ class TrainRecoveryIntegrationTest {
             Topics.LATENTS.valueSerde().serializer())) {
       for (int e = 0; e < EPISODES; e++) {
         String episode = "walk-" + e;
-        float[] z = new float[MdnSpec.LATENT];
-        for (int t = 0; t < STEPS; t++) {
-          List<Float> mu = new ArrayList<>();
-          List<Float> logvar = new ArrayList<>();
-          float steer = (float) random.nextGaussian() * 0.5f;
-          for (int d = 0; d < MdnSpec.LATENT; d++) {
-            z[d] = 0.9f * z[d] + (d % 2 == 0 ? steer : -steer) * 0.3f;
-            mu.add(z[d]);
-            logvar.add(-6f);
-          }
-          producer.send(
-              new ProducerRecord<>(
-                  Topics.LATENTS.name(),
-                  episode,
-                  LatentStep.newBuilder()
-                      .setEpisodeId(episode)
-                      .setStep(t)
-                      .setMu(mu)
-                      .setLogvar(logvar)
-                      .setAction(List.of(steer, 0.5f, 0f))
-                      .setReward(steer > 0 ? 1 : -0.1)
-                      .setTerminated(false)
-                      .setTruncated(t == STEPS - 1)
-                      .setVaeVersion("walk")
-                      .setEventTime(Instant.now())
-                      .setEncodeTime(Instant.now())
-                      .build()));
+        float[] start = new float[MdnSpec.LATENT];
+        for (LatentStep latent : LatentSteps.randomWalk(episode, start, STEPS, random, "walk")) {
+          producer.send(new ProducerRecord<>(Topics.LATENTS.name(), episode, latent));
         }
       }
     }

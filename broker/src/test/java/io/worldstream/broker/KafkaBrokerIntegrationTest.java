@@ -3,11 +3,11 @@ package io.worldstream.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.LatentSteps;
 import io.worldstream.schemas.TopicAdmin;
 import io.worldstream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -166,18 +166,10 @@ class KafkaBrokerIntegrationTest {
   }
 
   private static LatentStep latent(String episode, int step) {
-    return LatentStep.newBuilder()
-        .setEpisodeId(episode)
-        .setStep(step)
-        .setMu(List.of((float) step, 0f))
-        .setLogvar(List.of(0f, 0f))
+    return LatentSteps.step(episode, step, List.of((float) step, 0f), "test")
         .setAction(List.of(0f, 1f, 0f))
         .setReward(0.1)
         .setTerminated(step == STEPS - 1)
-        .setTruncated(false)
-        .setVaeVersion("test")
-        .setEventTime(Instant.now())
-        .setEncodeTime(Instant.now())
         .build();
   }
 

@@ -8,6 +8,7 @@ import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.LatentSteps;
 import io.worldstream.schemas.Topic;
 import io.worldstream.schemas.Topics;
 import java.nio.ByteBuffer;
@@ -65,20 +66,7 @@ public final class TestRecords {
       for (int d = 0; d < MdnSpec.LATENT; d++) {
         mu.add((float) random.nextGaussian());
       }
-      LatentStep step =
-          LatentStep.newBuilder()
-              .setEpisodeId("episode-" + e)
-              .setStep(0)
-              .setMu(mu)
-              .setLogvar(Collections.nCopies(MdnSpec.LATENT, -3f))
-              .setAction(List.of(0f, 0f, 0f))
-              .setReward(0)
-              .setTerminated(false)
-              .setTruncated(false)
-              .setVaeVersion(vae)
-              .setEventTime(Instant.now())
-              .setEncodeTime(Instant.now())
-              .build();
+      LatentStep step = LatentSteps.step("episode-" + e, 0, mu, vae).build();
       send(producer, Topics.LATENTS, step.getEpisodeId(), step);
     }
   }

@@ -9,6 +9,7 @@ import io.worldstream.broker.KafkaTestCluster;
 import io.worldstream.records.ExperienceStep;
 import io.worldstream.records.Frame;
 import io.worldstream.records.LatentStep;
+import io.worldstream.schemas.LatentSteps;
 import io.worldstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -231,18 +232,8 @@ class TopicsCommandIntegrationTest {
   }
 
   private static LatentStep latent() {
-    return LatentStep.newBuilder()
-        .setEpisodeId("ep-1")
-        .setStep(0)
-        .setMu(List.of(0.5f, -0.25f))
-        .setLogvar(List.of(0f, 0f))
+    return LatentSteps.step("ep-1", 0, List.of(0.5f, -0.25f), "v")
         .setAction(List.of(0f, 1f, 0f))
-        .setReward(0)
-        .setTerminated(false)
-        .setTruncated(false)
-        .setVaeVersion("v")
-        .setEventTime(Instant.now())
-        .setEncodeTime(Instant.now())
         .build();
   }
 }

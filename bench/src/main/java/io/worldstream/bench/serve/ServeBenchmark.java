@@ -14,6 +14,7 @@ import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.LatentSteps;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.InvalidSettingException;
 import io.worldstream.serving.Serving;
@@ -257,20 +258,7 @@ public final class ServeBenchmark {
           boxed.add(mu[d]);
         }
         starts.add(mu);
-        LatentStep step =
-            LatentStep.newBuilder()
-                .setEpisodeId("bench-" + e)
-                .setStep(0)
-                .setMu(boxed)
-                .setLogvar(Collections.nCopies(MdnSpec.LATENT, -3f))
-                .setAction(List.of(0f, 0f, 0f))
-                .setReward(0)
-                .setTerminated(false)
-                .setTruncated(false)
-                .setVaeVersion(vae)
-                .setEventTime(Instant.now())
-                .setEncodeTime(Instant.now())
-                .build();
+        LatentStep step = LatentSteps.step("bench-" + e, 0, boxed, vae).build();
         producer.send(
             new ProducerRecord<>(
                 Topics.LATENTS.name(),

@@ -10,12 +10,12 @@ import io.worldstream.records.Checkpoint;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.DeadLetterHeaders;
 import io.worldstream.schemas.KafkaSettings;
+import io.worldstream.schemas.LatentSteps;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -86,32 +86,8 @@ class LearnerIntegrationTest {
         for (int d = 0; d < z.length; d++) {
           z[d] = (float) random.nextGaussian();
         }
-        for (int t = 0; t < steps; t++) {
-          float steer = (float) random.nextGaussian() * 0.5f;
-          List<Float> mu = new ArrayList<>();
-          List<Float> logvar = new ArrayList<>();
-          for (float v : z) {
-            mu.add(v);
-            logvar.add(-6f);
-          }
-          LatentStep latent =
-              LatentStep.newBuilder()
-                  .setEpisodeId(episode)
-                  .setStep(t)
-                  .setMu(mu)
-                  .setLogvar(logvar)
-                  .setAction(List.of(steer, 0.5f, 0f))
-                  .setReward(steer > 0 ? 1 : -0.1)
-                  .setTerminated(false)
-                  .setTruncated(t == steps - 1)
-                  .setVaeVersion(VAE)
-                  .setEventTime(Instant.now())
-                  .setEncodeTime(Instant.now())
-                  .build();
+        for (LatentStep latent : LatentSteps.randomWalk(episode, z, steps, random, VAE)) {
           producer.send(new ProducerRecord<>(Topics.LATENTS.name(), episode, latent));
-          for (int d = 0; d < z.length; d++) {
-            z[d] = 0.9f * z[d] + (d % 2 == 0 ? steer : -steer) * 0.3f;
-          }
         }
       }
     }
