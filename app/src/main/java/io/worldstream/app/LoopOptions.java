@@ -1,12 +1,9 @@
 package io.worldstream.app;
 
-import io.worldstream.producers.WorkerSettings;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
-import io.worldstream.serving.registry.ModelThinning;
-import io.worldstream.train.learner.TrainSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -75,42 +72,43 @@ public final class LoopOptions {
 
   @Mixin SearchDreamOptions dreams;
 
-  /** The loop's controller search with these sizes and dreams. */
+  /** The loop's controller search: the evaluator's settings, as {@link #loop} runs it. */
   public EvaluatorSettings search() {
-    return Commands.settings(
-        command,
-        () ->
-            dreams
-                .applyTo(EvaluatorSettings.builder())
-                .populationSize(population)
-                .rolloutsPerCandidate(rollouts)
-                .publish(EvaluatorSettings.Publish.named(publish))
-                .realCheckEvery(realCheckEvery)
-                .build());
+    return PartSettings.of(
+        command, "evaluate", Map.of(), Map.of(), (EvaluateCommand c) -> c.evaluator.settings());
   }
 
-  /** The loop with these sizes, its broker and dashboard on these ports. */
+  /**
+   * The loop with these sizes, its broker and dashboard on these ports, and each part as its own
+   * command would run it with the keys given for it ({@link PartSettings}): the flags above are
+   * also the flags of the same names of the parts.
+   */
   public UpCommand.Loop loop(Path dataDir, int port, int httpPort, Duration statusInterval) {
-    return Commands.settings(
-        command,
-        () ->
-            new UpCommand.Loop(
-                dataDir,
-                port,
-                httpPort,
-                envs,
-                WorkerSettings.Policy.named(policy),
-                exploration.exploration(),
-                search(),
-                TrainSettings.defaults(dataDir)
-                    .withSequences(
-                        sequences.length,
-                        sequences.stride,
-                        sequences.burnIn,
-                        sequences.trainRatio,
-                        sequences.replayCapacity)
-                    .withAverageDecay(sequences.averageDecay),
-                statusInterval,
-                Optional.of(ModelThinning.defaults())));
+    Map<String, String> underDataDir = Map.of("data-dir", dataDir.toString());
+    return new UpCommand.Loop(
+        dataDir,
+        port,
+        PartSettings.of(
+            command, "encode", underDataDir, Map.of(), (EncodeCommand c) -> c.encoder.settings()),
+        PartSettings.of(
+            command,
+            "train",
+            underDataDir,
+            Map.of("progress-interval", "10s"),
+            (TrainCommand c) -> c.train.settings()),
+        PartSettings.of(
+            command,
+            "serve",
+            Map.of("http-port", String.valueOf(httpPort)),
+            Map.of(),
+            (ServeCommand c) -> c.serving.settings()),
+        search(),
+        PartSettings.of(
+            command,
+            "worker",
+            Map.of(),
+            Map.of("progress-interval", "30s"),
+            (WorkerCommand c) -> c.worker.settings()),
+        statusInterval);
   }
 }

@@ -3,10 +3,7 @@ package io.worldstream.app;
 import io.worldstream.broker.BrokerService;
 import io.worldstream.encode.Encoder;
 import io.worldstream.encode.EncoderSettings;
-import io.worldstream.models.ModelVersion;
-import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.producers.ExperienceWorker;
-import io.worldstream.producers.Exploration;
 import io.worldstream.producers.WorkerSettings;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.Service;
@@ -16,14 +13,11 @@ import io.worldstream.serving.StatusLine;
 import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import io.worldstream.serving.registry.ModelThinning;
-import io.worldstream.train.learner.Learner;
 import io.worldstream.train.learner.TrainSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -45,8 +39,11 @@ import picocli.CommandLine.Spec;
       "learner, serving (registry, dream API, dashboard) with the controller evaluator, and",
       "CarRacing workers that act with the newest controller. Everything is kept under",
       "--data-dir; run it again to resume. Ctrl-C stops the workers first and the broker last.",
-      "Each part is also a command of its own (broker, encode, train, serve, worker) for",
-      "running them on separate machines."
+      "Each part is also a command of its own (broker, encode, train, serve, evaluate, worker)",
+      "for running them on separate machines, and up runs each as its command would: a part's",
+      "keys set it here too (encode.batch-size=64 in a --config file, or",
+      "WORLDSTREAM_TRAIN_LEARNING_RATE=3e-4), and up's flags below set the parts' flags of the",
+      "same names, over the parts' keys."
     })
 public final class UpCommand implements Callable<Integer> {
 
@@ -83,48 +80,44 @@ public final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Consumer<String> say = Commands.console(spec);
-    Loop loop =
-        sizes
-            .loop(data.dataDir(), port, httpPort, statusInterval)
-            .withThinning(Commands.settings(spec, thinning::thinning));
+    Loop loop = sizes.loop(data.dataDir(), port, httpPort, statusInterval);
     List<Service> services = Commands.create(() -> loop.services(say));
     return Commands.run(spec, services.toArray(Service[]::new));
   }
 
   /**
-   * The loop's composition, shared by {@code up} and {@code bench learn}.
+   * The loop's composition, shared by {@code up} and {@code bench learn}: each part's settings as
+   * its own command would build them ({@link PartSettings}).
    *
    * @param port the embedded broker's port
-   * @param httpPort serving's port
-   * @param evaluator the controller evaluator's search
+   * @param encoder the encoder's settings
    * @param train the learner's settings
-   * @param thinning how serving thins older checkpoint models; empty keeps them all
+   * @param serving the registry's, dream API's and dashboard's settings, on the loop's HTTP port
+   * @param evaluator the controller evaluator's search
+   * @param workers the experience workers' settings
+   * @param statusInterval how often the status line prints
    */
   public record Loop(
       Path dataDir,
       int port,
-      int httpPort,
-      int envs,
-      WorkerSettings.Policy policy,
-      Exploration exploration,
-      EvaluatorSettings evaluator,
+      EncoderSettings encoder,
       TrainSettings train,
-      Duration statusInterval,
-      Optional<ModelThinning> thinning) {
+      ServingSettings serving,
+      EvaluatorSettings evaluator,
+      WorkerSettings workers,
+      Duration statusInterval) {
 
-    /** This loop with its checkpoint models thinned as given. */
+    /** This loop with its checkpoint models thinned as given (empty keeps them all). */
     public Loop withThinning(Optional<ModelThinning> thinning) {
       return new Loop(
           dataDir,
           port,
-          httpPort,
-          envs,
-          policy,
-          exploration,
-          evaluator,
+          encoder,
           train,
-          statusInterval,
-          thinning);
+          serving.withThinning(thinning),
+          evaluator,
+          workers,
+          statusInterval);
     }
 
     public KafkaSettings kafka() {
@@ -134,38 +127,10 @@ public final class UpCommand implements Callable<Integer> {
     /** Broker, encoder, learner, serving, evaluator, status line and workers, in start order. */
     public List<Service> services(Consumer<String> say) {
       KafkaSettings kafka = kafka();
-      String lineage = Learner.lineage(ModelVersion.of(DefaultVae.encoder()));
-      WorkerSettings defaults = WorkerSettings.defaults();
-      WorkerSettings workers =
-          new WorkerSettings(
-              defaults.env(),
-              envs,
-              policy,
-              OptionalLong.empty(),
-              OptionalDouble.empty(),
-              defaults.maxEpisodeSteps(),
-              OptionalLong.empty(),
-              defaults.workerId(),
-              lineage,
-              exploration,
-              Duration.ofSeconds(30));
-      ServingSettings serving = ServingSettings.defaults();
-      Serving server =
-          new Serving(
-              kafka,
-              new ServingSettings(
-                  serving.host(),
-                  httpPort,
-                  serving.modelsKept(),
-                  serving.dreamsAtOnce(),
-                  serving.threads(),
-                  serving.dashboardInterval(),
-                  thinning),
-              say);
+      Serving server = new Serving(kafka, serving, say);
       return List.of(
           new BrokerService(new BrokerService.Settings(dataDir, port, true), say),
-          Encoder.create(
-              kafka, EncoderSettings.defaults(EncoderSettings.stateDirUnder(dataDir)), say),
+          Encoder.create(kafka, encoder, say),
           new io.worldstream.train.learner.LearnerService(kafka, train, say),
           server,
           new Evaluator(kafka, evaluator, say),

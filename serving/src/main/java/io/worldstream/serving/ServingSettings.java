@@ -56,4 +56,10 @@ public record ServingSettings(
         java.time.Duration.ofSeconds(2),
         Optional.of(ModelThinning.defaults()));
   }
+
+  /** The same settings with older checkpoint models thinned as given (empty keeps them all). */
+  public ServingSettings withThinning(Optional<ModelThinning> thinning) {
+    return new ServingSettings(
+        host, port, modelsKept, dreamsAtOnce, threads, dashboardInterval, thinning);
+  }
 }
