@@ -20,10 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -60,7 +57,6 @@ public final class CheckpointRegistry implements AutoCloseable {
       List<EvaluationReport> evaluations,
       Optional<ControllerUpdate> bestController) {}
 
-  private final Map<String, Object> clientConfig;
   private final int modelsKept;
   private final Map<String, NavigableMap<Long, CheckpointEntry>> entries = new HashMap<>();
   private final Map<String, NavigableMap<Long, byte[]>> models = new HashMap<>();
@@ -78,19 +74,28 @@ public final class CheckpointRegistry implements AutoCloseable {
   /** Checked controllers kept per lineage, best first. */
   static final int BEST_KEPT = 64;
 
-  private final TopicFollower<String, byte[]> follower;
-  private final Object rereadLock = new Object();
-  private KafkaConsumer<String, byte[]> rereader;
+  /** How a model's bytes that are no longer kept in memory are read again. */
+  interface Rereader extends AutoCloseable {
+    /** The checkpoint's record, read again; empty when it is gone from the topic. */
+    Optional<Checkpoint> reread(CheckpointEntry entry);
+
+    @Override
+    default void close() {}
+  }
+
+  private final Rereader rereader;
+
+  /** What feeds the registry from Kafka; null for a registry fed by hand. */
+  private TopicFollower<String, byte[]> follower;
 
   /**
+   * A registry that follows {@code wm.checkpoints}, {@code wm.evaluations} and {@code
+   * wm.controllers} from their beginning.
+   *
    * @param modelsKept model bytes kept in memory per lineage (the newest versions)
    */
   public CheckpointRegistry(Map<String, Object> clientConfig, int modelsKept) {
-    if (modelsKept < 1) {
-      throw new IllegalArgumentException("the registry keeps at least one model per lineage");
-    }
-    this.clientConfig = Map.copyOf(clientConfig);
-    this.modelsKept = modelsKept;
+    this(modelsKept, new CheckpointRereader(clientConfig));
     this.follower =
         new TopicFollower<>(
             "checkpoint-registry",
@@ -103,9 +108,18 @@ public final class CheckpointRegistry implements AutoCloseable {
             this::accept);
   }
 
+  /** A registry fed by its {@code accept} methods alone, as its follower feeds it. */
+  CheckpointRegistry(int modelsKept, Rereader rereader) {
+    if (modelsKept < 1) {
+      throw new IllegalArgumentException("the registry keeps at least one model per lineage");
+    }
+    this.modelsKept = modelsKept;
+    this.rereader = rereader;
+  }
+
   /** Whether everything published before the registry started has been read. */
   public boolean caughtUp() {
-    return follower.caughtUp();
+    return follower == null || follower.caughtUp();
   }
 
   /**
@@ -114,11 +128,11 @@ public final class CheckpointRegistry implements AutoCloseable {
    * @throws IllegalStateException if reading stopped before it caught up
    */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return follower.awaitCaughtUp(timeout);
+    return follower == null || follower.awaitCaughtUp(timeout);
   }
 
   public Optional<Throwable> failure() {
-    return follower.failure();
+    return follower == null ? Optional.empty() : follower.failure();
   }
 
   /** Every lineage with its newest checkpoint. */
@@ -206,7 +220,7 @@ public final class CheckpointRegistry implements AutoCloseable {
         return new Model.Found(entry, kept);
       }
     }
-    Optional<Checkpoint> reread = reread(entry);
+    Optional<Checkpoint> reread = rereader.reread(entry);
     if (reread.isEmpty()) {
       return new Model.Gone(
           entry,
@@ -251,51 +265,6 @@ public final class CheckpointRegistry implements AutoCloseable {
     return thin;
   }
 
-  /** Reads one checkpoint record again from the topic, by its offset; empty when it is gone. */
-  private Optional<Checkpoint> reread(CheckpointEntry entry) {
-    synchronized (rereadLock) {
-      return rereadLocked(entry);
-    }
-  }
-
-  private Optional<Checkpoint> rereadLocked(CheckpointEntry entry) {
-    if (rereader == null) {
-      Map<String, Object> config = new HashMap<>(clientConfig);
-      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-      config.putIfAbsent(
-          ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
-      rereader = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-    TopicPartition partition = new TopicPartition(Topics.CHECKPOINTS.name(), entry.partition());
-    rereader.assign(List.of(partition));
-    Duration timeout = Duration.ofSeconds(30);
-    if (rereader.beginningOffsets(List.of(partition), timeout).get(partition) > entry.offset()) {
-      return Optional.empty();
-    }
-    rereader.seek(partition, entry.offset());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, byte[]> record : rereader.poll(Duration.ofMillis(200))) {
-        if (record.offset() == entry.offset()) {
-          return Optional.of(
-              Topics.CHECKPOINTS.valueSerde().deserializer().deserialize(null, record.value()));
-        }
-        if (record.offset() > entry.offset()) {
-          return Optional.empty(); // removed between the check and the read
-        }
-      }
-    }
-    throw new IllegalStateException(
-        "checkpoint v"
-            + entry.version()
-            + " of "
-            + entry.lineage()
-            + " could not be read again at offset "
-            + entry.offset());
-  }
-
   private void accept(ConsumerRecord<String, byte[]> record) {
     if (record.topic().equals(Topics.CHECKPOINTS.name())) {
       accept(
@@ -303,28 +272,29 @@ public final class CheckpointRegistry implements AutoCloseable {
           record.partition(),
           record.offset());
     } else if (record.topic().equals(Topics.EVALUATIONS.name())) {
-      EvaluationReport report =
-          Topics.EVALUATIONS.valueSerde().deserializer().deserialize(null, record.value());
-      synchronized (this) {
-        evaluations
-            .computeIfAbsent(report.getLineage(), l -> new TreeMap<>())
-            .computeIfAbsent(report.getCheckpointVersion(), v -> new ArrayList<>())
-            .add(report);
-      }
+      accept(Topics.EVALUATIONS.valueSerde().deserializer().deserialize(null, record.value()));
     } else {
-      ControllerUpdate controller =
-          Topics.CONTROLLERS.valueSerde().deserializer().deserialize(null, record.value());
-      synchronized (this) {
-        controllers
-            .computeIfAbsent(controller.getLineage(), l -> new TreeMap<>())
-            .merge(
-                controller.getCheckpointVersion(),
-                controller,
-                (a, b) -> b.getVersion() > a.getVersion() ? b : a);
-        if (controller.getRealReturn() != null) {
-          keepIfAmongTheBest(controller);
-        }
-      }
+      accept(Topics.CONTROLLERS.valueSerde().deserializer().deserialize(null, record.value()));
+    }
+  }
+
+  synchronized void accept(EvaluationReport report) {
+    evaluations
+        .computeIfAbsent(report.getLineage(), l -> new TreeMap<>())
+        .computeIfAbsent(report.getCheckpointVersion(), v -> new ArrayList<>())
+        .add(report);
+  }
+
+  /** A checkpoint's newest controller replaces an older one found on it. */
+  synchronized void accept(ControllerUpdate controller) {
+    controllers
+        .computeIfAbsent(controller.getLineage(), l -> new TreeMap<>())
+        .merge(
+            controller.getCheckpointVersion(),
+            controller,
+            (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+    if (controller.getRealReturn() != null) {
+      keepIfAmongTheBest(controller);
     }
   }
 
@@ -344,7 +314,7 @@ public final class CheckpointRegistry implements AutoCloseable {
     }
   }
 
-  private void accept(Checkpoint checkpoint, int partition, long offset) {
+  void accept(Checkpoint checkpoint, int partition, long offset) {
     if (checkpoint.getThinned() != null) {
       thinned(checkpoint, partition, offset);
       return;
@@ -402,11 +372,9 @@ public final class CheckpointRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    follower.close();
-    synchronized (rereadLock) {
-      if (rereader != null) {
-        rereader.close();
-      }
+    if (follower != null) {
+      follower.close();
     }
+    rereader.close();
   }
 }
