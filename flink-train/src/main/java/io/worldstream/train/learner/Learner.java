@@ -354,30 +354,14 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     p.resetTrainLosses();
     NDManager arrays = manager.newSubManager();
     if (saved.isEmpty()) {
-      trainer =
-          new MdnRnnTrainer(
-              arrays,
-              DjlMdnRnn.initialise(arrays),
-              settings.learningRate(),
-              settings.maxGradNorm(),
-              settings.seed(),
-              settings.dropout(),
-              settings.averageDecay());
+      trainer = newTrainer(arrays, DjlMdnRnn.initialise(arrays));
       log.info(
           "Lineage {} starts training afresh, {} sequences in replay",
           lineage(vaeVersion),
           p.replaySize());
     } else {
       Map<String, Tensor> w = saved.weights();
-      trainer =
-          new MdnRnnTrainer(
-              arrays,
-              DjlMdnRnn.of(arrays, w),
-              settings.learningRate(),
-              settings.maxGradNorm(),
-              settings.seed(),
-              settings.dropout(),
-              settings.averageDecay());
+      trainer = newTrainer(arrays, DjlMdnRnn.of(arrays, w));
       trainer.restore(
           new TrainingStep.State(
               w, saved.optimizer(p.gradientSteps), settings.seed(), saved.average()));
@@ -391,6 +375,17 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     trainers.put(vaeVersion, trainer);
     trainerArrays.put(vaeVersion, arrays);
     return trainer;
+  }
+
+  private MdnRnnTrainer newTrainer(NDManager arrays, DjlMdnRnn model) {
+    return new MdnRnnTrainer(
+        arrays,
+        model,
+        settings.learningRate(),
+        settings.maxGradNorm(),
+        settings.seed(),
+        settings.dropout(),
+        settings.averageDecay());
   }
 
   private PublishedModel checkpoint(
