@@ -35,14 +35,16 @@ import picocli.CommandLine.Spec;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the whole loop embedded, in this process: the Kafka broker, the encoder, the Flink",
-      "learner, serving (registry, dream API, dashboard) with the controller evaluator, and",
-      "CarRacing workers that act with the newest controller. Everything is kept under",
-      "--data-dir; run it again to resume. Ctrl-C stops the workers first and the broker last.",
-      "Each part is also a command of its own (broker, encode, train, serve, evaluate, worker)",
-      "for running them on separate machines, and up runs each as its command would: a part's",
-      "keys set it here too (encode.batch-size=64 in a --config file, or",
-      "WORLDSTREAM_TRAIN_LEARNING_RATE=3e-4), and up's flags below set the parts' flags of the",
+      "Runs the whole loop embedded, in this process: the Kafka broker, the",
+      "encoder, the Flink learner, serving (registry, dream API, dashboard)",
+      "with the controller evaluator, and CarRacing workers that act with the",
+      "newest controller. Everything is kept under --data-dir; run it again to",
+      "resume. Ctrl-C stops the workers first and the broker last.",
+      "Each part is also a command of its own (broker, encode, train, serve,",
+      "evaluate, worker) for running them on separate machines, and up runs",
+      "each part as its command would: the part's keys set it here too",
+      "(encode.batch-size=64 in a --config file, WORLDSTREAM_ENCODE_BATCH_SIZE",
+      "in the environment), and the flags below set the parts' flags of the",
       "same names, over the parts' keys."
     })
 public final class UpCommand implements Callable<Integer> {
