@@ -9,7 +9,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** How the whole loop is sized, for {@code up} and for {@code bench learn}, which runs it. */
+/**
+ * How the whole loop is sized, for {@code up} and for {@code bench learn}, which runs it. Each flag
+ * here is also a flag of a part's own command ({@code --envs} the worker's, {@code --population}
+ * the evaluator's, {@code --sequence-length} the learner's, …) and reaches that part through {@link
+ * PartSettings}, which reads the values picocli set on these fields.
+ */
 public final class LoopOptions {
 
   @Spec(Spec.Target.MIXEE)

@@ -82,15 +82,16 @@ final class PartSettings {
         });
     try {
       partLine.parseArgs(args.toArray(String[]::new));
-      @SuppressWarnings("unchecked")
-      C command = (C) partLine.getCommand();
-      return settings.apply(command);
     } catch (ParameterException e) {
       throw new CommandFailure(
           part + " (in " + loop.name() + "): " + e.getMessage(), Worldstream.USAGE, e);
     } finally {
+      // The keys alone again, so a value the part refuses is reported with where it came from.
       partLine.setDefaultValueProvider(keys);
     }
+    @SuppressWarnings("unchecked")
+    C command = (C) partLine.getCommand();
+    return settings.apply(command);
   }
 
   /** Whether the loop's option was set by a flag or a key rather than left at its default. */

@@ -124,5 +124,9 @@ class LoopOptionsTest {
         .isInstanceOf(CommandFailure.class)
         .hasMessageContaining("encode")
         .hasMessageContaining("many");
+    assertThatThrownBy(() -> up(Map.of("WORLDSTREAM_TRAIN_LEARNING_RATE", "-1")))
+        .as("a value the part refuses names the variable it came from")
+        .isInstanceOf(CommandFailure.class)
+        .hasMessageContaining("WORLDSTREAM_TRAIN_LEARNING_RATE");
   }
 }
