@@ -67,6 +67,7 @@ public final class UpCommand implements Callable<Integer> {
       description = "The dashboard's and API's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
+  /** The loop's sizes; like the thinning flags below, they reach the parts by their names. */
   @Mixin LoopOptions sizes;
 
   @Mixin ThinningOptions thinning;
