@@ -86,7 +86,7 @@ public final class CheckpointRegistry implements AutoCloseable {
   private final Rereader rereader;
 
   /** What feeds the registry from Kafka; null for a registry fed by hand. */
-  private TopicFollower<String, byte[]> follower;
+  private final TopicFollower<String, byte[]> follower;
 
   /**
    * A registry that follows {@code wm.checkpoints}, {@code wm.evaluations} and {@code
@@ -95,26 +95,34 @@ public final class CheckpointRegistry implements AutoCloseable {
    * @param modelsKept model bytes kept in memory per lineage (the newest versions)
    */
   public CheckpointRegistry(Map<String, Object> clientConfig, int modelsKept) {
-    this(modelsKept, new CheckpointRereader(clientConfig));
-    this.follower =
-        new TopicFollower<>(
-            "checkpoint-registry",
-            clientConfig,
-            List.of(
-                Topics.CHECKPOINTS.name(), Topics.EVALUATIONS.name(), Topics.CONTROLLERS.name()),
-            TopicReader.From.BEGINNING,
-            new StringDeserializer(),
-            new ByteArrayDeserializer(),
-            this::accept);
+    this(modelsKept, new CheckpointRereader(clientConfig), clientConfig);
   }
 
   /** A registry fed by its {@code accept} methods alone, as its follower feeds it. */
   CheckpointRegistry(int modelsKept, Rereader rereader) {
+    this(modelsKept, rereader, null);
+  }
+
+  private CheckpointRegistry(int modelsKept, Rereader rereader, Map<String, Object> followed) {
     if (modelsKept < 1) {
       throw new IllegalArgumentException("the registry keeps at least one model per lineage");
     }
     this.modelsKept = modelsKept;
     this.rereader = rereader;
+    this.follower =
+        followed == null
+            ? null
+            : new TopicFollower<>(
+                "checkpoint-registry",
+                followed,
+                List.of(
+                    Topics.CHECKPOINTS.name(),
+                    Topics.EVALUATIONS.name(),
+                    Topics.CONTROLLERS.name()),
+                TopicReader.From.BEGINNING,
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                this::accept);
   }
 
   /** Whether everything published before the registry started has been read. */
