@@ -51,6 +51,17 @@ public final class SearchDreamOptions {
               + " by the luck of their dreams (default: ${DEFAULT-VALUE}).")
   boolean commonDreams;
 
+  @Option(
+      names = "--worst-share",
+      paramLabel = "SHARE",
+      defaultValue = "1",
+      description =
+          "A candidate's fitness is the mean return of this share of its dream rollouts, the worst"
+              + " ones: 1 averages them all, 0.5 rates a controller by the dreams it drives badly in,"
+              + " so the search prefers reliable controllers to lucky ones (default:"
+              + " ${DEFAULT-VALUE}).")
+  double worstShare;
+
   /** These dreams in {@code search}. */
   EvaluatorSettings.Builder applyTo(EvaluatorSettings.Builder search) {
     return search
@@ -58,6 +69,7 @@ public final class SearchDreamOptions {
         .temperature(temperature)
         .dreamDropout(dreamDropout)
         .midEpisodeStarts(midEpisodeStarts)
-        .commonDreams(commonDreams);
+        .commonDreams(commonDreams)
+        .worstShare(worstShare);
   }
 }

@@ -3,22 +3,46 @@ package io.worldstream.serving.evaluator;
 import io.worldstream.models.dream.DreamEnvironment;
 import io.worldstream.models.dream.LatentPool;
 import io.worldstream.models.mdn.MdnRnnStep;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
  * Scores a population of controllers inside one world model's dream: every candidate drives {@code
  * rollouts} dreams (candidate k's r-th dream is dream k·rollouts + r), all candidates' dreams step
- * together (one MDN-RNN call per time step), and a candidate's fitness is the mean over its dreams
- * of the rewards the model predicts until its done head says the episode ended, or the horizon.
+ * together (one MDN-RNN call per time step), and each dream's return is the sum of the rewards the
+ * model predicts until its done head says the episode ended, or the horizon. A candidate's score is
+ * the mean of its dreams' returns, or of its worst ones ({@link Scores#worstMeans}).
  */
 public final class DreamFitness {
 
   /**
+   * @param returns per candidate, the predicted return of each of its dreams
    * @param meanReturns per candidate, the mean predicted return of its dreams
    * @param dreamSteps steps of dreams still running, summed over the generation
    */
-  public record Scores(double[] meanReturns, long dreamSteps) {}
+  public record Scores(double[][] returns, double[] meanReturns, long dreamSteps) {
+
+    /**
+     * Per candidate, the mean return of its worst {@code share} of dreams (at least one): 1 is the
+     * mean of all, ½ the mean of the worse half, which rates a controller by the dreams it drives
+     * badly in rather than by the lucky ones.
+     */
+    public double[] worstMeans(double share) {
+      double[] out = new double[returns.length];
+      for (int k = 0; k < returns.length; k++) {
+        double[] sorted = returns[k].clone();
+        Arrays.sort(sorted);
+        int kept = Math.max(1, (int) Math.ceil(share * sorted.length - 1e-9));
+        double sum = 0;
+        for (int r = 0; r < kept; r++) {
+          sum += sorted[r];
+        }
+        out[k] = sum / kept;
+      }
+      return out;
+    }
+  }
 
   /**
    * How the dreams run: rollouts per candidate, horizon, temperature, done threshold, the dropout
@@ -86,10 +110,12 @@ public final class DreamFitness {
       }
       features = step.features();
     }
+    double[][] perCandidate = new double[candidates.length][rules.rollouts()];
     double[] means = new double[candidates.length];
     for (int d = 0; d < n; d++) {
+      perCandidate[d / rules.rollouts()][d % rules.rollouts()] = returns[d];
       means[d / rules.rollouts()] += returns[d] / rules.rollouts();
     }
-    return new Scores(means, steps);
+    return new Scores(perCandidate, means, steps);
   }
 }

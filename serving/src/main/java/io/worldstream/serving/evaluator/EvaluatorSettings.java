@@ -38,6 +38,9 @@ import java.util.Optional;
  * @param commonDreams every candidate of a generation drives the same dreams (same starts, dropout
  *     masks and sampling noise), so candidates are ranked by what they do rather than by the luck
  *     of their dreams
+ * @param worstShare a candidate's fitness is the mean return of this share of its dreams, the worst
+ *     ones: 1 averages them all; less rates a controller by the dreams it drives badly in, so the
+ *     search prefers controllers the dream finds reliable to ones it finds lucky
  * @param threads ONNX Runtime threads and real environments stepping at once
  * @param vae the encoder .onnx (or a directory holding {@code encoder.onnx}) the real check encodes
  *     frames with, or empty for the bundled default VAE
@@ -60,6 +63,7 @@ public record EvaluatorSettings(
     int startsPerVae,
     double midEpisodeStarts,
     boolean commonDreams,
+    double worstShare,
     int threads,
     long seed,
     Optional<Path> vae) {
@@ -118,6 +122,10 @@ public record EvaluatorSettings(
       throw new InvalidSettingException(
           "mid-episode-starts",
           "the share of mid-episode dream starts must lie in [0, 1), not " + midEpisodeStarts);
+    }
+    if (!(worstShare > 0 && worstShare <= 1)) {
+      throw new InvalidSettingException(
+          "worst-share", "the share of worst dreams must lie in (0, 1], not " + worstShare);
     }
     if (!(initialSigma > 0) || !Double.isFinite(initialSigma)) {
       throw new InvalidSettingException(
@@ -182,6 +190,7 @@ public record EvaluatorSettings(
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
     private boolean commonDreams = false;
+    private double worstShare = 1;
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private long seed = 0;
     private Optional<Path> vae = Optional.empty();
@@ -273,6 +282,11 @@ public record EvaluatorSettings(
       return this;
     }
 
+    public Builder worstShare(double worstShare) {
+      this.worstShare = worstShare;
+      return this;
+    }
+
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -321,6 +335,7 @@ public record EvaluatorSettings(
           startsPerVae,
           midEpisodeStarts,
           commonDreams,
+          worstShare,
           threads,
           seed,
           vae);

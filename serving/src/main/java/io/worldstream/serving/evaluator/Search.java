@@ -145,10 +145,11 @@ final class Search implements AutoCloseable {
             mix(settings.seed() ^ 0x5DEECE66DL, checkpoint.version(), generation),
             cancelled);
     double[] returns = Arrays.copyOf(scores.meanReturns(), population.length);
+    double[] worst = scores.worstMeans(settings.worstShare());
     double[] costs = new double[returns.length];
     int bestOfGeneration = 0;
     for (int k = 0; k < returns.length; k++) {
-      double fitness = returns[k] - settings.l2Penalty() * Controllers.squaredNorm(population[k]);
+      double fitness = worst[k] - settings.l2Penalty() * Controllers.squaredNorm(population[k]);
       costs[k] = -fitness;
       if (costs[k] < costs[bestOfGeneration]) {
         bestOfGeneration = k;
@@ -158,8 +159,7 @@ final class Search implements AutoCloseable {
     String held = "";
     if (rule == EvaluatorSettings.Publish.MEAN
         || (rule == EvaluatorSettings.Publish.CHAMPION
-            && (!defendChampion
-                || scores.meanReturns()[meanIndex] > scores.meanReturns()[championIndex]))) {
+            && (!defendChampion || worst[meanIndex] > worst[championIndex]))) {
       published = distributionMean;
       publishedDreamReturn = scores.meanReturns()[meanIndex];
     } else if (defendChampion) {

@@ -125,6 +125,27 @@ class DreamSearchTest {
   }
 
   @Test
+  void theWorstShareAveragesACandidatesWorstDreams() {
+    DreamFitness.Scores scores =
+        new DreamFitness.Scores(
+            new double[][] {{5, -1, 3, 9}, {2, 2, 2, 2}, {7, 1, 4}}, new double[] {4, 2, 4}, 99);
+    assertThat(scores.worstMeans(1)).containsExactly(4, 2, 4);
+    assertThat(scores.worstMeans(0.5)).containsExactly(1, 2, 2.5);
+    assertThat(scores.worstMeans(0.01)).as("at least one dream").containsExactly(-1, 2, 1);
+
+    float[][] candidates = new float[2][Controllers.PARAMETERS];
+    candidates[1][0] = 0.5f;
+    DreamFitness.Scores dreamt =
+        DreamFitness.score(
+            model, starts, candidates, new DreamFitness.Rules(4, 40, 1.0, 0.5), 9, () -> false);
+    for (int k = 0; k < candidates.length; k++) {
+      assertThat(Arrays.stream(dreamt.returns()[k]).average().orElseThrow())
+          .isCloseTo(dreamt.meanReturns()[k], within(1e-9));
+      assertThat(dreamt.worstMeans(0.5)[k]).isLessThanOrEqualTo(dreamt.meanReturns()[k] + 1e-9);
+    }
+  }
+
+  @Test
   void commonDreamsScoreEqualControllersEquallyAndRankNeighboursSteadily() {
     float[][] twins = new float[2][Controllers.PARAMETERS];
     twins[0][0] = twins[1][0] = 0.5f;
