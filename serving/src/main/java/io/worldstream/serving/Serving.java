@@ -1,8 +1,6 @@
 package io.worldstream.serving;
 
 import io.javalin.Javalin;
-import io.javalin.http.HttpResponseException;
-import io.javalin.json.JavalinJackson;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
@@ -11,17 +9,16 @@ import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.RealEpisodes;
 import io.worldstream.serving.dream.ServedModels;
 import io.worldstream.serving.evaluator.DreamInputs;
+import io.worldstream.serving.http.ApiServer;
 import io.worldstream.serving.http.DreamApi;
-import io.worldstream.serving.http.JsonErrors;
 import io.worldstream.serving.http.RegistryApi;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import io.worldstream.serving.registry.ModelThinner;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serving as a service: the checkpoint registry rebuilt from Kafka, the HTTP server that answers
@@ -29,8 +26,6 @@ import org.slf4j.LoggerFactory;
  * published before it started.
  */
 public final class Serving implements Service {
-
-  private static final Logger log = LoggerFactory.getLogger(Serving.class);
 
   private final KafkaSettings kafka;
   private final ServingSettings settings;
@@ -78,46 +73,10 @@ public final class Serving implements Service {
         new Dashboard(
             registry, dreams, episodes, kafka.clientConfig(), settings.dashboardInterval());
     http =
-        Javalin.create(
-                config -> {
-                  config.jetty.host = settings.host();
-                  config.jetty.port = settings.port();
-                  config.startup.showJavalinBanner = false;
-                  config.jsonMapper(new JavalinJackson());
-                  config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
-                  config.http.maxRequestSize = ServingSettings.MAX_REQUEST_BYTES;
-                  api.register(config);
-                  dreamApi.register(config);
-                  dashboard.register(config);
-                  config.routes.exception(
-                      HttpResponseException.class,
-                      (e, ctx) ->
-                          ctx.status(e.getStatus()).json(error(e.getStatus(), e.getMessage())));
-                  config.routes.exception(
-                      Exception.class,
-                      (e, ctx) -> {
-                        log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                        ctx.status(500)
-                            .json(
-                                error(
-                                    500,
-                                    "the server failed to answer "
-                                        + ctx.method()
-                                        + " "
-                                        + ctx.path()
-                                        + ": "
-                                        + e));
-                      });
-                  config.routes.error(
-                      404,
-                      ctx -> {
-                        if (ctx.result() == null) {
-                          ctx.json(
-                              error(404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
-                        }
-                      });
-                })
-            .start();
+        ApiServer.start(
+            settings.host(),
+            settings.port(),
+            List.of(api::register, dreamApi::register, dashboard::register));
     dashboard.start();
     if (settings.thinning().isPresent()) {
       thinner = new ModelThinner(registry, kafka.clientConfig(), settings.thinning().get());
@@ -128,10 +87,6 @@ public final class Serving implements Service {
             "server: registry of %d lineage(s) read in %.1f s; dashboard on %s/",
             registry.lineages().size(), (System.nanoTime() - started) / 1e9, url()));
     ready = true;
-  }
-
-  private static Map<String, Object> error(int status, String message) {
-    return JsonErrors.body(status, message);
   }
 
   /** The server's base URL, e.g. {@code http://127.0.0.1:8080}. */

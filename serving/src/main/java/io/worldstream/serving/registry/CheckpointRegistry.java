@@ -75,7 +75,7 @@ public final class CheckpointRegistry implements AutoCloseable {
   static final int BEST_KEPT = 64;
 
   /** How a model's bytes that are no longer kept in memory are read again. */
-  interface Rereader extends AutoCloseable {
+  public interface Rereader extends AutoCloseable {
     /** The checkpoint's record, read again; empty when it is gone from the topic. */
     Optional<Checkpoint> reread(CheckpointEntry entry);
 
@@ -98,9 +98,12 @@ public final class CheckpointRegistry implements AutoCloseable {
     this(modelsKept, new CheckpointRereader(clientConfig), clientConfig);
   }
 
-  /** A registry fed by its {@code accept} methods alone, as its follower feeds it. */
-  CheckpointRegistry(int modelsKept, Rereader rereader) {
-    this(modelsKept, rereader, null);
+  /**
+   * A registry fed by its {@code accept} methods alone, as its follower would feed it: for tools
+   * and tests that hold the records themselves.
+   */
+  public static CheckpointRegistry fedByHand(int modelsKept, Rereader rereader) {
+    return new CheckpointRegistry(modelsKept, rereader, null);
   }
 
   private CheckpointRegistry(int modelsKept, Rereader rereader, Map<String, Object> followed) {
@@ -286,7 +289,7 @@ public final class CheckpointRegistry implements AutoCloseable {
     }
   }
 
-  synchronized void accept(EvaluationReport report) {
+  public synchronized void accept(EvaluationReport report) {
     evaluations
         .computeIfAbsent(report.getLineage(), l -> new TreeMap<>())
         .computeIfAbsent(report.getCheckpointVersion(), v -> new ArrayList<>())
@@ -294,7 +297,7 @@ public final class CheckpointRegistry implements AutoCloseable {
   }
 
   /** A checkpoint's newest controller replaces an older one found on it. */
-  synchronized void accept(ControllerUpdate controller) {
+  public synchronized void accept(ControllerUpdate controller) {
     controllers
         .computeIfAbsent(controller.getLineage(), l -> new TreeMap<>())
         .merge(
@@ -322,7 +325,7 @@ public final class CheckpointRegistry implements AutoCloseable {
     }
   }
 
-  void accept(Checkpoint checkpoint, int partition, long offset) {
+  public void accept(Checkpoint checkpoint, int partition, long offset) {
     if (checkpoint.getThinned() != null) {
       thinned(checkpoint, partition, offset);
       return;

@@ -44,8 +44,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The registry's HTTP contract against a real broker: every endpoint, its bad requests, a corrupt
- * model, an old model read again by offset, and a restart that rebuilds everything.
+ * The registry over a real broker: models read again from {@code wm.checkpoints} by their offset, a
+ * model thinned or removed by retention on the topic, and a restart that rebuilds every answer. The
+ * HTTP contract itself is {@code RegistryApiTest}'s, on a registry fed by hand.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryApiIntegrationTest {
@@ -135,52 +136,6 @@ class RegistryApiIntegrationTest {
   }
 
   @Test
-  void listsLineagesWithTheirNewestCheckpoint() throws Exception {
-    JsonNode body = getJson("/api/lineages", 200);
-    assertThat(body.get("lineages")).hasSize(2);
-    JsonNode alpha = find(body.get("lineages"), "lineage", "alpha");
-    assertThat(alpha.get("latest").get("version").asLong()).isEqualTo(4);
-    assertThat(alpha.get("latest").get("corrupt").asBoolean()).isTrue();
-  }
-
-  @Test
-  void listsAndFiltersTheVersionsOfALineage() throws Exception {
-    JsonNode all = getJson("/api/lineages/alpha/checkpoints", 200).get("checkpoints");
-    assertThat(all).extracting(n -> n.get("version").asLong()).containsExactly(1L, 2L, 3L, 4L);
-    JsonNode second = all.get(1);
-    assertThat(second.get("parentVersion").asLong()).isEqualTo(1);
-    assertThat(second.get("sha256").asText()).isEqualTo(ModelVersion.of(models.get(1)));
-    assertThat(second.get("heldOutLoss").asDouble()).isEqualTo(1.25);
-    assertThat(second.get("heldOutLossParts").get("rewardMse").asDouble()).isEqualTo(0.2);
-    assertThat(second.get("trainLossParts").isNull()).isTrue();
-    assertThat(second.get("gradientSteps").asLong()).isEqualTo(200);
-    assertThat(second.get("createdTime").asText()).isEqualTo("2026-11-30T12:02:00Z");
-
-    JsonNode window =
-        getJson(
-                "/api/lineages/alpha/checkpoints?from=2026-11-30T12:02:00Z&to=2026-11-30T12:04:00Z",
-                200)
-            .get("checkpoints");
-    assertThat(window).extracting(n -> n.get("version").asLong()).containsExactly(2L, 3L);
-    assertThat(getJson("/api/lineages/alpha/checkpoints?vae=bbbb", 200).get("checkpoints"))
-        .isEmpty();
-    assertThat(getJson("/api/lineages/beta/checkpoints?vae=bbbb", 200).get("checkpoints"))
-        .hasSize(1);
-  }
-
-  @Test
-  void answersTheLatestAndOneVersionWithWhatRanOnIt() throws Exception {
-    assertThat(getJson("/api/lineages/beta/checkpoints/latest", 200).get("version").asLong())
-        .isEqualTo(1);
-    JsonNode v3 = getJson("/api/lineages/alpha/checkpoints/3", 200);
-    assertThat(v3.get("evaluations")).hasSize(1);
-    assertThat(v3.get("evaluations").get(0).get("bestReturn").asDouble()).isEqualTo(42.5);
-    assertThat(v3.get("bestController").get("version").asLong()).isEqualTo(7);
-    assertThat(getJson("/api/lineages/alpha/checkpoints/1", 200).get("bestController").isNull())
-        .isTrue();
-  }
-
-  @Test
   void servesModelsThatMatchTheirSha256AndNeverACorruptOne() throws Exception {
     // Only the newest model is kept in memory: v1 is read again from the topic by its offset.
     for (int v = 1; v <= 3; v++) {
@@ -203,24 +158,6 @@ class RegistryApiIntegrationTest {
         .contains("gamma");
     assertThat(getJson("/api/lineages/alpha/checkpoints/4", 200).get("problem").asText())
         .contains("sha256");
-  }
-
-  @Test
-  void badRequestsGetA4xxSayingWhatIsWrong() throws Exception {
-    assertThat(getJson("/api/lineages/alpha/checkpoints/abc", 400).get("error").asText())
-        .contains("version", "'abc'");
-    assertThat(getJson("/api/lineages/alpha/checkpoints/0", 400).get("error").asText())
-        .contains("version");
-    assertThat(getJson("/api/lineages/alpha/checkpoints?from=yesterday", 400).get("error").asText())
-        .contains("from", "ISO-8601", "'yesterday'");
-    assertThat(getJson("/api/lineages/alpha/checkpoints/99", 404).get("error").asText())
-        .contains("v99");
-    assertThat(getJson("/api/lineages/gamma/checkpoints", 404).get("error").asText())
-        .contains("gamma");
-    assertThat(getJson("/api/lineages/gamma/checkpoints/latest", 404).get("status").asInt())
-        .isEqualTo(404);
-    assertThat(getJson("/api/nothing-here", 404).get("error").asText())
-        .contains("/api/nothing-here");
   }
 
   /** Runs after the tests that count lineages: it adds one. */
@@ -286,15 +223,6 @@ class RegistryApiIntegrationTest {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static JsonNode find(JsonNode array, String field, String value) {
-    for (JsonNode node : array) {
-      if (node.get(field).asText().equals(value)) {
-        return node;
-      }
-    }
-    throw new AssertionError("no " + field + " = " + value + " in " + array);
-  }
-
   private static void send(KafkaProducer<String, byte[]> producer, Checkpoint checkpoint)
       throws Exception {
     TestRecords.send(
@@ -339,20 +267,6 @@ class RegistryApiIntegrationTest {
 
   private static ControllerUpdate checked(ControllerUpdate controller, double realReturn) {
     return ControllerUpdate.newBuilder(controller).setRealReturn(realReturn).build();
-  }
-
-  @Test
-  void answersTheBestDrivingControllerWithItsParameters() throws Exception {
-    JsonNode best = getJson("/api/lineages/alpha/controllers/best", 200);
-    assertThat(best.get("version").asLong()).isEqualTo(5);
-    assertThat(best.get("checkpointVersion").asLong()).isEqualTo(2);
-    assertThat(best.get("realReturn").asDouble()).isEqualTo(650);
-    assertThat(best.get("parameters")).hasSize(3 * 288 + 3);
-
-    assertThat(getJson("/api/lineages/beta/controllers/best", 404).get("error").asText())
-        .contains("no controller of 'beta' has driven a real check yet");
-    assertThat(getJson("/api/lineages/delta/controllers/best", 404).get("error").asText())
-        .contains("no lineage 'delta'");
   }
 
   private static ControllerUpdate controller(long checkpoint, long version) {

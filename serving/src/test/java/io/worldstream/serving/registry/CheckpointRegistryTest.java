@@ -25,7 +25,7 @@ class CheckpointRegistryTest {
   private final List<Long> reread = new ArrayList<>();
 
   private final CheckpointRegistry registry =
-      new CheckpointRegistry(
+      CheckpointRegistry.fedByHand(
           1,
           entry -> {
             reread.add(entry.version());
