@@ -1,6 +1,7 @@
 package io.worldstream.app;
 
 import io.worldstream.broker.BrokerService;
+import io.worldstream.broker.EmbeddedKafkaBroker;
 import io.worldstream.encode.Encoder;
 import io.worldstream.encode.EncoderSettings;
 import io.worldstream.producers.ExperienceWorker;
@@ -57,14 +58,18 @@ public final class UpCommand implements Callable<Integer> {
       names = "--port",
       paramLabel = "PORT",
       defaultValue = "9092",
-      description = "The embedded broker's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+      description =
+          "The embedded broker's port on 127.0.0.1; 0 for any free one, which the broker's start"
+              + " line names (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--http-port",
       paramLabel = "PORT",
       defaultValue = "8080",
-      description = "The dashboard's and API's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+      description =
+          "The dashboard's and API's port on 127.0.0.1; 0 for any free one, which the Dashboard"
+              + " line names (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   /** The loop's sizes; like the thinning flags below, they reach the parts by their names. */
@@ -83,7 +88,8 @@ public final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Consumer<String> say = Commands.console(spec);
-    Loop loop = sizes.loop(data.dataDir(), port, httpPort, statusInterval);
+    int brokerPort = port == 0 ? EmbeddedKafkaBroker.freePort() : port;
+    Loop loop = sizes.loop(data.dataDir(), brokerPort, httpPort, statusInterval);
     List<Service> services = Commands.create(() -> loop.services(say));
     return Commands.run(spec, services.toArray(Service[]::new));
   }

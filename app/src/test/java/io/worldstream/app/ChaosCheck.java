@@ -35,31 +35,34 @@ class ChaosCheck {
     try (UpProcess up =
         new UpProcess(
             dataDir, List.of("--population", "8", "--rollouts", "2", "--status-interval", "5s"))) {
-      KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + up.port());
       up.start("run-0");
+      KafkaSettings first = up.kafka();
       up.await(
           () ->
-              !TopicContents.read(kafka, Topics.CHECKPOINTS).isEmpty()
-                  && !TopicContents.read(kafka, Topics.EVALUATIONS).isEmpty(),
+              !TopicContents.read(first, Topics.CHECKPOINTS).isEmpty()
+                  && !TopicContents.read(first, Topics.EVALUATIONS).isEmpty(),
           "a checkpoint and a search generation");
       for (int kill = 1; kill <= 3; kill++) {
         long after = 5_000 + random.nextInt(25_000);
         Thread.sleep(after);
-        int checkpoints = TopicContents.read(kafka, Topics.CHECKPOINTS).size();
-        int reports = TopicContents.read(kafka, Topics.EVALUATIONS).size();
+        KafkaSettings killed = up.kafka();
+        int checkpoints = TopicContents.read(killed, Topics.CHECKPOINTS).size();
+        int reports = TopicContents.read(killed, Topics.EVALUATIONS).size();
         up.kill();
         System.out.printf(
             "kill %d: %.1f s on, after %d checkpoints and %d search generations%n",
             kill, after / 1000.0, checkpoints, reports);
         up.start("run-" + kill);
+        KafkaSettings restarted = up.kafka();
         up.await(
-            () -> TopicContents.read(kafka, Topics.CHECKPOINTS).size() > checkpoints,
+            () -> TopicContents.read(restarted, Topics.CHECKPOINTS).size() > checkpoints,
             "a checkpoint after kill " + kill);
         up.await(
-            () -> TopicContents.read(kafka, Topics.EVALUATIONS).size() > reports,
+            () -> TopicContents.read(restarted, Topics.EVALUATIONS).size() > reports,
             "a search generation after kill " + kill);
       }
 
+      KafkaSettings kafka = up.kafka();
       List<String> experienced = TopicContents.read(kafka, Topics.EXPERIENCE, ChaosCheck::key);
       assertThat(experienced).as("steps the worker published").doesNotHaveDuplicates();
       up.await(

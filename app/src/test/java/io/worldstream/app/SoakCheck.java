@@ -50,8 +50,8 @@ class SoakCheck {
     double minutes = Double.parseDouble(System.getProperty("soak.minutes", "25"));
     List<Sample> samples = new ArrayList<>();
     try (UpProcess up = new UpProcess(dir, List.of("--keep-newest-models", "8"))) {
-      KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + up.port());
       up.start("soak");
+      KafkaSettings kafka = up.kafka();
       up.await(() -> !TopicContents.read(kafka, Topics.CHECKPOINTS).isEmpty(), "a checkpoint");
       shrinkBounds(kafka);
       long start = System.nanoTime();

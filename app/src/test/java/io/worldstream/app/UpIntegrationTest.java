@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +39,9 @@ class UpIntegrationTest {
     up =
         new UpProcess(
             dataDir, List.of("--population", "8", "--rollouts", "2", "--status-interval", "5s"));
-    int httpPort = up.httpPort();
-    KafkaSettings kafka = KafkaSettings.at("127.0.0.1:" + up.port());
 
     up.start("first");
+    KafkaSettings kafka = up.kafka();
     up.await(() -> !TopicContents.read(kafka, Topics.LATENTS).isEmpty(), "the first latents");
     // Whether one of up's own episodes lands in the learner's held-out 10 % within the test is
     // chance; two more CarRacing episodes whose ids do give every checkpoint a held-out loss.
@@ -75,42 +73,42 @@ class UpIntegrationTest {
     HttpResponse<String> dream =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/dreams"))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + up.httpPort() + "/api/dreams"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"rollouts\": 2, \"horizon\": 20}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(dream.statusCode()).as(dream.body()).isEqualTo(200);
-    assertThat(Files.readString(up.log()))
-        .contains("Dashboard: http://127.0.0.1:" + httpPort + "/");
     // Steps published so far: all of them the first run's. (The broker lives in `up`: read now.)
     long experiencedFirst = TopicContents.records(kafka, Topics.EXPERIENCE.name());
     assertThat(experiencedFirst).isPositive();
     up.stop();
 
     up.start("second");
+    KafkaSettings again = up.kafka();
     up.await(
-        () -> !TopicContents.read(kafka, Topics.CHECKPOINTS).isEmpty(),
+        () -> !TopicContents.read(again, Topics.CHECKPOINTS).isEmpty(),
         "the broker back with its data");
     // The restored learner publishes its next version a checkpoint interval after it starts.
     long lastVersion =
-        TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
+        TopicContents.read(again, Topics.CHECKPOINTS).stream()
             .mapToLong(Checkpoint::getVersion)
             .max()
             .orElseThrow();
     up.await(
         () ->
-            TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
+            TopicContents.read(again, Topics.CHECKPOINTS).stream()
                 .anyMatch(c -> c.getVersion() == lastVersion + 1),
         "the version after " + lastVersion);
     up.await(
-        () -> TopicContents.read(kafka, Topics.LATENTS).size() >= experiencedFirst,
+        () -> TopicContents.read(again, Topics.LATENTS).size() >= experiencedFirst,
         "the first run's " + experiencedFirst + " steps encoded");
-    List<Checkpoint> all = TopicContents.read(kafka, Topics.CHECKPOINTS);
+    List<Checkpoint> all = TopicContents.read(again, Topics.CHECKPOINTS);
     List<String> encoded =
-        TopicContents.read(kafka, Topics.LATENTS).stream()
+        TopicContents.read(again, Topics.LATENTS).stream()
             .map(l -> l.getEpisodeId() + "#" + l.getStep())
             .toList();
-    long experienced = TopicContents.records(kafka, Topics.EXPERIENCE.name());
+    long experienced = TopicContents.records(again, Topics.EXPERIENCE.name());
     up.stop();
 
     assertThat(all)

@@ -2,8 +2,9 @@ package io.worldstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.worldstream.schemas.KafkaSettings;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,16 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * {@code worldstream up} in a child JVM on one data directory and fixed ports, as tests start,
- * stop, kill and start it again; each run writes its own log beside the data.
+ * {@code worldstream up} in a child JVM on one data directory, as tests start, stop, kill and start
+ * it again; each run writes its own log beside the data. Each run binds ports of its own choosing
+ * ({@code --port 0 --http-port 0}: a port chosen here and closed before the child binds it could be
+ * taken in between) and names them in its log, where {@link #kafka} and {@link #httpPort} read
+ * them.
  */
 final class UpProcess implements AutoCloseable {
 
+  private static final Pattern BROKER = Pattern.compile("Kafka broker ready on (\\S+:\\d+) ");
+  private static final Pattern DASHBOARD = Pattern.compile("Dashboard: http://[^:/]+:(\\d+)/");
+
   private final Path dir;
-  private final int port;
-  private final int httpPort;
   private final List<String> options;
   private Process up;
   private Path log;
@@ -28,19 +35,34 @@ final class UpProcess implements AutoCloseable {
   /**
    * @param options up's options beyond the data directory and ports
    */
-  UpProcess(Path dir, List<String> options) throws IOException {
+  UpProcess(Path dir, List<String> options) {
     this.dir = dir;
-    this.port = freePort();
-    this.httpPort = freePort();
     this.options = List.copyOf(options);
   }
 
-  int port() {
-    return port;
+  /** The running broker's clients' settings, once its start line is in the log. */
+  KafkaSettings kafka() throws Exception {
+    return KafkaSettings.at(fromLog(BROKER, "the broker's start"));
   }
 
-  int httpPort() {
-    return httpPort;
+  /** The running dashboard's and API's port, once the Dashboard line is in the log. */
+  int httpPort() throws Exception {
+    return Integer.parseInt(fromLog(DASHBOARD, "the dashboard's address"));
+  }
+
+  private String fromLog(Pattern line, String what) throws Exception {
+    await(() -> line.matcher(output()).find(), what);
+    Matcher found = line.matcher(output());
+    found.find();
+    return found.group(1);
+  }
+
+  private String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   Path log() {
@@ -58,13 +80,7 @@ final class UpProcess implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
-            "up",
-            "--data-dir",
-            dir.resolve("data").toString(),
-            "--port",
-            Integer.toString(port),
-            "--http-port",
-            Integer.toString(httpPort)));
+            "up", "--data-dir", dir.resolve("data").toString(), "--port", "0", "--http-port", "0"));
     args.addAll(options);
     ProcessBuilder builder = ChildProcess.worldstream("2g", args);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -106,12 +122,6 @@ final class UpProcess implements AutoCloseable {
   public void close() throws Exception {
     if (up != null && up.isAlive()) {
       up.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

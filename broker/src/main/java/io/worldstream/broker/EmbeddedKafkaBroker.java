@@ -273,6 +273,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
+   * A port free on the broker's host now, for a process that must name its broker's port before the
+   * broker starts (as {@code up} does, to hand it to the parts it composes).
+   */
+  public static int freePort() {
+    return freePorts(1)[0];
+  }
+
+  /**
    * Ports free now, all different: the sockets stay open until every port is picked, or the system
    * could hand the same one out twice (and two listeners on one port fail the broker's start).
    */
