@@ -62,6 +62,17 @@ public final class SearchDreamOptions {
               + " ${DEFAULT-VALUE}).")
   double worstShare;
 
+  @Option(
+      names = "--dream-models",
+      paramLabel = "K",
+      defaultValue = "1",
+      description =
+          "Each candidate's rollouts dream in the newest checkpoint's model and the ones before"
+              + " it, K in all, so a controller must drive well in several versions of the model"
+              + " rather than exploit one's errors; 1 dreams in the newest alone (default:"
+              + " ${DEFAULT-VALUE}).")
+  int dreamModels;
+
   /** These dreams in {@code search}. */
   EvaluatorSettings.Builder applyTo(EvaluatorSettings.Builder search) {
     return search
@@ -70,6 +81,7 @@ public final class SearchDreamOptions {
         .dreamDropout(dreamDropout)
         .midEpisodeStarts(midEpisodeStarts)
         .commonDreams(commonDreams)
-        .worstShare(worstShare);
+        .worstShare(worstShare)
+        .dreamModels(dreamModels);
   }
 }

@@ -4,6 +4,7 @@ import io.worldstream.models.dream.DreamEnvironment;
 import io.worldstream.models.dream.LatentPool;
 import io.worldstream.models.mdn.MdnRnnStep;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -64,6 +65,51 @@ public final class DreamFitness {
   }
 
   private DreamFitness() {}
+
+  /**
+   * Scores the candidates in the dreams of several world models at once: rollout r of every
+   * candidate dreams in {@code models[r mod K]}, so each candidate drives in every model (given at
+   * least K rollouts) and a controller that exploits one model's errors is rated by the others too.
+   * With one model this is {@link #score(MdnRnnStep, LatentPool, float[][], Rules, long,
+   * BooleanSupplier)} with the same seed.
+   */
+  public static Scores score(
+      List<MdnRnnStep> models,
+      LatentPool starts,
+      float[][] candidates,
+      Rules rules,
+      long seed,
+      BooleanSupplier cancelled) {
+    int k = models.size();
+    if (k == 1) {
+      return score(models.get(0), starts, candidates, rules, seed, cancelled);
+    }
+    double[][] returns = new double[candidates.length][rules.rollouts()];
+    long steps = 0;
+    for (int m = 0; m < k && m < rules.rollouts(); m++) {
+      int rollouts = (rules.rollouts() - m + k - 1) / k;
+      Rules own =
+          new Rules(
+              rollouts,
+              rules.horizon(),
+              rules.temperature(),
+              rules.doneThreshold(),
+              rules.dropout(),
+              rules.commonDreams());
+      Scores part = score(models.get(m), starts, candidates, own, seed + m, cancelled);
+      for (int c = 0; c < candidates.length; c++) {
+        for (int r = 0; r < rollouts; r++) {
+          returns[c][m + r * k] = part.returns()[c][r];
+        }
+      }
+      steps += part.dreamSteps();
+    }
+    double[] means = new double[candidates.length];
+    for (int c = 0; c < candidates.length; c++) {
+      means[c] = Arrays.stream(returns[c]).average().orElseThrow();
+    }
+    return new Scores(returns, means, steps);
+  }
 
   /**
    * @throws CancellationException if {@code cancelled} turns true between time steps

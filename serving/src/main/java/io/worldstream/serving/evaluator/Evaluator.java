@@ -58,6 +58,10 @@ public final class Evaluator implements Service {
   private final Consumer<String> say;
   private final Map<String, Published> published = new HashMap<>();
   private final Set<String> refused = new HashSet<>();
+
+  /** The models the search dreams in: the newest checkpoint's and, if asked, those before it. */
+  private final RecentModels<MdnRnnStep> models;
+
   private volatile boolean stopping;
   private volatile boolean ready;
   private VaeEncoder encoder;
@@ -71,6 +75,7 @@ public final class Evaluator implements Service {
   public Evaluator(KafkaSettings kafka, EvaluatorSettings settings, Consumer<String> say) {
     this.kafka = kafka;
     this.settings = settings;
+    this.models = new RecentModels<>(settings.dreamModels());
     this.say = say;
   }
 
@@ -187,9 +192,6 @@ public final class Evaluator implements Service {
         if (newest.isPresent() && (search == null || search.shouldMoveTo(newest.get()))) {
           Search next = open(newest.get(), search);
           if (next != null) {
-            if (search != null) {
-              search.close();
-            }
             search = next;
             waitingFor = null;
           }
@@ -217,9 +219,7 @@ public final class Evaluator implements Service {
       }
       return null;
     } finally {
-      if (search != null) {
-        search.close();
-      }
+      models.close();
     }
   }
 
@@ -252,9 +252,15 @@ public final class Evaluator implements Service {
       return null;
     }
     Published before = published.get(checkpoint.lineage());
+    List<MdnRnnStep> dreams = models.add(checkpoint.lineage(), checkpoint.version(), model);
     say.accept(
         "evaluator: searching in the dream of "
             + checkpoint.describe()
+            + (dreams.size() > 1
+                ? " and of "
+                    + String.join(
+                        ", ", models.versions().stream().skip(1).map(v -> "v" + v).toList())
+                : "")
             + " (VAE "
             + ModelVersion.shortForm(checkpoint.vaeVersion())
             + ", "
@@ -262,7 +268,7 @@ public final class Evaluator implements Service {
             + " real starts)");
     return new Search(
         checkpoint,
-        model,
+        dreams,
         starts.get(),
         settings,
         before,

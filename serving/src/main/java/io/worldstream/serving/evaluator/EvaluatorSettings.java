@@ -64,6 +64,7 @@ public record EvaluatorSettings(
     double midEpisodeStarts,
     boolean commonDreams,
     double worstShare,
+    int dreamModels,
     int threads,
     long seed,
     Optional<Path> vae) {
@@ -118,6 +119,7 @@ public record EvaluatorSettings(
         "real-check-every", "the real check interval", realCheckEvery, 0);
     InvalidSettingException.atLeast("starts-per-vae", "dream starts per VAE", startsPerVae, 1);
     InvalidSettingException.atLeast("threads", "threads", threads, 1);
+    InvalidSettingException.atLeast("dream-models", "the models dreamed in", dreamModels, 1);
     if (!(midEpisodeStarts >= 0 && midEpisodeStarts < 1)) {
       throw new InvalidSettingException(
           "mid-episode-starts",
@@ -191,6 +193,7 @@ public record EvaluatorSettings(
     private double midEpisodeStarts = 0;
     private boolean commonDreams = false;
     private double worstShare = 1;
+    private int dreamModels = 1;
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private long seed = 0;
     private Optional<Path> vae = Optional.empty();
@@ -287,6 +290,11 @@ public record EvaluatorSettings(
       return this;
     }
 
+    public Builder dreamModels(int dreamModels) {
+      this.dreamModels = dreamModels;
+      return this;
+    }
+
     public Builder threads(int threads) {
       this.threads = threads;
       return this;
@@ -336,6 +344,7 @@ public record EvaluatorSettings(
           midEpisodeStarts,
           commonDreams,
           worstShare,
+          dreamModels,
           threads,
           seed,
           vae);

@@ -24,12 +24,16 @@ import java.util.function.Consumer;
  * dreams beside the mean, which replaces it only by scoring higher on them. On a newer checkpoint
  * of the same lineage the search distribution carries over (successive versions of one model change
  * its dream gradually); otherwise it starts from the newest controller the lineage published (a
- * warm start), or continues a search that earlier runs published generations of.
+ * warm start), or continues a search that earlier runs published generations of. Candidates dream
+ * in the checkpoint's model, or in it and the lineage's models before it ({@code models}, newest
+ * first, owned by the caller; {@link DreamFitness#score(List, LatentPool, float[][],
+ * DreamFitness.Rules, long, java.util.function.BooleanSupplier)}); the real check drives with the
+ * checkpoint's own.
  */
-final class Search implements AutoCloseable {
+final class Search {
 
   private final VerifiedCheckpoint checkpoint;
-  private final MdnRnnStep model;
+  private final List<MdnRnnStep> models;
   private final LatentPool starts;
   private final EvaluatorSettings settings;
   private final RealCheck realCheck;
@@ -45,7 +49,7 @@ final class Search implements AutoCloseable {
 
   Search(
       VerifiedCheckpoint checkpoint,
-      MdnRnnStep model,
+      List<MdnRnnStep> models,
       LatentPool starts,
       EvaluatorSettings settings,
       Published before,
@@ -55,7 +59,7 @@ final class Search implements AutoCloseable {
       BiConsumer<EvaluationReport, ControllerUpdate> publish,
       Consumer<String> say) {
     this.checkpoint = checkpoint;
-    this.model = model;
+    this.models = List.copyOf(models);
     this.starts = starts;
     this.settings = settings;
     this.realCheck = realCheck;
@@ -138,7 +142,7 @@ final class Search implements AutoCloseable {
     }
     DreamFitness.Scores scores =
         DreamFitness.score(
-            model,
+            models,
             starts,
             candidates,
             settings.rules(),
@@ -176,7 +180,7 @@ final class Search implements AutoCloseable {
 
     RealCheck.Returns real = null;
     if (realCheck != null && realCheckDue) {
-      real = realCheck.returns(Controllers.controller(published), model, cancelled);
+      real = realCheck.returns(Controllers.controller(published), models.get(0), cancelled);
     }
     Double realReturn = real == null ? null : real.mean();
     int realEpisodes = real == null ? 0 : real.tracks();
@@ -262,10 +266,5 @@ final class Search implements AutoCloseable {
       out[i] = values[i];
     }
     return Arrays.asList(out);
-  }
-
-  @Override
-  public void close() {
-    model.close();
   }
 }

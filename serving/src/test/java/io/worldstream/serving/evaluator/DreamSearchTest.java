@@ -146,6 +146,43 @@ class DreamSearchTest {
   }
 
   @Test
+  void dreamsSpreadOverSeveralModelsGiveEachModelItsShareOfTheRollouts() {
+    float[][] candidates = new float[2][Controllers.PARAMETERS];
+    candidates[1][0] = 0.5f;
+    DreamFitness.Rules four = new DreamFitness.Rules(4, 30, 1.0, 0.5);
+    DreamFitness.Rules two = new DreamFitness.Rules(2, 30, 1.0, 0.5);
+    try (MdnRnnStep other =
+        MdnRnnStep.load(MdnGraphs.step(actionMatters(RandomWeights.mdn(4)), "other"), 1)) {
+      DreamFitness.Scores spread =
+          DreamFitness.score(List.of(model, other), starts, candidates, four, 9, () -> false);
+      DreamFitness.Scores inNewest =
+          DreamFitness.score(model, starts, candidates, two, 9, () -> false);
+      DreamFitness.Scores inOther =
+          DreamFitness.score(other, starts, candidates, two, 10, () -> false);
+      for (int k = 0; k < candidates.length; k++) {
+        assertThat(spread.returns()[k])
+            .as("candidate %d: rollouts 0 and 2 in the newest model, 1 and 3 in the one before", k)
+            .containsExactly(
+                inNewest.returns()[k][0],
+                inOther.returns()[k][0],
+                inNewest.returns()[k][1],
+                inOther.returns()[k][1]);
+        assertThat(spread.meanReturns()[k])
+            .isCloseTo(Arrays.stream(spread.returns()[k]).average().orElseThrow(), within(1e-9));
+      }
+      assertThat(spread.dreamSteps()).isEqualTo(inNewest.dreamSteps() + inOther.dreamSteps());
+      assertThat(inOther.returns()[1])
+          .as("the two models dream differently")
+          .isNotEqualTo(inNewest.returns()[1]);
+    }
+    DreamFitness.Scores alone =
+        DreamFitness.score(List.of(model), starts, candidates, four, 9, () -> false);
+    assertThat(alone.returns())
+        .isDeepEqualTo(
+            DreamFitness.score(model, starts, candidates, four, 9, () -> false).returns());
+  }
+
+  @Test
   void commonDreamsScoreEqualControllersEquallyAndRankNeighboursSteadily() {
     float[][] twins = new float[2][Controllers.PARAMETERS];
     twins[0][0] = twins[1][0] = 0.5f;
@@ -213,14 +250,13 @@ class DreamSearchTest {
         EvaluatorSettings.builder().search(8, 2, 40).realCheck(0, List.of()).build();
     List<ControllerUpdate> published = new ArrayList<>();
     List<EvaluationReport> reports = new ArrayList<>();
-    try (Search search = search(settings, reports, published)) {
-      for (int g = 0; g < 3; g++) {
-        double[] mean = search.distribution().mean();
-        search.runGeneration(false);
-        assertThat(Controllers.parameters(published.get(g)))
-            .as("generation %d publishes the mean its population was sampled from", g)
-            .containsExactly(mean, within(1e-7));
-      }
+    Search search = search(settings, reports, published);
+    for (int g = 0; g < 3; g++) {
+      double[] mean = search.distribution().mean();
+      search.runGeneration(false);
+      assertThat(Controllers.parameters(published.get(g)))
+          .as("generation %d publishes the mean its population was sampled from", g)
+          .containsExactly(mean, within(1e-7));
     }
     assertThat(reports)
         .extracting(EvaluationReport::getControllerDreamReturn)
@@ -240,9 +276,8 @@ class DreamSearchTest {
             .build();
     List<ControllerUpdate> published = new ArrayList<>();
     List<EvaluationReport> reports = new ArrayList<>();
-    try (Search search = search(settings, reports, published)) {
-      search.runGeneration(false);
-    }
+    Search search = search(settings, reports, published);
+    search.runGeneration(false);
     assertThat(published.get(0).getDreamReturn()).isEqualTo(reports.get(0).getBestReturn());
   }
 
@@ -261,40 +296,39 @@ class DreamSearchTest {
     List<EvaluationReport> reports = new ArrayList<>();
     int kept = 0;
     int replaced = 0;
-    try (Search search = search(settings, reports, published)) {
-      for (int g = 0; g < 12; g++) {
-        double[] mean = search.distribution().mean();
-        search.runGeneration(false);
-        double[] now = Controllers.parameters(published.get(g));
-        if (g == 0) {
-          assertThat(now).as("nothing to defend: the mean").containsExactly(mean, within(1e-6));
-          continue;
-        }
-        double[] before = Controllers.parameters(published.get(g - 1));
-        float[][] pair = {Controllers.toFloats(mean), Controllers.toFloats(before)};
-        double[] scores =
-            DreamFitness.score(
-                    model,
-                    starts,
-                    pair,
-                    settings.rules(),
-                    Search.mix(settings.seed() ^ 0x5DEECE66DL, 1, g),
-                    () -> false)
-                .meanReturns();
-        if (Math.abs(scores[0] - scores[1]) < 1e-3) {
-          continue;
-        }
-        if (scores[0] > scores[1]) {
-          assertThat(now).as("generation %d: the mean won", g).containsExactly(mean, within(1e-6));
-          assertThat(published.get(g).getDreamReturn()).isCloseTo(scores[0], within(1e-3));
-          replaced++;
-        } else {
-          assertThat(now)
-              .as("generation %d: the champion held", g)
-              .containsExactly(before, within(1e-6));
-          assertThat(published.get(g).getDreamReturn()).isCloseTo(scores[1], within(1e-3));
-          kept++;
-        }
+    Search search = search(settings, reports, published);
+    for (int g = 0; g < 12; g++) {
+      double[] mean = search.distribution().mean();
+      search.runGeneration(false);
+      double[] now = Controllers.parameters(published.get(g));
+      if (g == 0) {
+        assertThat(now).as("nothing to defend: the mean").containsExactly(mean, within(1e-6));
+        continue;
+      }
+      double[] before = Controllers.parameters(published.get(g - 1));
+      float[][] pair = {Controllers.toFloats(mean), Controllers.toFloats(before)};
+      double[] scores =
+          DreamFitness.score(
+                  model,
+                  starts,
+                  pair,
+                  settings.rules(),
+                  Search.mix(settings.seed() ^ 0x5DEECE66DL, 1, g),
+                  () -> false)
+              .meanReturns();
+      if (Math.abs(scores[0] - scores[1]) < 1e-3) {
+        continue;
+      }
+      if (scores[0] > scores[1]) {
+        assertThat(now).as("generation %d: the mean won", g).containsExactly(mean, within(1e-6));
+        assertThat(published.get(g).getDreamReturn()).isCloseTo(scores[0], within(1e-3));
+        replaced++;
+      } else {
+        assertThat(now)
+            .as("generation %d: the champion held", g)
+            .containsExactly(before, within(1e-6));
+        assertThat(published.get(g).getDreamReturn()).isCloseTo(scores[1], within(1e-3));
+        kept++;
       }
     }
     assertThat(kept).as("generations the champion held").isPositive();
@@ -305,13 +339,14 @@ class DreamSearchTest {
       EvaluatorSettings settings,
       List<EvaluationReport> reports,
       List<ControllerUpdate> published) {
+    // The checkpoint of the shared model, which the search dreams in.
     byte[] onnx = MdnGraphs.step(actionMatters(RandomWeights.mdn(3)), "test");
     var checkpoint =
         new DreamInputs.VerifiedCheckpoint(
             TestRecords.checkpoint("vae-test", 1, "vae", onnx, false).build(), onnx);
     return new Search(
         checkpoint,
-        MdnRnnStep.load(onnx, 1),
+        List.of(model),
         starts,
         settings,
         null,
