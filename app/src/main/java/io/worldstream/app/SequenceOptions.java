@@ -42,7 +42,7 @@ public final class SequenceOptions {
   @Option(
       names = "--replay-capacity",
       paramLabel = "N",
-      defaultValue = "8000",
+      defaultValue = "16000",
       description =
           "Newest sequences kept to sample minibatches from, a tenth as many held out (default:"
               + " ${DEFAULT-VALUE}).")

@@ -127,7 +127,7 @@ public record LearnerSettings(
   public static final class Builder {
     private int batchSize = 16;
     private double trainRatio = 1.0;
-    private int replayCapacity = 8_000;
+    private int replayCapacity = 16_000;
     private int heldOutPercent = 10;
     private int heldOutCapacity = 800;
     private int checkpointEvery = 200;
