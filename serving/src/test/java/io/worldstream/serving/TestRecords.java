@@ -7,6 +7,7 @@ import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.models.vae.DefaultVae;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.records.ControllerUpdate;
+import io.worldstream.records.EvaluationReport;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.LatentSteps;
 import io.worldstream.schemas.Topic;
@@ -115,6 +116,33 @@ public final class TestRecords {
         .setBias(bias)
         .setDreamReturn(1)
         .setGeneration(0)
+        .setCreatedTime(Instant.now());
+  }
+
+  /**
+   * A search generation's report on checkpoint {@code checkpointVersion} that published controller
+   * v7: best return 42.5, mean 10, worst −3. Tests set the rest (time) on the builder.
+   */
+  public static EvaluationReport.Builder report(
+      String lineage, long checkpointVersion, String vae, int generation) {
+    return EvaluationReport.newBuilder()
+        .setLineage(lineage)
+        .setCheckpointVersion(checkpointVersion)
+        .setVaeVersion(vae)
+        .setGeneration(generation)
+        .setPopulationSize(8)
+        .setRolloutsPerCandidate(2)
+        .setTemperature(1.15)
+        .setBestReturn(42.5)
+        .setMeanReturn(10)
+        .setWorstReturn(-3)
+        .setStdReturn(4)
+        .setHorizon(100)
+        .setSigma(0.1)
+        .setControllerVersion(7)
+        .setControllerDreamReturn(42.5)
+        .setDreamSteps(1600)
+        .setWallMillis(1000)
         .setCreatedTime(Instant.now());
   }
 

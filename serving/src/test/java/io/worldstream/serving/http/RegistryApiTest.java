@@ -234,24 +234,7 @@ class RegistryApiTest {
   }
 
   private static EvaluationReport report(long checkpoint) {
-    return EvaluationReport.newBuilder()
-        .setLineage("alpha")
-        .setCheckpointVersion(checkpoint)
-        .setVaeVersion("aaaa1111")
-        .setGeneration(0)
-        .setPopulationSize(8)
-        .setRolloutsPerCandidate(2)
-        .setTemperature(1.15)
-        .setBestReturn(42.5)
-        .setMeanReturn(10)
-        .setWorstReturn(-3)
-        .setStdReturn(4)
-        .setHorizon(100)
-        .setSigma(0.1)
-        .setControllerVersion(7)
-        .setControllerDreamReturn(42.5)
-        .setDreamSteps(1600)
-        .setWallMillis(1000)
+    return TestRecords.report("alpha", checkpoint, "aaaa1111", 0)
         .setCreatedTime(T0.plusSeconds(300))
         .build();
   }
