@@ -35,7 +35,7 @@ public final class BenchAll implements Callable<Integer> {
 
   /** The benchmarks, in the order the data flows through Worldstream. */
   static final List<String> BENCHMARKS =
-      List.of("env", "models", "encode", "train", "evaluate", "serve", "restart", "up");
+      List.of("env", "models", "encode", "train", "evaluate", "serve", "worker", "restart", "up");
 
   /** A figure line: {@code name: value unit (baseline name: value unit, ratio %)}. */
   static final Pattern FIGURE =

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchTrain.class,
       BenchEvaluate.class,
       BenchServe.class,
+      BenchWorker.class,
       BenchRestart.class,
       BenchUp.class,
       BenchLearn.class,

@@ -4,6 +4,7 @@ import io.worldstream.bench.Backlog;
 import io.worldstream.bench.Figures;
 import io.worldstream.bench.Quantiles;
 import io.worldstream.bench.Rates;
+import io.worldstream.bench.Scratch;
 import io.worldstream.bench.ThreadCpu;
 import io.worldstream.broker.EmbeddedKafkaBroker;
 import io.worldstream.encode.Encoder;
@@ -23,13 +24,10 @@ import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import io.worldstream.service.InvalidSettingException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Stream;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -135,7 +132,7 @@ public final class EncoderBenchmark {
 
   /** Runs every phase and returns the figures (also printed at the end). */
   public Figures run() throws Exception {
-    Path scratch = Files.createTempDirectory("worldstream-bench-encode");
+    Path scratch = Scratch.directory("encode");
     EmbeddedKafkaBroker broker = null;
     Map<String, Object> client;
     if (external.isPresent()) {
@@ -153,7 +150,7 @@ public final class EncoderBenchmark {
       if (broker != null) {
         broker.close();
       }
-      deleteTree(scratch);
+      Scratch.delete(scratch);
     }
   }
 
@@ -590,14 +587,5 @@ public final class EncoderBenchmark {
     return consumer.partitionsFor(topic).stream()
         .map(p -> new TopicPartition(topic, p.partition()))
         .toList();
-  }
-
-  /** The broker's log and the encoder's state: some hundreds of MB per run. */
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

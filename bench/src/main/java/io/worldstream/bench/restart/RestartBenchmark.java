@@ -2,6 +2,7 @@ package io.worldstream.bench.restart;
 
 import io.worldstream.bench.Backlog;
 import io.worldstream.bench.Figures;
+import io.worldstream.bench.Scratch;
 import io.worldstream.broker.EmbeddedKafkaBroker;
 import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.models.vae.VaeSpec;
@@ -19,13 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -67,7 +66,7 @@ public final class RestartBenchmark {
   private static final int SLOTS = 4;
 
   public Figures run() throws Exception {
-    Path scratch = Files.createTempDirectory("worldstream-bench-restart");
+    Path scratch = Scratch.directory("restart");
     List<Process> running = new CopyOnWriteArrayList<>();
     try (EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(scratch.resolve("kafka"), 0))) {
@@ -172,11 +171,7 @@ public final class RestartBenchmark {
       figures.print(out);
       return figures;
     } finally {
-      try (Stream<Path> paths = Files.walk(scratch)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      Scratch.delete(scratch);
     }
   }
 

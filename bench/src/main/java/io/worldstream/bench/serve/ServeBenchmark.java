@@ -1,17 +1,16 @@
 package io.worldstream.bench.serve;
 
+import io.worldstream.bench.BenchLineage;
 import io.worldstream.bench.Figures;
 import io.worldstream.bench.Quantiles;
+import io.worldstream.bench.Scratch;
 import io.worldstream.broker.EmbeddedKafkaBroker;
 import io.worldstream.models.ModelVersion;
 import io.worldstream.models.dream.DreamEnvironment;
 import io.worldstream.models.dream.LatentPool;
-import io.worldstream.models.mdn.MdnGraphs;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.models.vae.DefaultVae;
-import io.worldstream.records.Checkpoint;
-import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.LatentStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.LatentSteps;
@@ -20,31 +19,21 @@ import io.worldstream.service.InvalidSettingException;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
 import io.worldstream.serving.evaluator.Controllers;
-import io.worldstream.train.mdn.DjlMdnRnn;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Dream requests through the whole server: latency of one 16-rollout × 200-step request without
@@ -89,8 +78,8 @@ public final class ServeBenchmark {
         settings.seconds(),
         Runtime.getRuntime().availableProcessors());
     out.flush();
-    Path scratch = Files.createTempDirectory("worldstream-bench-serve");
-    byte[] model = model();
+    Path scratch = Scratch.directory("serve");
+    byte[] model = BenchLineage.untrainedModel("bench-serve");
     try (EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(scratch.resolve("kafka"), 0))) {
       KafkaSettings kafka = KafkaSettings.at(broker.bootstrapServers());
@@ -145,11 +134,7 @@ public final class ServeBenchmark {
         serving.stop(Duration.ofSeconds(5));
       }
     } finally {
-      try (Stream<Path> paths = Files.walk(scratch)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      Scratch.delete(scratch);
     }
   }
 
@@ -228,28 +213,11 @@ public final class ServeBenchmark {
     return new Quantiles(micros).at(0.5) / 1e3;
   }
 
-  private static byte[] model() {
-    ai.djl.engine.Engine.getInstance().setRandomSeed(1);
-    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
-      var weights = DjlMdnRnn.initialise(manager).weights().export();
-      weights.get("head.bias").data()[MdnSpec.HEAD - 1] = -30;
-      return MdnGraphs.step(weights, "bench-serve");
-    }
-  }
-
   private static List<float[]> publish(KafkaSettings kafka, byte[] model) throws Exception {
     String vae = ModelVersion.of(DefaultVae.encoder());
     Random random = new Random(1);
     List<float[]> starts = new ArrayList<>();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                Topics.MODEL_MAX_MESSAGE_BYTES),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer = BenchLineage.producer(kafka)) {
       for (int e = 0; e < 16; e++) {
         float[] mu = new float[MdnSpec.LATENT];
         List<Float> boxed = new ArrayList<>();
@@ -265,46 +233,12 @@ public final class ServeBenchmark {
                 step.getEpisodeId(),
                 Topics.LATENTS.valueSerde().serializer().serialize(null, step)));
       }
-      Checkpoint checkpoint =
-          Checkpoint.newBuilder()
-              .setLineage("bench")
-              .setVersion(1)
-              .setParentVersion(null)
-              .setVaeVersion(vae)
-              .setStepsTrained(0)
-              .setEpisodesTrained(0)
-              .setTrainLoss(1)
-              .setHeldOutLoss(null)
-              .setCreatedTime(Instant.now())
-              .setSha256(ModelVersion.of(model))
-              .setOnnxModel(ByteBuffer.wrap(model))
-              .build();
-      producer.send(
-          new ProducerRecord<>(
-              Topics.CHECKPOINTS.name(),
-              Topics.checkpointKey("bench", 1),
-              Topics.CHECKPOINTS.valueSerde().serializer().serialize(null, checkpoint)));
-      ControllerUpdate controller =
-          ControllerUpdate.newBuilder()
-              .setLineage("bench")
-              .setVersion(1)
-              .setCheckpointVersion(1)
-              .setVaeVersion(vae)
-              .setInputSize(288)
-              .setOutputSize(3)
-              .setWeights(new ArrayList<>(Collections.nCopies(3 * 288, 0f)))
-              .setBias(List.of(0f, 0f, 0f))
-              .setDreamReturn(0)
-              .setGeneration(0)
-              .setCreatedTime(Instant.now())
-              .build();
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.CONTROLLERS.name(),
-                  "bench",
-                  Topics.CONTROLLERS.valueSerde().serializer().serialize(null, controller)))
-          .get();
+      BenchLineage.publish(
+          producer,
+          "bench",
+          model,
+          new ArrayList<>(Collections.nCopies(3 * 288, 0f)),
+          List.of(0f, 0f, 0f));
     }
     return starts;
   }

@@ -2,6 +2,7 @@ package io.worldstream.bench.train;
 
 import io.worldstream.bench.Figures;
 import io.worldstream.bench.Quantiles;
+import io.worldstream.bench.Scratch;
 import io.worldstream.broker.EmbeddedKafkaBroker;
 import io.worldstream.records.Checkpoint;
 import io.worldstream.schemas.KafkaSettings;
@@ -12,7 +13,6 @@ import io.worldstream.train.learner.LearnerService;
 import io.worldstream.train.learner.LearnerStatus;
 import io.worldstream.train.learner.TrainSettings;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,7 +73,7 @@ public final class FreshnessBenchmark {
   private record Visible(long gradientSteps, long at) {}
 
   public Figures run() throws Exception {
-    Path scratch = Files.createTempDirectory("worldstream-bench-freshness");
+    Path scratch = Scratch.directory("freshness");
     List<LearnerStatus.SequenceEvent> events = Collections.synchronizedList(new ArrayList<>());
     Map<String, Long> written = new ConcurrentHashMap<>();
     List<Visible> visible = Collections.synchronizedList(new ArrayList<>());
@@ -108,11 +107,7 @@ public final class FreshnessBenchmark {
       }
       return figures(started, events, written, visible);
     } finally {
-      try (Stream<Path> paths = Files.walk(scratch)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      Scratch.delete(scratch);
     }
   }
 

@@ -3,6 +3,7 @@ package io.worldstream.bench.train;
 import ai.djl.ndarray.NDManager;
 import io.worldstream.bench.Figures;
 import io.worldstream.bench.Rates;
+import io.worldstream.bench.Scratch;
 import io.worldstream.bench.ThreadCpu;
 import io.worldstream.broker.EmbeddedKafkaBroker;
 import io.worldstream.models.mdn.MdnSpec;
@@ -16,13 +17,10 @@ import io.worldstream.train.learner.TrainSettings;
 import io.worldstream.train.mdn.DjlMdnRnn;
 import io.worldstream.train.mdn.MdnRnnTrainer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -64,7 +62,7 @@ public final class TrainBenchmark {
   }
 
   public Figures run() throws Exception {
-    Path scratch = Files.createTempDirectory("worldstream-bench-train");
+    Path scratch = Scratch.directory("train");
     try (EmbeddedKafkaBroker broker =
         EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Settings(scratch.resolve("kafka"), 0))) {
       KafkaSettings kafka = KafkaSettings.at(broker.bootstrapServers());
@@ -133,11 +131,7 @@ public final class TrainBenchmark {
       figures.print(out);
       return figures;
     } finally {
-      try (Stream<Path> paths = Files.walk(scratch)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      Scratch.delete(scratch);
     }
   }
 

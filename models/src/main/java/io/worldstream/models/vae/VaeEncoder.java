@@ -20,11 +20,6 @@ public final class VaeEncoder implements AutoCloseable {
   }
 
   /**
-   * Loads and checks an encoder: its ports, and a test encode whose outputs must be finite.
-   *
-   * @throws IllegalArgumentException if it is not a working VAE encoder
-   */
-  /**
    * A VAE encoder that can be replaced while in use; see {@link ModelInService}.
    *
    * @param source where the bytes came from, for log lines
@@ -34,6 +29,11 @@ public final class VaeEncoder implements AutoCloseable {
     return ModelInService.load("VAE encoder", bytes -> load(bytes, threads), onnx, source);
   }
 
+  /**
+   * Loads and checks an encoder: its ports, and a test encode whose outputs must be finite.
+   *
+   * @throws IllegalArgumentException if it is not a working VAE encoder
+   */
   public static VaeEncoder load(byte[] onnx, int threads) {
     OnnxModel model =
         OnnxModel.load(
