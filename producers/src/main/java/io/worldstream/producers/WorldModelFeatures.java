@@ -3,12 +3,9 @@ package io.worldstream.producers;
 import io.worldstream.envs.Action;
 import io.worldstream.envs.Pixels;
 import io.worldstream.envs.policy.FeatureExtractor;
-import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.models.runtime.LeasedModels;
-import io.worldstream.models.vae.VaeEncoder;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The controller's features in a real episode, as World Models computes them: z_t is the VAE's μ
@@ -18,14 +15,14 @@ import java.util.List;
  */
 final class WorldModelFeatures implements FeatureExtractor {
 
-  private final VaeEncoder encoder;
-  private final LeasedModels<MdnRnnStep>.Lease lease;
-  private final MdnRnnStep rnn;
+  private final SharedModels.Encoder encoder;
+  private final LeasedModels<SharedModels.Step>.Lease lease;
+  private final SharedModels.Step rnn;
   private final float[] h = new float[MdnSpec.HIDDEN];
   private final float[] c = new float[MdnSpec.HIDDEN];
   private float[] z = new float[MdnSpec.LATENT];
 
-  WorldModelFeatures(VaeEncoder encoder, LeasedModels<MdnRnnStep>.Lease lease) {
+  WorldModelFeatures(SharedModels.Encoder encoder, LeasedModels<SharedModels.Step>.Lease lease) {
     this.encoder = encoder;
     this.lease = lease;
     this.rnn = lease.model();
@@ -44,7 +41,7 @@ final class WorldModelFeatures implements FeatureExtractor {
 
   @Override
   public float[] features(Pixels observation) {
-    z = encoder.encodeObservations(List.of(observation.data())).mu();
+    z = encoder.mu(observation.data());
     float[] features = new float[size()];
     System.arraycopy(z, 0, features, 0, MdnSpec.LATENT);
     System.arraycopy(h, 0, features, MdnSpec.LATENT, MdnSpec.HIDDEN);
@@ -58,9 +55,7 @@ final class WorldModelFeatures implements FeatureExtractor {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) a.get(i);
     }
-    MdnRnnStep.Output out = rnn.step(z, values, h, c, 1);
-    System.arraycopy(out.h(), 0, h, 0, MdnSpec.HIDDEN);
-    System.arraycopy(out.c(), 0, c, 0, MdnSpec.HIDDEN);
+    rnn.advance(z, values, h, c);
   }
 
   @Override

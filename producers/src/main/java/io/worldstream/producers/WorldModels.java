@@ -12,10 +12,10 @@ import java.util.function.LongFunction;
 /**
  * The world models a worker computes controller features with: the default VAE (loaded once) and
  * the MDN-RNN checkpoints named by controllers, loaded from their records after checking their
- * sha256 and shared by the worker's environments. Only the two most recently used stay loaded once
- * no environment acts with them, so a worker that runs for days keeps a bounded number of models. A
- * controller whose VAE is not this worker's, or whose checkpoint is missing or corrupt, gets no
- * features, with the reason.
+ * sha256 and shared by the worker's environments, whose requests to a model at the same time run as
+ * one batched call. Only the two most recently used stay loaded once no environment acts with them,
+ * so a worker that runs for days keeps a bounded number of models. A controller whose VAE is not
+ * this worker's, or whose checkpoint is missing or corrupt, gets no features, with the reason.
  */
 final class WorldModels implements FeatureSource, AutoCloseable {
 
@@ -27,8 +27,9 @@ final class WorldModels implements FeatureSource, AutoCloseable {
   }
 
   private final LongFunction<Checkpoint> checkpoints;
-  private final LeasedModels<MdnRnnStep> loaded = new LeasedModels<>(2);
+  private final LeasedModels<SharedModels.Step> loaded = new LeasedModels<>(2);
   private VaeEncoder encoder;
+  private SharedModels.Encoder encodes;
 
   /**
    * @param checkpoints a checkpoint of the followed lineage by version, or null
@@ -41,6 +42,7 @@ final class WorldModels implements FeatureSource, AutoCloseable {
   public synchronized Features forController(ControllerUpdate controller) {
     if (encoder == null) {
       encoder = VaeEncoder.load(DefaultVae.encoder(), 1);
+      encodes = new SharedModels.Encoder(encoder);
     }
     if (!encoder.version().equals(controller.getVaeVersion())) {
       return new Features.Missing(
@@ -53,13 +55,13 @@ final class WorldModels implements FeatureSource, AutoCloseable {
     try {
       return new Features.Ready(
           new WorldModelFeatures(
-              encoder, loaded.lease(Long.toString(version), () -> load(controller))));
+              encodes, loaded.lease(Long.toString(version), () -> load(controller))));
     } catch (Unavailable e) {
       return new Features.Missing(e.getMessage());
     }
   }
 
-  private MdnRnnStep load(ControllerUpdate controller) {
+  private SharedModels.Step load(ControllerUpdate controller) {
     long version = controller.getCheckpointVersion();
     Checkpoint checkpoint = checkpoints.apply(version);
     if (checkpoint == null) {
@@ -71,8 +73,9 @@ final class WorldModels implements FeatureSource, AutoCloseable {
               + " is not on wm.checkpoints (yet)");
     }
     try {
-      return MdnRnnStep.load(
-          ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256()), 1);
+      return new SharedModels.Step(
+          MdnRnnStep.load(
+              ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256()), 1));
     } catch (IllegalArgumentException e) {
       throw new Unavailable("its checkpoint v" + version + " is refused: " + e.getMessage());
     }
