@@ -12,18 +12,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,9 +39,6 @@ import org.apache.flink.util.Collector;
  */
 public final class Learner extends KeyedProcessFunction<String, TrainingSequence, PublishedModel> {
 
-  /** The share of a minibatch kept for sequences no minibatch has taken yet. */
-  static final double FRESH_SHARE = 0.25;
-
   /** The next minibatch is due at once; the mailbox still lets barriers and records in between. */
   private static final long TRAIN_TICK_MS = 0;
 
@@ -56,8 +48,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
 
   private transient ValueState<LearnerProgress> progress;
   private transient SavedWeights saved;
-  private transient MapState<Long, TrainingSequence> replay;
-  private transient MapState<Long, TrainingSequence> heldOutSequences;
+  private transient SequenceBuffers sequences;
   private transient NDManager manager;
   private transient Map<String, MdnRnnTrainer> trainers;
   private transient Map<String, NDManager> trainerArrays;
@@ -116,11 +107,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
             .getState(
                 new ValueStateDescriptor<>("progress", TypeInformation.of(LearnerProgress.class)));
     saved = new SavedWeights(getRuntimeContext());
-    TypeInformation<TrainingSequence> sequence = TypeInformation.of(TrainingSequence.class);
-    replay =
-        getRuntimeContext().getMapState(new MapStateDescriptor<>("replay", Types.LONG, sequence));
-    heldOutSequences =
-        getRuntimeContext().getMapState(new MapStateDescriptor<>("held-out", Types.LONG, sequence));
+    sequences = new SequenceBuffers(getRuntimeContext(), settings);
     manager = NDManager.newBaseManager();
     JniUtils.setNumThreads(settings.torchThreads());
     trainers = new HashMap<>();
@@ -139,16 +126,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   public void processElement(TrainingSequence sequence, Context ctx, Collector<PublishedModel> out)
       throws Exception {
     LearnerProgress p = progress(ctx.getCurrentKey());
-    if (heldOut(sequence.episode, settings.heldOutPercent())) {
-      heldOutSequences.put(p.heldOutTail++, sequence);
-      while (p.heldOutSize() > settings.heldOutCapacity()) {
-        heldOutSequences.remove(p.heldOutHead++);
-      }
-    } else {
-      replay.put(p.replayTail++, sequence);
-      while (p.replaySize() > settings.replayCapacity()) {
-        replay.remove(p.replayHead++);
-      }
+    if (sequences.add(sequence, p)) {
       p.sequences++;
       p.episodes += sequence.firstStep == 0 ? 1 : 0;
       p.owe(settings.trainRatio(), maxCredit());
@@ -193,7 +171,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     if (canTrain(p)) {
       MdnRnnTrainer trainer = trainer(ctx.getCurrentKey(), p);
-      List<TrainingSequence> sample = sample(p);
+      List<TrainingSequence> sample = sequences.sample(p);
       LearnerStatus.sampled(sample, p.gradientSteps + 1);
       long started = System.nanoTime();
       MdnRnnTrainer.Losses losses = trainer.step(Minibatches.of(sample));
@@ -203,13 +181,13 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       p.gradientSteps++;
       p.addTrainLosses(losses.nll(), losses.rewardMse(), losses.doneBce());
       if (p.gradientSteps % settings.checkpointEvery() == 0 || publishDue(p, now)) {
-        out.collect(checkpoint(ctx.getCurrentKey(), trainer, p, now));
+        out.collect(publish(ctx.getCurrentKey(), trainer, p, now));
       }
     } else if (p.gradientSteps > p.savedSteps && publishDue(p, now)) {
       // No new data for now: what was trained since the last version must not wait for more.
       MdnRnnTrainer trainer = trainer(ctx.getCurrentKey(), p);
       if (p.gradientSteps > p.savedSteps) {
-        out.collect(checkpoint(ctx.getCurrentKey(), trainer, p, now));
+        out.collect(publish(ctx.getCurrentKey(), trainer, p, now));
       }
     }
     armTimer(p, now, ctx.timerService());
@@ -230,8 +208,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
    * first version continues the numbering without a parent.
    */
   private LearnerProgress expire(String vaeVersion, LearnerProgress p) throws Exception {
-    replay.clear();
-    heldOutSequences.clear();
+    sequences.clear();
     saved.clear();
     trainers.remove(vaeVersion);
     NDManager arrays = trainerArrays.remove(vaeVersion);
@@ -317,27 +294,6 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   }
 
   /**
-   * A minibatch: up to {@link #FRESH_SHARE} of it the oldest sequences no minibatch has taken yet
-   * (so new experience reaches the next checkpoint, rather than waiting to be drawn from a full
-   * buffer), the rest a uniform sample of the replay buffer; reproducible from the seed and the
-   * step number.
-   */
-  private List<TrainingSequence> sample(LearnerProgress p) throws Exception {
-    SplittableRandom random = new SplittableRandom(settings.seed() * 31 + p.gradientSteps);
-    List<TrainingSequence> batch = new ArrayList<>(settings.batchSize());
-    p.freshFrom = Math.max(p.freshFrom, p.replayHead);
-    int fresh =
-        (int) Math.min(p.replayTail - p.freshFrom, (long) (FRESH_SHARE * settings.batchSize()));
-    for (int i = 0; i < fresh; i++) {
-      batch.add(replay.get(p.freshFrom++));
-    }
-    while (batch.size() < settings.batchSize()) {
-      batch.add(replay.get(p.replayHead + random.nextLong(p.replaySize())));
-    }
-    return batch;
-  }
-
-  /**
    * The trainer of a lineage: in memory, or built from the last published version's saved model (a
    * fresh one before the first), with {@code p} rolled back to that version.
    */
@@ -388,15 +344,11 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
         settings.averageDecay());
   }
 
-  private PublishedModel checkpoint(
+  private PublishedModel publish(
       String vaeVersion, MdnRnnTrainer trainer, LearnerProgress p, long now) throws Exception {
     PublishedModel.Losses heldOutLosses = null;
     if (p.heldOutSize() > 0) {
-      List<TrainingSequence> validation = new ArrayList<>();
-      for (long i = p.heldOutHead; i < p.heldOutTail; i++) {
-        validation.add(heldOutSequences.get(i));
-      }
-      heldOutLosses = Minibatches.evaluate(trainer, validation, settings.batchSize());
+      heldOutLosses = Minibatches.evaluate(trainer, sequences.heldOut(p), settings.batchSize());
     }
     byte[] onnx =
         MdnGraphs.step(

@@ -515,6 +515,32 @@ class LearnerTest {
   }
 
   @Test
+  void shouldTrainOnlyOnTheNewestReplayCapacitySequences() throws Exception {
+    LearnerSettings settings = settings(1_000).toBuilder().replayCapacity(8).build();
+    List<LearnerStatus.SequenceEvent> events =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    LearnerStatus.trace(events::add);
+    List<String> ids = episodes(false, 20, 10);
+    try (var harness = harness(settings)) {
+      int n = 0;
+      // All twenty arrive before the first minibatch: the replay keeps the last eight.
+      for (String id : ids) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 40);
+    } finally {
+      LearnerStatus.trace(null);
+    }
+    List<String> sampled =
+        events.stream()
+            .filter(LearnerStatus.SequenceEvent::sampled)
+            .map(LearnerStatus.SequenceEvent::episode)
+            .toList();
+    assertThat(sampled).hasSizeGreaterThanOrEqualTo(4 * 8);
+    assertThat(sampled).isSubsetOf(ids.subList(12, 20)).containsAll(ids.subList(12, 20));
+  }
+
+  @Test
   void shouldOweNoMoreStepsThanAReplayBuffersWorth() throws Exception {
     LearnerSettings settings = settings(1_000_000);
     Learner learner = new Learner(settings);
