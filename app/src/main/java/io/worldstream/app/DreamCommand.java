@@ -117,7 +117,7 @@ public final class DreamCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     try (CheckpointRegistry registry = new CheckpointRegistry(kafka.clientConfig(), 1);
-        DreamInputs inputs = new DreamInputs(kafka.clientConfig(), 1024, out::println)) {
+        DreamInputs inputs = DreamInputs.startsOnly(kafka.clientConfig(), 1024)) {
       if (!registry.awaitCaughtUp(Duration.ofMinutes(2))) {
         throw new CommandFailure("wm.checkpoints could not be read to its end within 2 minutes.");
       }

@@ -63,7 +63,7 @@ public final class Serving implements Service {
       throw new IllegalStateException(
           "the registry did not finish reading wm.checkpoints in 5 minutes");
     }
-    inputs = new DreamInputs(kafka.clientConfig(), 1024, line -> say.accept("server: " + line));
+    inputs = DreamInputs.startsOnly(kafka.clientConfig(), 1024);
     models = new ServedModels(registry, settings.threads(), settings.dreamsAtOnce());
     Dreams dreams = new Dreams(models, inputs);
     RealEpisodes episodes = new RealEpisodes(models);
@@ -115,8 +115,7 @@ public final class Serving implements Service {
       Throwable cause = inputs.failure().get();
       return Optional.of(
           new IllegalStateException(
-              "stopped reading the checkpoints and episode starts dreams begin from: "
-                  + cause.getMessage(),
+              "stopped reading the episode starts dreams begin from: " + cause.getMessage(),
               cause));
     }
     return failed;

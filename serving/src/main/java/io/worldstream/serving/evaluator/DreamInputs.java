@@ -24,7 +24,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * wm.checkpoints} and {@code wm.latents} from the beginning and follows them: the newest checkpoint
  * of every lineage whose model matches its sha256 (a corrupt one is refused with a log line and
  * never offered), and per VAE version the latents of the newest episode starts, where dreams begin,
- * and of states later in the newest episodes, where a share of the search's dreams begin.
+ * and of states later in the newest episodes, where a share of the search's dreams begin. Where
+ * checkpoints come from a {@code CheckpointRegistry} already (the server, {@code dream}), {@link
+ * #startsOnly} follows {@code wm.latents} alone.
  */
 public final class DreamInputs implements AutoCloseable {
 
@@ -61,13 +63,27 @@ public final class DreamInputs implements AutoCloseable {
    * @param say where refusals are told, each a sentence its reader prefixes with its own name
    */
   public DreamInputs(Map<String, Object> clientConfig, int startsPerVae, Consumer<String> say) {
+    this(
+        clientConfig, startsPerVae, say, List.of(Topics.CHECKPOINTS.name(), Topics.LATENTS.name()));
+  }
+
+  /** Episode starts alone, for a reader that takes its checkpoints from the registry. */
+  public static DreamInputs startsOnly(Map<String, Object> clientConfig, int startsPerVae) {
+    return new DreamInputs(clientConfig, startsPerVae, line -> {}, List.of(Topics.LATENTS.name()));
+  }
+
+  private DreamInputs(
+      Map<String, Object> clientConfig,
+      int startsPerVae,
+      Consumer<String> say,
+      List<String> topics) {
     this.startsPerVae = startsPerVae;
     this.say = say;
     this.follower =
         new TopicFollower<>(
             "dream-inputs",
             clientConfig,
-            List.of(Topics.CHECKPOINTS.name(), Topics.LATENTS.name()),
+            topics,
             TopicReader.From.BEGINNING,
             new StringDeserializer(),
             new ByteArrayDeserializer(),
@@ -127,7 +143,7 @@ public final class DreamInputs implements AutoCloseable {
     return chosen;
   }
 
-  /** Whether both topics have been read up to where they ended when reading began. */
+  /** Whether its topics have been read up to where they ended when reading began. */
   public boolean caughtUp() {
     return follower.caughtUp();
   }
