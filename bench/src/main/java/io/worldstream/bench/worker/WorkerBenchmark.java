@@ -128,10 +128,15 @@ public final class WorkerBenchmark {
     worker.start();
     try {
       long warmupEnds = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
+      long giveUp = warmupEnds + 60_000_000_000L;
       while (System.nanoTime() < warmupEnds
           || (policy == Policy.CONTROLLER
               && said.stream().noneMatch(line -> line.contains("acting with controller")))) {
         failIfFailed(worker);
+        if (System.nanoTime() > giveUp) {
+          throw new IllegalStateException(
+              "the worker did not act with the benchmark's controller within a minute: " + said);
+        }
         Thread.sleep(50);
       }
       long steps = worker.steps();
