@@ -21,14 +21,16 @@ final class SequenceBuffers {
   static final double FRESH_SHARE = 0.25;
 
   private final LearnerSettings settings;
-  private final MapState<Long, TrainingSequence> replay;
-  private final MapState<Long, TrainingSequence> heldOut;
+  private final MapState<Long, TrainingSequence> replayState;
+  private final MapState<Long, TrainingSequence> heldOutState;
 
   SequenceBuffers(RuntimeContext context, LearnerSettings settings) {
     this.settings = settings;
     TypeInformation<TrainingSequence> sequence = TypeInformation.of(TrainingSequence.class);
-    this.replay = context.getMapState(new MapStateDescriptor<>("replay", Types.LONG, sequence));
-    this.heldOut = context.getMapState(new MapStateDescriptor<>("held-out", Types.LONG, sequence));
+    this.replayState =
+        context.getMapState(new MapStateDescriptor<>("replay", Types.LONG, sequence));
+    this.heldOutState =
+        context.getMapState(new MapStateDescriptor<>("held-out", Types.LONG, sequence));
   }
 
   /**
@@ -39,15 +41,15 @@ final class SequenceBuffers {
    */
   boolean add(TrainingSequence sequence, LearnerProgress p) throws Exception {
     if (Learner.heldOut(sequence.episode, settings.heldOutPercent())) {
-      heldOut.put(p.heldOutTail++, sequence);
+      heldOutState.put(p.heldOutTail++, sequence);
       while (p.heldOutSize() > settings.heldOutCapacity()) {
-        heldOut.remove(p.heldOutHead++);
+        heldOutState.remove(p.heldOutHead++);
       }
       return false;
     }
-    replay.put(p.replayTail++, sequence);
+    replayState.put(p.replayTail++, sequence);
     while (p.replaySize() > settings.replayCapacity()) {
-      replay.remove(p.replayHead++);
+      replayState.remove(p.replayHead++);
     }
     return true;
   }
@@ -65,10 +67,10 @@ final class SequenceBuffers {
     int fresh =
         (int) Math.min(p.replayTail - p.freshFrom, (long) (FRESH_SHARE * settings.batchSize()));
     for (int i = 0; i < fresh; i++) {
-      batch.add(replay.get(p.freshFrom++));
+      batch.add(replayState.get(p.freshFrom++));
     }
     while (batch.size() < settings.batchSize()) {
-      batch.add(replay.get(p.replayHead + random.nextLong(p.replaySize())));
+      batch.add(replayState.get(p.replayHead + random.nextLong(p.replaySize())));
     }
     return batch;
   }
@@ -77,14 +79,14 @@ final class SequenceBuffers {
   List<TrainingSequence> heldOut(LearnerProgress p) throws Exception {
     List<TrainingSequence> sequences = new ArrayList<>();
     for (long i = p.heldOutHead; i < p.heldOutTail; i++) {
-      sequences.add(heldOut.get(i));
+      sequences.add(heldOutState.get(i));
     }
     return sequences;
   }
 
   /** Lets every sequence go (the caller starts the lineage's progress afresh). */
   void clear() {
-    replay.clear();
-    heldOut.clear();
+    replayState.clear();
+    heldOutState.clear();
   }
 }
