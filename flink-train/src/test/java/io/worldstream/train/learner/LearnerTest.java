@@ -274,21 +274,31 @@ class LearnerTest {
     }
   }
 
-  @Test
-  void shouldTakeTheKthNewSequenceIntoAMinibatchByStepKPlusOne() throws Exception {
+  /**
+   * What the learner traces when a sequence of each episode arrives, all before the first
+   * minibatch, and it then trains for 40 ms of processing time.
+   */
+  private static List<LearnerStatus.SequenceEvent> traceArrivingThenTraining(
+      LearnerSettings settings, List<String> episodes) throws Exception {
     List<LearnerStatus.SequenceEvent> events =
         java.util.Collections.synchronizedList(new ArrayList<>());
     LearnerStatus.trace(events::add);
-    try (var harness = harness(settings(1_000))) {
-      List<String> ids = episodes(false, 20, 10);
+    try (var harness = harness(settings)) {
       int n = 0;
-      for (String id : ids) {
+      for (String id : episodes) {
         harness.processElement(sequence(id, "vae-a", n++), 1);
       }
       train(harness, 40);
     } finally {
       LearnerStatus.trace(null);
     }
+    return events;
+  }
+
+  @Test
+  void shouldTakeTheKthNewSequenceIntoAMinibatchByStepKPlusOne() throws Exception {
+    List<LearnerStatus.SequenceEvent> events =
+        traceArrivingThenTraining(settings(1_000), episodes(false, 20, 10));
     // A batch of 4 keeps one place for a sequence not taken yet: the k-th by step k + 1.
     java.util.Map<String, Long> firstTaken = new java.util.HashMap<>();
     for (var e : events) {
@@ -517,20 +527,9 @@ class LearnerTest {
   @Test
   void shouldTrainOnlyOnTheNewestReplayCapacitySequences() throws Exception {
     LearnerSettings settings = settings(1_000).toBuilder().replayCapacity(8).build();
-    List<LearnerStatus.SequenceEvent> events =
-        java.util.Collections.synchronizedList(new ArrayList<>());
-    LearnerStatus.trace(events::add);
     List<String> ids = episodes(false, 20, 10);
-    try (var harness = harness(settings)) {
-      int n = 0;
-      // All twenty arrive before the first minibatch: the replay keeps the last eight.
-      for (String id : ids) {
-        harness.processElement(sequence(id, "vae-a", n++), 1);
-      }
-      train(harness, 40);
-    } finally {
-      LearnerStatus.trace(null);
-    }
+    // All twenty arrive before the first minibatch: the replay keeps the last eight.
+    List<LearnerStatus.SequenceEvent> events = traceArrivingThenTraining(settings, ids);
     List<String> sampled =
         events.stream()
             .filter(LearnerStatus.SequenceEvent::sampled)
