@@ -6,7 +6,7 @@ import io.worldstream.serving.dream.DreamRequest;
 import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.Refused;
 import io.worldstream.serving.dream.ServedModels;
-import io.worldstream.serving.evaluator.DreamInputs;
+import io.worldstream.serving.evaluator.DreamStarts;
 import io.worldstream.serving.registry.CheckpointRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,16 +117,17 @@ public final class DreamCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     try (CheckpointRegistry registry = new CheckpointRegistry(kafka.clientConfig(), 1);
-        DreamInputs inputs = DreamInputs.startsOnly(kafka.clientConfig(), 1024)) {
+        DreamStarts starts =
+            new DreamStarts(kafka.clientConfig(), DreamStarts.DEFAULT_KEPT_PER_VAE)) {
       if (!registry.awaitCaughtUp(Duration.ofMinutes(2))) {
         throw new CommandFailure("wm.checkpoints could not be read to its end within 2 minutes.");
       }
-      while (!inputs.caughtUp()) {
+      while (!starts.caughtUp()) {
         Thread.sleep(50);
       }
       try (ServedModels models =
           new ServedModels(registry, Math.max(1, Runtime.getRuntime().availableProcessors()), 1)) {
-        Dreams.Result result = new Dreams(models, inputs).run(request);
+        Dreams.Result result = new Dreams(models, starts).run(request);
         double[] returns = result.returns();
         double mean = Arrays.stream(returns).average().orElse(0);
         double std =

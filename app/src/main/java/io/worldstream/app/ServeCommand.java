@@ -2,6 +2,7 @@ package io.worldstream.app;
 
 import io.worldstream.service.Service;
 import io.worldstream.serving.Serving;
+import io.worldstream.serving.evaluator.DreamStarts;
 import io.worldstream.serving.evaluator.Evaluator;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,13 +41,26 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Service> services = new ArrayList<>();
-    services.add(
-        Commands.create(
-            () -> new Serving(kafka.settings(), serving.settings(), Commands.console(spec))));
-    if (!noEvaluator) {
+    if (noEvaluator) {
       services.add(
           Commands.create(
-              () -> new Evaluator(kafka.settings(), evaluator.settings(), Commands.console(spec))));
+              () -> new Serving(kafka.settings(), serving.settings(), Commands.console(spec))));
+    } else {
+      var search = Commands.create(evaluator::settings);
+      Serving server =
+          Commands.create(
+              () ->
+                  new Serving(
+                      kafka.settings(),
+                      serving.settings(),
+                      Math.max(DreamStarts.DEFAULT_KEPT_PER_VAE, search.startsPerVae()),
+                      Commands.console(spec)));
+      services.add(server);
+      services.add(
+          Commands.create(
+              () ->
+                  new Evaluator(
+                      kafka.settings(), search, Commands.console(spec), server::searchInputs)));
     }
     return Commands.run(spec, services.toArray(Service[]::new));
   }

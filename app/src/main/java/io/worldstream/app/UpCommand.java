@@ -11,6 +11,7 @@ import io.worldstream.service.Service;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
 import io.worldstream.serving.StatusLine;
+import io.worldstream.serving.evaluator.DreamStarts;
 import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import io.worldstream.serving.registry.ModelThinning;
@@ -136,13 +137,18 @@ public final class UpCommand implements Callable<Integer> {
     /** Broker, encoder, learner, serving, evaluator, status line and workers, in start order. */
     public List<Service> services(Consumer<String> say) {
       KafkaSettings kafka = kafka();
-      Serving server = new Serving(kafka, serving, say);
+      Serving server =
+          new Serving(
+              kafka,
+              serving,
+              Math.max(DreamStarts.DEFAULT_KEPT_PER_VAE, evaluator.startsPerVae()),
+              say);
       return List.of(
           new BrokerService(new BrokerService.Settings(dataDir, port, true), say),
           Encoder.create(kafka, encoder, say),
           new io.worldstream.train.learner.LearnerService(kafka, train, say),
           server,
-          new Evaluator(kafka, evaluator, say),
+          new Evaluator(kafka, evaluator, say, server::searchInputs),
           new StatusLine(server, statusInterval, say),
           new ExperienceWorker(workers, kafka, say));
     }

@@ -8,7 +8,8 @@ import io.worldstream.serving.dashboard.Dashboard;
 import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.RealEpisodes;
 import io.worldstream.serving.dream.ServedModels;
-import io.worldstream.serving.evaluator.DreamInputs;
+import io.worldstream.serving.evaluator.DreamStarts;
+import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.http.ApiServer;
 import io.worldstream.serving.http.DreamApi;
 import io.worldstream.serving.http.RegistryApi;
@@ -23,24 +24,36 @@ import java.util.function.Consumer;
 /**
  * Serving as a service: the checkpoint registry rebuilt from Kafka, the HTTP server that answers
  * from it, and the thinning of older checkpoint models. Ready once the registry has read everything
- * published before it started.
+ * published before it started. An evaluator in the same process searches with the same registry and
+ * dream starts ({@link #searchInputs}).
  */
 public final class Serving implements Service {
 
   private final KafkaSettings kafka;
   private final ServingSettings settings;
   private final Consumer<String> say;
+  private final int startsKeptPerVae;
   private CheckpointRegistry registry;
   private Javalin http;
-  private DreamInputs inputs;
+  private DreamStarts starts;
   private ServedModels models;
   private Dashboard dashboard;
   private ModelThinner thinner;
   private volatile boolean ready;
 
   public Serving(KafkaSettings kafka, ServingSettings settings, Consumer<String> say) {
+    this(kafka, settings, DreamStarts.DEFAULT_KEPT_PER_VAE, say);
+  }
+
+  /**
+   * @param startsKeptPerVae real episode starts kept per VAE version for dreams to begin from, at
+   *     least as many as an evaluator beside it uses
+   */
+  public Serving(
+      KafkaSettings kafka, ServingSettings settings, int startsKeptPerVae, Consumer<String> say) {
     this.kafka = kafka;
     this.settings = settings;
+    this.startsKeptPerVae = startsKeptPerVae;
     this.say = say;
   }
 
@@ -63,9 +76,9 @@ public final class Serving implements Service {
       throw new IllegalStateException(
           "the registry did not finish reading wm.checkpoints in 5 minutes");
     }
-    inputs = DreamInputs.startsOnly(kafka.clientConfig(), 1024);
+    starts = new DreamStarts(kafka.clientConfig(), startsKeptPerVae);
     models = new ServedModels(registry, settings.threads(), settings.dreamsAtOnce());
-    Dreams dreams = new Dreams(models, inputs);
+    Dreams dreams = new Dreams(models, starts);
     RealEpisodes episodes = new RealEpisodes(models);
     RegistryApi api = new RegistryApi(registry);
     DreamApi dreamApi = new DreamApi(dreams, episodes);
@@ -103,6 +116,14 @@ public final class Serving implements Service {
     return registry;
   }
 
+  /** The registry and dream starts, for an evaluator in the same process; once started. */
+  public Evaluator.Inputs searchInputs() {
+    if (registry == null || starts == null) {
+      throw new IllegalStateException("the server has not started");
+    }
+    return new Evaluator.Inputs(registry, starts);
+  }
+
   @Override
   public boolean isReady() {
     return ready;
@@ -111,8 +132,8 @@ public final class Serving implements Service {
   @Override
   public Optional<Throwable> failure() {
     Optional<Throwable> failed = registry == null ? Optional.empty() : registry.failure();
-    if (failed.isEmpty() && inputs != null && inputs.failure().isPresent()) {
-      Throwable cause = inputs.failure().get();
+    if (failed.isEmpty() && starts != null && starts.failure().isPresent()) {
+      Throwable cause = starts.failure().get();
       return Optional.of(
           new IllegalStateException(
               "stopped reading the episode starts dreams begin from: " + cause.getMessage(),
@@ -135,8 +156,8 @@ public final class Serving implements Service {
     if (models != null) {
       models.close();
     }
-    if (inputs != null) {
-      inputs.close();
+    if (starts != null) {
+      starts.close();
     }
     if (registry != null) {
       registry.close();

@@ -9,7 +9,7 @@ import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.models.runtime.LeasedModels;
 import io.worldstream.serving.evaluator.Controllers;
-import io.worldstream.serving.evaluator.DreamInputs;
+import io.worldstream.serving.evaluator.DreamStarts;
 import io.worldstream.serving.registry.CheckpointEntry;
 import java.util.Arrays;
 import java.util.Optional;
@@ -39,11 +39,11 @@ public final class Dreams {
       Optional<Frames> frames) {}
 
   private final ServedModels models;
-  private final DreamInputs inputs;
+  private final DreamStarts starts;
 
-  public Dreams(ServedModels models, DreamInputs inputs) {
+  public Dreams(ServedModels models, DreamStarts starts) {
     this.models = models;
-    this.inputs = inputs;
+    this.starts = starts;
   }
 
   /**
@@ -58,8 +58,8 @@ public final class Dreams {
   private Result dream(DreamRequest request) {
     long started = System.nanoTime();
     CheckpointEntry checkpoint = models.checkpoint(request.lineage(), request.version());
-    LatentPool starts =
-        inputs
+    LatentPool pool =
+        starts
             .starts(checkpoint.vaeVersion())
             .orElseThrow(
                 () ->
@@ -71,7 +71,7 @@ public final class Dreams {
     Driver driver =
         Driver.of(request.controller(), request.parameters(), models.registry(), checkpoint);
     try (LeasedModels<MdnRnnStep>.Lease lease = models.model(checkpoint)) {
-      return dream(request, checkpoint, starts, driver, lease.model(), started);
+      return dream(request, checkpoint, pool, driver, lease.model(), started);
     }
   }
 

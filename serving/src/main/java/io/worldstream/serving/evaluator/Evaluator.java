@@ -12,7 +12,8 @@ import io.worldstream.schemas.Topics;
 import io.worldstream.service.Completion;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
-import io.worldstream.serving.evaluator.DreamInputs.VerifiedCheckpoint;
+import io.worldstream.serving.registry.CheckpointEntry;
+import io.worldstream.serving.registry.CheckpointRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,6 +45,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * CarRacing, and the report carries its real return beside the dream's. The same figures are Kafka
  * metrics in JMX ({@link EvaluatorMetrics}).
  *
+ * <p>It reads checkpoints from a {@link CheckpointRegistry} and starts its dreams from {@link
+ * DreamStarts}: its own ({@code evaluate}), or those of the server in the same process ({@code
+ * serve}, {@code up}), so one process follows {@code wm.checkpoints} and {@code wm.latents} once.
+ *
  * <p>Its progress is what it published: on start it reads both topics back, so a restarted
  * evaluator continues with the next generation of the same checkpoint (from the last controller and
  * step size; the covariance starts afresh) and never publishes a generation twice — a generation
@@ -53,9 +59,13 @@ public final class Evaluator implements Service {
   /** What the evaluator last published for one lineage. */
   record Published(EvaluationReport report, ControllerUpdate controller) {}
 
+  /** The checkpoints a search dreams in and the real states its dreams start from. */
+  public record Inputs(CheckpointRegistry checkpoints, DreamStarts starts) {}
+
   private final KafkaSettings kafka;
   private final EvaluatorSettings settings;
   private final Consumer<String> say;
+  private final Supplier<Inputs> shared;
   private final Map<String, Published> published = new HashMap<>();
   private final Set<String> refused = new HashSet<>();
 
@@ -67,16 +77,31 @@ public final class Evaluator implements Service {
   private VaeEncoder encoder;
   private RealCheck realCheck;
   private KafkaProducer<String, byte[]> producer;
-  private DreamInputs inputs;
+  private Inputs inputs;
   private EvaluatorMetrics metrics;
   private Completion<Void> work;
   private String waitingFor;
 
+  /** An evaluator with its own readers of {@code wm.checkpoints} and {@code wm.latents}. */
   public Evaluator(KafkaSettings kafka, EvaluatorSettings settings, Consumer<String> say) {
+    this(kafka, settings, say, null);
+  }
+
+  /**
+   * An evaluator that reads what a server in the same process keeps, asked for when the evaluator
+   * starts (after the server) and left to the server to close; the server keeps at least {@link
+   * EvaluatorSettings#startsPerVae} dream starts per VAE version.
+   */
+  public Evaluator(
+      KafkaSettings kafka,
+      EvaluatorSettings settings,
+      Consumer<String> say,
+      Supplier<Inputs> shared) {
     this.kafka = kafka;
     this.settings = settings;
     this.models = new RecentModels<>(settings.dreamModels());
     this.say = say;
+    this.shared = shared;
   }
 
   @Override
@@ -105,10 +130,11 @@ public final class Evaluator implements Service {
     metrics = new EvaluatorMetrics(settings.instance());
     recoverPublished();
     inputs =
-        new DreamInputs(
-            kafka.clientConfig(),
-            settings.startsPerVae(),
-            line -> say.accept("evaluator: " + line));
+        shared != null
+            ? shared.get()
+            : new Inputs(
+                new CheckpointRegistry(kafka.clientConfig(), 1),
+                new DreamStarts(kafka.clientConfig(), settings.startsPerVae()));
     work = Completion.start("evaluator", false, this::run);
     ready = true;
   }
@@ -177,18 +203,19 @@ public final class Evaluator implements Service {
     long generations = 0;
     try {
       while (!stopping) {
-        if (inputs.failure().isPresent()) {
+        Optional<Throwable> failed =
+            inputs.checkpoints().failure().or(() -> inputs.starts().failure());
+        if (failed.isPresent()) {
           throw new IllegalStateException(
-              "stopped reading checkpoints and latents: " + inputs.failure().get().getMessage(),
-              inputs.failure().get());
+              "stopped reading checkpoints and latents: " + failed.get().getMessage(),
+              failed.get());
         }
-        if (!inputs.caughtUp()) {
+        if (!inputs.checkpoints().caughtUp() || !inputs.starts().caughtUp()) {
           waitFor("the checkpoints and episode starts published so far to be read");
           Thread.sleep(100);
           continue;
         }
-        Optional<VerifiedCheckpoint> newest =
-            inputs.newest(settings.lineage()).filter(c -> !refused.contains(key(c)));
+        Optional<CheckpointEntry> newest = newest();
         if (newest.isPresent() && (search == null || search.shouldMoveTo(newest.get()))) {
           Search next = open(newest.get(), search);
           if (next != null) {
@@ -230,32 +257,56 @@ public final class Evaluator implements Service {
     }
   }
 
-  private static String key(VerifiedCheckpoint checkpoint) {
+  /**
+   * The newest checkpoint to search on, of the lineage asked for or of any; a newest checkpoint
+   * whose model is corrupt is refused, once, and the search stays on the one before it.
+   */
+  private Optional<CheckpointEntry> newest() {
+    for (CheckpointEntry latest : inputs.checkpoints().lineages()) {
+      boolean followed = settings.lineage().map(latest.lineage()::equals).orElse(true);
+      if (followed && latest.corrupt() && refused.add(key(latest))) {
+        say.accept("evaluator: refused " + describe(latest) + ": " + latest.problem().get());
+      }
+    }
+    return inputs
+        .checkpoints()
+        .newestSound(settings.lineage())
+        .filter(c -> !refused.contains(key(c)));
+  }
+
+  private static String key(CheckpointEntry checkpoint) {
     return checkpoint.lineage() + "@" + checkpoint.version();
+  }
+
+  private static String describe(CheckpointEntry checkpoint) {
+    return "checkpoint v" + checkpoint.version() + " of " + checkpoint.lineage();
   }
 
   /**
    * A search on this checkpoint, continuing the distribution of {@code current} if it searched an
    * earlier checkpoint of the same lineage; null if it cannot start yet (or is refused).
    */
-  private Search open(VerifiedCheckpoint checkpoint, Search current) {
-    var starts = inputs.starts(checkpoint.vaeVersion(), settings.midEpisodeStarts());
+  private Search open(CheckpointEntry checkpoint, Search current) {
+    var starts =
+        inputs
+            .starts()
+            .starts(checkpoint.vaeVersion(), settings.midEpisodeStarts(), settings.startsPerVae());
     if (starts.isEmpty()) {
       return null;
     }
     MdnRnnStep model;
     try {
-      model = MdnRnnStep.load(checkpoint.model(), settings.threads());
+      model = MdnRnnStep.load(onnx(checkpoint), settings.threads());
     } catch (IllegalArgumentException e) {
       refused.add(key(checkpoint));
-      say.accept("evaluator: refused " + checkpoint.describe() + ": " + e.getMessage());
+      say.accept("evaluator: refused " + describe(checkpoint) + ": " + e.getMessage());
       return null;
     }
     Published before = published.get(checkpoint.lineage());
     List<MdnRnnStep> dreams = models.add(checkpoint.lineage(), checkpoint.version(), model);
     say.accept(
         "evaluator: searching in the dream of "
-            + checkpoint.describe()
+            + describe(checkpoint)
             + (dreams.size() > 1
                 ? " and of "
                     + String.join(
@@ -281,6 +332,26 @@ public final class Evaluator implements Service {
         () -> stopping,
         this::publish,
         say);
+  }
+
+  /**
+   * The checkpoint's model, as the registry has it.
+   *
+   * @throws IllegalArgumentException if it is corrupt or no longer there
+   */
+  private byte[] onnx(CheckpointEntry checkpoint) {
+    CheckpointRegistry.Model model =
+        inputs.checkpoints().model(checkpoint.lineage(), checkpoint.version());
+    if (model instanceof CheckpointRegistry.Model.Found found) {
+      return found.onnx();
+    }
+    if (model instanceof CheckpointRegistry.Model.Corrupt corrupt) {
+      throw new IllegalArgumentException(corrupt.reason());
+    }
+    if (model instanceof CheckpointRegistry.Model.Gone gone) {
+      throw new IllegalArgumentException(gone.reason());
+    }
+    throw new IllegalArgumentException("the registry does not know it");
   }
 
   private void publish(EvaluationReport report, ControllerUpdate controller) {
@@ -328,8 +399,9 @@ public final class Evaluator implements Service {
     if (work != null) {
       work.await(timeout);
     }
-    if (inputs != null) {
-      inputs.close();
+    if (inputs != null && shared == null) {
+      inputs.starts().close();
+      inputs.checkpoints().close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

@@ -5,8 +5,8 @@ import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.serving.cmaes.Cmaes;
-import io.worldstream.serving.evaluator.DreamInputs.VerifiedCheckpoint;
 import io.worldstream.serving.evaluator.Evaluator.Published;
+import io.worldstream.serving.registry.CheckpointEntry;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  */
 final class Search {
 
-  private final VerifiedCheckpoint checkpoint;
+  private final CheckpointEntry checkpoint;
   private final List<MdnRnnStep> models;
   private final LatentPool starts;
   private final EvaluatorSettings settings;
@@ -48,7 +48,7 @@ final class Search {
   private double publishedDreamReturn;
 
   Search(
-      VerifiedCheckpoint checkpoint,
+      CheckpointEntry checkpoint,
       List<MdnRnnStep> models,
       LatentPool starts,
       EvaluatorSettings settings,
@@ -108,7 +108,7 @@ final class Search {
   }
 
   /** Whether the search should leave its checkpoint for this newer one. */
-  boolean shouldMoveTo(VerifiedCheckpoint newest) {
+  boolean shouldMoveTo(CheckpointEntry newest) {
     if (!newest.lineage().equals(checkpoint.lineage())) {
       return true;
     }

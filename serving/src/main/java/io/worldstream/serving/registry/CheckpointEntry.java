@@ -37,7 +37,8 @@ public record CheckpointEntry(
     Optional<String> problem,
     Optional<String> thinned) {
 
-  static CheckpointEntry of(
+  /** What a checkpoint record lying at this place on {@code wm.checkpoints} says. */
+  public static CheckpointEntry of(
       Checkpoint record, int partition, long offset, Optional<String> problem) {
     return new CheckpointEntry(
         record.getLineage(),

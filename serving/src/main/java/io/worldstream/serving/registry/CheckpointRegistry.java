@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -173,6 +174,24 @@ public final class CheckpointRegistry implements AutoCloseable {
   public synchronized Optional<CheckpointEntry> latest(String lineage) {
     NavigableMap<Long, CheckpointEntry> versions = entries.get(lineage);
     return versions == null ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
+  }
+
+  /**
+   * The newest checkpoint whose model can be served — of {@code lineage}, or the newest created of
+   * any lineage — passing over corrupt and thinned versions to the one before them.
+   */
+  public synchronized Optional<CheckpointEntry> newestSound(Optional<String> lineage) {
+    Stream<NavigableMap<Long, CheckpointEntry>> searched =
+        lineage
+            .map(l -> Stream.ofNullable(entries.get(l)))
+            .orElseGet(() -> entries.values().stream());
+    return searched
+        .flatMap(
+            versions ->
+                versions.descendingMap().values().stream()
+                    .filter(e -> !e.corrupt() && e.thinned().isEmpty())
+                    .limit(1))
+        .max(Comparator.comparing(CheckpointEntry::createdTime));
   }
 
   public synchronized Optional<Details> details(String lineage, long version) {

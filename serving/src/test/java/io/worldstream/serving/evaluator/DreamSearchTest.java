@@ -14,10 +14,12 @@ import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.serving.TestRecords;
 import io.worldstream.serving.cmaes.Cmaes;
+import io.worldstream.serving.registry.CheckpointEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -342,8 +344,11 @@ class DreamSearchTest {
     // The checkpoint of the shared model, which the search dreams in.
     byte[] onnx = MdnGraphs.step(actionMatters(RandomWeights.mdn(3)), "test");
     var checkpoint =
-        new DreamInputs.VerifiedCheckpoint(
-            TestRecords.checkpoint("vae-test", 1, "vae", onnx, false).build(), onnx);
+        CheckpointEntry.of(
+            TestRecords.checkpoint("vae-test", 1, "vae", onnx, false).build(),
+            0,
+            0,
+            Optional.empty());
     return new Search(
         checkpoint,
         List.of(model),

@@ -11,6 +11,7 @@ import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
 import io.worldstream.serving.TestRecords;
+import io.worldstream.serving.registry.CheckpointRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,37 @@ class EvaluatorIntegrationTest {
         reports().stream().filter(r -> r.getCheckpointVersion() == 3).findFirst().orElseThrow();
     assertThat(firstOnV3.getGeneration()).isZero();
     assertThat(controllers()).extracting(ControllerUpdate::getVersion).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void besideAServerSearchesWithItsRegistryAndStartsAndLeavesThemOpen() throws Exception {
+    publishStarts(4);
+    publishCheckpoint(1, model(3), false);
+    try (CheckpointRegistry registry = new CheckpointRegistry(kafka().clientConfig(), 1);
+        DreamStarts starts = new DreamStarts(kafka().clientConfig(), 64)) {
+      Evaluator evaluator =
+          new Evaluator(
+              kafka(), settings(), said::add, () -> new Evaluator.Inputs(registry, starts));
+      evaluator.start();
+      try {
+        await(() -> reports().size() >= 2, "2 reports");
+        publishCheckpoint(2, model(4), false);
+        await(
+            () -> reports().stream().anyMatch(r -> r.getCheckpointVersion() == 2),
+            "a generation on v2, found through the shared registry");
+      } finally {
+        evaluator.stop(Duration.ofSeconds(10));
+      }
+      assertThat(evaluator.failure()).isEmpty();
+      assertThat(said).anyMatch(l -> l.contains("searching in the dream of checkpoint v2"));
+
+      publishCheckpoint(3, model(5), false);
+      await(
+          () -> registry.latest("default").map(c -> c.version() == 3).orElse(false),
+          "the registry, still following once the evaluator stopped, to read v3");
+      assertThat(starts.failure()).isEmpty();
+      assertThat(starts.starts(VAE)).as("the starts still kept").isPresent();
+    }
   }
 
   /** Runs an evaluator until the topic holds {@code reports} reports, then stops it. */

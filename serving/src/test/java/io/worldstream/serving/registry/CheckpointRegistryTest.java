@@ -7,6 +7,7 @@ import io.worldstream.records.ControllerUpdate;
 import io.worldstream.serving.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,6 +85,36 @@ class CheckpointRegistryTest {
             CheckpointRegistry.Model.Gone.class,
             gone -> assertThat(gone.reason()).contains("no longer on", "offset 1"));
     assertThat(registry.model(LINEAGE, 3)).isInstanceOf(CheckpointRegistry.Model.Unknown.class);
+  }
+
+  @Test
+  void theNewestSoundCheckpointPassesOverCorruptAndThinnedVersionsAndPicksTheNewestLineage() {
+    assertThat(registry.newestSound(Optional.empty())).isEmpty();
+    publish(1, false);
+    publish(2, false);
+    publish(3, true);
+    assertThat(registry.newestSound(Optional.of(LINEAGE)).orElseThrow().version())
+        .as("v3 is corrupt")
+        .isEqualTo(2);
+
+    registry.accept(
+        TestRecords.checkpoint(LINEAGE, 2, "vae", model(2), false).setThinned("thinned").build(),
+        0,
+        4);
+    assertThat(registry.newestSound(Optional.of(LINEAGE)).orElseThrow().version())
+        .as("v2's model was thinned")
+        .isEqualTo(1);
+
+    registry.accept(
+        TestRecords.checkpoint("beta", 1, "vae", model(9), false)
+            .setCreatedTime(Instant.now().plusSeconds(60))
+            .build(),
+        0,
+        5);
+    assertThat(registry.newestSound(Optional.empty()).orElseThrow().lineage()).isEqualTo("beta");
+    assertThat(registry.newestSound(Optional.of(LINEAGE)).orElseThrow().lineage())
+        .isEqualTo(LINEAGE);
+    assertThat(registry.newestSound(Optional.of("gamma"))).isEmpty();
   }
 
   @Test
