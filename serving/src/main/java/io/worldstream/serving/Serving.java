@@ -9,7 +9,7 @@ import io.worldstream.serving.dream.Dreams;
 import io.worldstream.serving.dream.RealEpisodes;
 import io.worldstream.serving.dream.ServedModels;
 import io.worldstream.serving.evaluator.DreamStarts;
-import io.worldstream.serving.evaluator.Evaluator;
+import io.worldstream.serving.evaluator.SearchInputs;
 import io.worldstream.serving.http.ApiServer;
 import io.worldstream.serving.http.DreamApi;
 import io.worldstream.serving.http.RegistryApi;
@@ -117,11 +117,11 @@ public final class Serving implements Service {
   }
 
   /** The registry and dream starts, for an evaluator in the same process; once started. */
-  public Evaluator.Inputs searchInputs() {
+  public SearchInputs searchInputs() {
     if (registry == null || starts == null) {
       throw new IllegalStateException("the server has not started");
     }
-    return new Evaluator.Inputs(registry, starts);
+    return SearchInputs.shared(registry, starts);
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.worldstream.service.Completion;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
 import io.worldstream.serving.registry.CheckpointEntry;
-import io.worldstream.serving.registry.CheckpointRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,9 +44,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * CarRacing, and the report carries its real return beside the dream's. The same figures are Kafka
  * metrics in JMX ({@link EvaluatorMetrics}).
  *
- * <p>It reads checkpoints from a {@link CheckpointRegistry} and starts its dreams from {@link
- * DreamStarts}: its own ({@code evaluate}), or those of the server in the same process ({@code
- * serve}, {@code up}), so one process follows {@code wm.checkpoints} and {@code wm.latents} once.
+ * <p>It reads checkpoints and dream starts through {@link SearchInputs}: its own ({@code
+ * evaluate}), or the server's in the same process ({@code serve}, {@code up}).
  *
  * <p>Its progress is what it published: on start it reads both topics back, so a restarted
  * evaluator continues with the next generation of the same checkpoint (from the last controller and
@@ -59,13 +57,10 @@ public final class Evaluator implements Service {
   /** What the evaluator last published for one lineage. */
   record Published(EvaluationReport report, ControllerUpdate controller) {}
 
-  /** The checkpoints a search dreams in and the real states its dreams start from. */
-  public record Inputs(CheckpointRegistry checkpoints, DreamStarts starts) {}
-
   private final KafkaSettings kafka;
   private final EvaluatorSettings settings;
   private final Consumer<String> say;
-  private final Supplier<Inputs> shared;
+  private final Supplier<SearchInputs> shared;
   private final Map<String, Published> published = new HashMap<>();
   private final Set<String> refused = new HashSet<>();
 
@@ -77,7 +72,7 @@ public final class Evaluator implements Service {
   private VaeEncoder encoder;
   private RealCheck realCheck;
   private KafkaProducer<String, byte[]> producer;
-  private Inputs inputs;
+  private SearchInputs inputs;
   private EvaluatorMetrics metrics;
   private Completion<Void> work;
   private String waitingFor;
@@ -88,15 +83,15 @@ public final class Evaluator implements Service {
   }
 
   /**
-   * An evaluator that reads what a server in the same process keeps, asked for when the evaluator
-   * starts (after the server) and left to the server to close; the server keeps at least {@link
+   * An evaluator that searches with what a server in the same process reads, asked for when the
+   * evaluator starts (after the server); the server keeps at least {@link
    * EvaluatorSettings#startsPerVae} dream starts per VAE version.
    */
   public Evaluator(
       KafkaSettings kafka,
       EvaluatorSettings settings,
       Consumer<String> say,
-      Supplier<Inputs> shared) {
+      Supplier<SearchInputs> shared) {
     this.kafka = kafka;
     this.settings = settings;
     this.models = new RecentModels<>(settings.dreamModels());
@@ -132,9 +127,7 @@ public final class Evaluator implements Service {
     inputs =
         shared != null
             ? shared.get()
-            : new Inputs(
-                new CheckpointRegistry(kafka.clientConfig(), 1),
-                new DreamStarts(kafka.clientConfig(), settings.startsPerVae()));
+            : SearchInputs.own(kafka.clientConfig(), settings.startsPerVae());
     work = Completion.start("evaluator", false, this::run);
     ready = true;
   }
@@ -203,14 +196,13 @@ public final class Evaluator implements Service {
     long generations = 0;
     try {
       while (!stopping) {
-        Optional<Throwable> failed =
-            inputs.checkpoints().failure().or(() -> inputs.starts().failure());
+        Optional<Throwable> failed = inputs.failure();
         if (failed.isPresent()) {
           throw new IllegalStateException(
               "stopped reading checkpoints and latents: " + failed.get().getMessage(),
               failed.get());
         }
-        if (!inputs.checkpoints().caughtUp() || !inputs.starts().caughtUp()) {
+        if (!inputs.caughtUp()) {
           waitFor("the checkpoints and episode starts published so far to be read");
           Thread.sleep(100);
           continue;
@@ -262,16 +254,13 @@ public final class Evaluator implements Service {
    * whose model is corrupt is refused, once, and the search stays on the one before it.
    */
   private Optional<CheckpointEntry> newest() {
-    for (CheckpointEntry latest : inputs.checkpoints().lineages()) {
+    for (CheckpointEntry latest : inputs.lineages()) {
       boolean followed = settings.lineage().map(latest.lineage()::equals).orElse(true);
       if (followed && latest.corrupt() && refused.add(key(latest))) {
         say.accept("evaluator: refused " + describe(latest) + ": " + latest.problem().get());
       }
     }
-    return inputs
-        .checkpoints()
-        .newestSound(settings.lineage())
-        .filter(c -> !refused.contains(key(c)));
+    return inputs.newestSound(settings.lineage()).filter(c -> !refused.contains(key(c)));
   }
 
   private static String key(CheckpointEntry checkpoint) {
@@ -288,15 +277,14 @@ public final class Evaluator implements Service {
    */
   private Search open(CheckpointEntry checkpoint, Search current) {
     var starts =
-        inputs
-            .starts()
-            .starts(checkpoint.vaeVersion(), settings.midEpisodeStarts(), settings.startsPerVae());
+        inputs.starts(
+            checkpoint.vaeVersion(), settings.midEpisodeStarts(), settings.startsPerVae());
     if (starts.isEmpty()) {
       return null;
     }
     MdnRnnStep model;
     try {
-      model = MdnRnnStep.load(onnx(checkpoint), settings.threads());
+      model = MdnRnnStep.load(inputs.model(checkpoint), settings.threads());
     } catch (IllegalArgumentException e) {
       refused.add(key(checkpoint));
       say.accept("evaluator: refused " + describe(checkpoint) + ": " + e.getMessage());
@@ -332,26 +320,6 @@ public final class Evaluator implements Service {
         () -> stopping,
         this::publish,
         say);
-  }
-
-  /**
-   * The checkpoint's model, as the registry has it.
-   *
-   * @throws IllegalArgumentException if it is corrupt or no longer there
-   */
-  private byte[] onnx(CheckpointEntry checkpoint) {
-    CheckpointRegistry.Model model =
-        inputs.checkpoints().model(checkpoint.lineage(), checkpoint.version());
-    if (model instanceof CheckpointRegistry.Model.Found found) {
-      return found.onnx();
-    }
-    if (model instanceof CheckpointRegistry.Model.Corrupt corrupt) {
-      throw new IllegalArgumentException(corrupt.reason());
-    }
-    if (model instanceof CheckpointRegistry.Model.Gone gone) {
-      throw new IllegalArgumentException(gone.reason());
-    }
-    throw new IllegalArgumentException("the registry does not know it");
   }
 
   private void publish(EvaluationReport report, ControllerUpdate controller) {
@@ -399,9 +367,8 @@ public final class Evaluator implements Service {
     if (work != null) {
       work.await(timeout);
     }
-    if (inputs != null && shared == null) {
-      inputs.starts().close();
-      inputs.checkpoints().close();
+    if (inputs != null) {
+      inputs.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

@@ -133,7 +133,7 @@ class EvaluatorIntegrationTest {
         DreamStarts starts = new DreamStarts(kafka().clientConfig(), 64)) {
       Evaluator evaluator =
           new Evaluator(
-              kafka(), settings(), said::add, () -> new Evaluator.Inputs(registry, starts));
+              kafka(), settings(), said::add, () -> SearchInputs.shared(registry, starts));
       evaluator.start();
       try {
         await(() -> reports().size() >= 2, "2 reports");
