@@ -52,6 +52,7 @@ public final class Encoder implements Service, AutoCloseable {
   private final ScheduledExecutorService chores;
   private final ExecutorService encoding;
   private final Consumer<String> progress;
+  private final ThreadReplacements replacements = ThreadReplacements.defaults();
   private volatile Throwable failure;
   private volatile boolean closing;
 
@@ -64,7 +65,7 @@ public final class Encoder implements Service, AutoCloseable {
    */
   public static Encoder create(
       KafkaSettings kafka, EncoderSettings settings, Consumer<String> progress) {
-    return new Encoder(kafka, settings, loadVae(settings), true, progress);
+    return new Encoder(kafka, settings, loadVae(settings), true, vaeThread(), progress);
   }
 
   /**
@@ -77,7 +78,17 @@ public final class Encoder implements Service, AutoCloseable {
       EncoderSettings settings,
       ModelInService<VaeEncoder> vae,
       Consumer<String> progress) {
-    this(kafka, settings, vae, false, progress);
+    this(kafka, settings, vae, false, vaeThread(), progress);
+  }
+
+  /** As the public constructor, with the executor the VAE runs on, which tests make fail. */
+  Encoder(
+      KafkaSettings kafka,
+      EncoderSettings settings,
+      ModelInService<VaeEncoder> vae,
+      ExecutorService encoding,
+      Consumer<String> progress) {
+    this(kafka, settings, vae, false, encoding, progress);
   }
 
   private Encoder(
@@ -85,6 +96,7 @@ public final class Encoder implements Service, AutoCloseable {
       EncoderSettings settings,
       ModelInService<VaeEncoder> vae,
       boolean ownsVae,
+      ExecutorService encoding,
       Consumer<String> progress) {
     this.kafka = kafka;
     this.settings = settings;
@@ -96,17 +108,51 @@ public final class Encoder implements Service, AutoCloseable {
     metrics.exposeIn(exposed);
     Map<String, Object> client = kafka.clientConfig();
     StreamsBuilder builder = new StreamsBuilder();
-    this.encoding = Executors.newSingleThreadExecutor(daemon("vae-encoder"));
+    this.encoding = encoding;
     EncoderTopology.build(builder, vae, encoding, metrics, settings.batching());
     var config = settings.streamsConfig(client, metrics);
     this.streams = new KafkaStreams(builder.build(config), config);
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          failure = e;
-          log.error("Encoder stopped by an unexpected failure; restart it to resume", e);
-          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+    streams.setUncaughtExceptionHandler(this::threadFailed);
     this.chores = Executors.newSingleThreadScheduledExecutor(daemon("encoder-chores"));
+  }
+
+  /**
+   * A stream thread failed: it is replaced, and its tasks resume from their last commit, unless
+   * failures recur ({@link ThreadReplacements}) or the encoder is closing; then the encoder stops.
+   */
+  private StreamThreadExceptionResponse threadFailed(Throwable e) {
+    if (!closing && replacements.replace()) {
+      log.warn(
+          "A stream thread failed ({}); replacing it (failure {} of at most {}). Its tasks resume"
+              + " from their last commit, so no frame is lost or encoded twice",
+          rootCause(e),
+          replacements.recent(),
+          replacements.describe());
+      progress.accept(
+          "encode: replaced a failed stream thread; resuming from the last commit ("
+              + rootCause(e).getMessage()
+              + ")");
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+    failure = e;
+    log.error(
+        "Encoder stopped by an unexpected failure (more than {} failed stream threads); restart"
+            + " it to resume",
+        replacements.describe(),
+        e);
+    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static ExecutorService vaeThread() {
+    return Executors.newSingleThreadExecutor(daemon("vae-encoder"));
   }
 
   private static ThreadFactory daemon(String name) {

@@ -28,7 +28,15 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -165,6 +173,67 @@ class EncoderIntegrationTest {
     assertThat(one.metrics().latentsOut()).isPositive();
     assertThat(two.metrics().latentsOut()).isPositive();
     assertThat(one.metrics().latentsOut() + two.metrics().latentsOut()).isEqualTo(frames);
+  }
+
+  @Test
+  void shouldReplaceAFailedStreamThreadAndStillEncodeEveryFrameOnce() throws Exception {
+    List<String> said = new CopyOnWriteArrayList<>();
+    Encoder encoder = startEncoder("encode-replaced", refusing(batch -> batch == 20), said::add);
+    long frames = feed(4, 500).get(5, TimeUnit.MINUTES).steps();
+
+    assertExactlyOneLatentPerFrame(frames);
+    assertThat(encoder.failure()).isEmpty();
+    assertThat(said).filteredOn(l -> l.contains("replaced a failed stream thread")).hasSize(1);
+  }
+
+  @Test
+  void shouldStopWithTheCauseWhenStreamThreadsKeepFailing() throws Exception {
+    List<String> said = new CopyOnWriteArrayList<>();
+    Encoder encoder = startEncoder("encode-failing", refusing(batch -> batch >= 5), said::add);
+    feed(1, 400);
+
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (encoder.failure().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(encoder.failure())
+        .hasValueSatisfying(
+            e -> assertThat(e).hasRootCauseInstanceOf(RejectedExecutionException.class));
+    assertThat(said)
+        .filteredOn(l -> l.contains("replaced a failed stream thread"))
+        .hasSize(ThreadReplacements.DEFAULT_MOST);
+  }
+
+  /**
+   * The VAE's executor, refusing the batches {@code refused} picks (counted from 1), so that the
+   * stream thread handing them over fails.
+   */
+  private static ExecutorService refusing(IntPredicate refused) {
+    AtomicInteger batches = new AtomicInteger();
+    return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>()) {
+      @Override
+      public void execute(Runnable command) {
+        if (refused.test(batches.incrementAndGet())) {
+          throw new RejectedExecutionException("batch " + batches.get() + " refused by the test");
+        }
+        super.execute(command);
+      }
+    };
+  }
+
+  private Encoder startEncoder(
+      String applicationId, ExecutorService encoding, Consumer<String> said)
+      throws InterruptedException {
+    // A failed thread was a static member of the group: its partitions move once its session
+    // times out, which fastFailover shortens.
+    Map<String, Object> client = new HashMap<>(client());
+    client.putAll(fastFailover());
+    EncoderSettings settings =
+        EncoderSettings.defaults(dataDir.resolve(applicationId)).withApplicationId(applicationId);
+    Encoder encoder = new Encoder(KafkaSettings.from(client), settings, vae, encoding, said);
+    running.add(encoder);
+    encoder.start();
+    return encoder;
   }
 
   private Encoder startEncoder(String applicationId, Path state) throws InterruptedException {
