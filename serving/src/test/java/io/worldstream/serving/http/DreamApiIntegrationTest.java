@@ -25,12 +25,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -331,16 +333,16 @@ class DreamApiIntegrationTest {
     }
   }
 
+  /** A thousand requests, however long the machine takes; no throughput is asserted. */
   @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void everyRandomRequestGetsAnAnswerInTheDocumentedShapeAndNeverA500() throws Exception {
     java.util.Random random = new java.util.Random(20261204);
-    int requests = 0;
+    int requests = 1_000;
     int errors = 0;
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (requests < 1_200 && System.nanoTime() < deadline) {
+    for (int i = 0; i < requests; i++) {
       Raw request = randomRequest(random);
       Map.Entry<Integer, String> answer = send(request);
-      requests++;
       int status = answer.getKey();
       String said = request + " → " + status + " " + answer.getValue();
       assertThat(status).as(said).isBetween(200, 499);
@@ -352,7 +354,6 @@ class DreamApiIntegrationTest {
         assertThat(error.get("error").asText()).as(said).isNotBlank();
       }
     }
-    assertThat(requests).as("requests sent in three minutes").isGreaterThanOrEqualTo(1_000);
     assertThat(errors).as("most random requests are malformed").isGreaterThan(requests / 2);
   }
 
