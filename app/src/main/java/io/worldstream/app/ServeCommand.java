@@ -4,8 +4,10 @@ import io.worldstream.service.Service;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.evaluator.DreamStarts;
 import io.worldstream.serving.evaluator.Evaluator;
+import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,28 +42,29 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Service> services = new ArrayList<>();
-    if (noEvaluator) {
-      services.add(
-          Commands.create(
-              () -> new Serving(kafka.settings(), serving.settings(), Commands.console(spec))));
-    } else {
-      var search = Commands.create(evaluator::settings);
-      Serving server =
-          Commands.create(
-              () ->
-                  new Serving(
-                      kafka.settings(),
-                      serving.settings(),
-                      Math.max(DreamStarts.DEFAULT_KEPT_PER_VAE, search.startsPerVae()),
-                      Commands.console(spec)));
-      services.add(server);
-      services.add(
-          Commands.create(
-              () ->
-                  new Evaluator(
-                      kafka.settings(), search, Commands.console(spec), server::searchInputs)));
-    }
+    Optional<EvaluatorSettings> search =
+        noEvaluator ? Optional.empty() : Optional.of(Commands.create(evaluator::settings));
+    int startsKept =
+        Math.max(
+            DreamStarts.DEFAULT_KEPT_PER_VAE,
+            search.map(EvaluatorSettings::startsPerVae).orElse(0));
+    Serving server =
+        Commands.create(
+            () ->
+                new Serving(
+                    kafka.settings(), serving.settings(), startsKept, Commands.console(spec)));
+    List<Service> services = new ArrayList<>(List.of(server));
+    // The evaluator searches with the server's registry and dream starts.
+    search.ifPresent(
+        settings ->
+            services.add(
+                Commands.create(
+                    () ->
+                        new Evaluator(
+                            kafka.settings(),
+                            settings,
+                            Commands.console(spec),
+                            server::searchInputs))));
     return Commands.run(spec, services.toArray(Service[]::new));
   }
 }
