@@ -2,7 +2,6 @@ package io.worldstream.app;
 
 import io.worldstream.service.Service;
 import io.worldstream.serving.Serving;
-import io.worldstream.serving.evaluator.DreamStarts;
 import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.util.ArrayList;
@@ -44,15 +43,12 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     Optional<EvaluatorSettings> search =
         noEvaluator ? Optional.empty() : Optional.of(Commands.create(evaluator::settings));
-    int startsKept =
-        Math.max(
-            DreamStarts.DEFAULT_KEPT_PER_VAE,
-            search.map(EvaluatorSettings::startsPerVae).orElse(0));
+    int evaluatorStarts = search.map(EvaluatorSettings::startsPerVae).orElse(0);
     Serving server =
         Commands.create(
             () ->
                 new Serving(
-                    kafka.settings(), serving.settings(), startsKept, Commands.console(spec)));
+                    kafka.settings(), serving.settings(), evaluatorStarts, Commands.console(spec)));
     List<Service> services = new ArrayList<>(List.of(server));
     // The evaluator searches with the server's registry and dream starts.
     search.ifPresent(

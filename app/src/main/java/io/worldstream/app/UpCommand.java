@@ -11,7 +11,6 @@ import io.worldstream.service.Service;
 import io.worldstream.serving.Serving;
 import io.worldstream.serving.ServingSettings;
 import io.worldstream.serving.StatusLine;
-import io.worldstream.serving.evaluator.DreamStarts;
 import io.worldstream.serving.evaluator.Evaluator;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import io.worldstream.serving.registry.ModelThinning;
@@ -137,12 +136,7 @@ public final class UpCommand implements Callable<Integer> {
     /** Broker, encoder, learner, serving, evaluator, status line and workers, in start order. */
     public List<Service> services(Consumer<String> say) {
       KafkaSettings kafka = kafka();
-      Serving server =
-          new Serving(
-              kafka,
-              serving,
-              Math.max(DreamStarts.DEFAULT_KEPT_PER_VAE, evaluator.startsPerVae()),
-              say);
+      Serving server = new Serving(kafka, serving, evaluator.startsPerVae(), say);
       return List.of(
           new BrokerService(new BrokerService.Settings(dataDir, port, true), say),
           Encoder.create(kafka, encoder, say),

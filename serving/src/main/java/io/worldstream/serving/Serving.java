@@ -46,14 +46,17 @@ public final class Serving implements Service {
   }
 
   /**
-   * @param startsKeptPerVae real episode starts kept per VAE version for dreams to begin from, at
-   *     least as many as an evaluator beside it uses
+   * @param evaluatorStartsPerVae dream starts per VAE version an evaluator beside it uses; the
+   *     server keeps that many, or its own default if that is more
    */
   public Serving(
-      KafkaSettings kafka, ServingSettings settings, int startsKeptPerVae, Consumer<String> say) {
+      KafkaSettings kafka,
+      ServingSettings settings,
+      int evaluatorStartsPerVae,
+      Consumer<String> say) {
     this.kafka = kafka;
     this.settings = settings;
-    this.startsKeptPerVae = startsKeptPerVae;
+    this.startsKeptPerVae = Math.max(DreamStarts.DEFAULT_KEPT_PER_VAE, evaluatorStartsPerVae);
     this.say = say;
   }
 
