@@ -19,6 +19,10 @@ import java.util.SplittableRandom;
  * <p>A trainer may also keep a {@link WeightAverage} of the weights, the model it {@link #published
  * publishes}.
  *
+ * <p>A step whose loss or gradient norm is not finite (NaN or infinite) updates nothing: the
+ * weights, Adam's moments and the average stay as they were, and the step is counted as {@link
+ * #skippedSteps() skipped}. One overflow in a long run must not turn every weight into NaN.
+ *
  * <p>The state that a later step depends on — weights, Adam's moments and step count, where the
  * noise stream stands and the average — is {@link #state()}: a trainer restored from it continues
  * exactly as the one it was taken from. Noise (the VAE's and the MDN-RNN's z ~ N(μ, σ²)) is drawn
@@ -99,6 +103,7 @@ public final class TrainingStep<B> {
   private final double maxGradNorm;
   private final WeightAverage average;
   private long seed;
+  private long skipped;
 
   public TrainingStep(
       NDManager manager,
@@ -132,7 +137,9 @@ public final class TrainingStep<B> {
 
   /**
    * One optimisation step; returns the losses as computed before the update. Gradients are recorded
-   * inside the collector only (see {@link GradientRecording}).
+   * inside the collector only (see {@link GradientRecording}). Where the first loss or the
+   * gradients' norm is not finite, nothing is updated (see {@link #skippedSteps()}); the losses
+   * returned then say so.
    */
   public float[] step(B batch) {
     return GradientRecording.off(() -> stepOnce(batch));
@@ -140,6 +147,7 @@ public final class TrainingStep<B> {
 
   private float[] stepOnce(B batch) {
     float[] losses;
+    double norm;
     try (NDScope scope = new NDScope();
         NDManager step = manager.newSubManager()) {
       weights.zeroGradients();
@@ -148,7 +156,12 @@ public final class TrainingStep<B> {
         collector.backward(values.get(0));
         losses = read(values);
       }
-      GradientClipping.clipGlobalNorm(weights.all().values(), maxGradNorm);
+      norm = GradientClipping.clipGlobalNorm(weights.all().values(), maxGradNorm);
+    }
+    if (!Float.isFinite(losses[0]) || !Double.isFinite(norm)) {
+      weights.clearGradients();
+      skipped++;
+      return losses;
     }
     // Outside the scope: Adam keeps its moment estimates between steps.
     adam.update(weights);
@@ -174,6 +187,14 @@ public final class TrainingStep<B> {
   /** Updates made so far. */
   public long steps() {
     return adam.step();
+  }
+
+  /**
+   * Steps this trainer refused since it was built because their loss or gradients were not finite
+   * (not part of {@link #state()}: a count for logs and metrics).
+   */
+  public long skippedSteps() {
+    return skipped;
   }
 
   /**

@@ -151,6 +151,20 @@ public final class Weights {
     }
   }
 
+  /**
+   * Sets every gradient to zero even where it holds NaN or infinities, which {@link
+   * #zeroGradients()} keeps (0 × NaN is NaN): for after a step whose gradients were not finite.
+   */
+  public void clearGradients() {
+    for (NDArray w : arrays.values()) {
+      if (w.hasGradient()) {
+        try (NDArray g = w.getGradient()) {
+          g.set(new float[Math.toIntExact(g.size())]);
+        }
+      }
+    }
+  }
+
   public long parameterCount() {
     return arrays.values().stream().mapToLong(NDArray::size).sum();
   }

@@ -174,14 +174,20 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
       List<TrainingSequence> sample = sequences.sample(p);
       LearnerStatus.sampled(sample, p.gradientSteps + 1);
       long started = System.nanoTime();
+      long skippedBefore = trainer.skippedSteps();
       MdnRnnTrainer.Losses losses = trainer.step(Minibatches.of(sample));
-      metrics.stepped(System.nanoTime() - started);
-      p.stepsTrained += sample.stream().mapToLong(TrainingSequence::steps).sum();
       p.credit -= 1;
-      p.gradientSteps++;
-      p.addTrainLosses(losses.nll(), losses.rewardMse(), losses.doneBce());
-      if (p.gradientSteps % settings.checkpointEvery() == 0 || publishDue(p, now)) {
-        out.collect(publish(ctx.getCurrentKey(), trainer, p, now));
+      if (trainer.skippedSteps() == skippedBefore) {
+        metrics.stepped(System.nanoTime() - started);
+        p.stepsTrained += sample.stream().mapToLong(TrainingSequence::steps).sum();
+        p.gradientSteps++;
+        p.addTrainLosses(losses.nll(), losses.rewardMse(), losses.doneBce());
+        if (p.gradientSteps % settings.checkpointEvery() == 0 || publishDue(p, now)) {
+          out.collect(publish(ctx.getCurrentKey(), trainer, p, now));
+        }
+      } else {
+        p.skippedSteps++;
+        skipped(ctx.getCurrentKey(), p, losses);
       }
     } else if (p.gradientSteps > p.savedSteps && publishDue(p, now)) {
       // No new data for now: what was trained since the last version must not wait for more.
@@ -192,6 +198,24 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     }
     armTimer(p, now, ctx.timerService());
     progress.update(p);
+  }
+
+  /**
+   * A step the trainer refused because its loss or gradients were not finite: the model stays as it
+   * was, the sample's credit is spent and the next sample is another one, so one bad batch neither
+   * poisons the weights nor stalls the lineage. Logged the first time and every hundredth after.
+   */
+  private void skipped(String vaeVersion, LearnerProgress p, MdnRnnTrainer.Losses losses) {
+    metrics.skipped();
+    long count = p.skippedSteps;
+    if (count == 1 || count % 100 == 0) {
+      log.warn(
+          "Lineage {}: a gradient step's loss or gradients were not finite (losses {}); the model"
+              + " was left as it was ({} such steps in this lineage)",
+          lineage(vaeVersion),
+          losses,
+          count);
+    }
   }
 
   private long startedAt(long now) {

@@ -8,14 +8,15 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The learner's figures as Flink metrics, in the group {@code learner} under its operator, so that
  * Flink's web UI and any reporter a cluster configures (JMX, Prometheus) show them: sequences in
- * and gradient steps, each with its rate per second, the replay's fill, and the newest published
- * version with its age and losses. The same figures feed this process's progress line ({@link
- * LearnerStatus}).
+ * and gradient steps, each with its rate per second, the steps refused for a loss that was not
+ * finite, the replay's fill, and the newest published version with its age and losses. The same
+ * figures feed this process's progress line ({@link LearnerStatus}).
  */
 final class LearnerMetrics {
 
   private final Counter sequences;
   private final Counter gradientSteps;
+  private final Counter skippedSteps;
   private volatile long replayFill;
   private volatile LearnerStatus.Published newest;
 
@@ -25,6 +26,7 @@ final class LearnerMetrics {
     group.meter("sequencesPerSecond", new MeterView(sequences));
     gradientSteps = group.counter("gradientSteps");
     group.meter("gradientStepsPerSecond", new MeterView(gradientSteps));
+    skippedSteps = group.counter("skippedSteps");
     group.gauge("replayFill", (Gauge<Long>) () -> replayFill);
     group.gauge("newestVersion", (Gauge<Long>) () -> newest == null ? 0L : newest.version());
     group.gauge(
@@ -55,6 +57,11 @@ final class LearnerMetrics {
     gradientSteps.inc();
     LearnerStatus.stepNanos.addAndGet(nanos);
     LearnerStatus.gradientSteps.incrementAndGet();
+  }
+
+  /** A step that updated nothing because its loss was not finite. */
+  void skipped() {
+    skippedSteps.inc();
   }
 
   void published(LearnerStatus.Published version) {

@@ -14,6 +14,12 @@ public class LearnerProgress {
 
   public long gradientSteps;
 
+  /**
+   * Steps refused because their loss or gradients were not finite: they updated nothing, but the
+   * next minibatch must be another one.
+   */
+  public long skippedSteps;
+
   /** The gradient steps and trained steps of the last published version, whose model is saved. */
   public long savedSteps;
 

@@ -58,10 +58,11 @@ final class SequenceBuffers {
    * A minibatch: up to {@link #FRESH_SHARE} of it the oldest sequences no minibatch has taken yet
    * (so new experience reaches the next checkpoint, rather than waiting to be drawn from a full
    * buffer), the rest a uniform sample of the replay buffer; reproducible from the seed and the
-   * step number.
+   * number of steps tried (taken or refused).
    */
   List<TrainingSequence> sample(LearnerProgress p) throws Exception {
-    SplittableRandom random = new SplittableRandom(settings.seed() * 31 + p.gradientSteps);
+    SplittableRandom random =
+        new SplittableRandom(settings.seed() * 31 + p.gradientSteps + p.skippedSteps);
     List<TrainingSequence> batch = new ArrayList<>(settings.batchSize());
     p.freshFrom = Math.max(p.freshFrom, p.replayHead);
     int fresh =

@@ -134,7 +134,10 @@ public final class MdnRnnTrainer {
     return published;
   }
 
-  /** One optimisation step. */
+  /**
+   * One optimisation step; one whose loss or gradients are not finite updates nothing and counts as
+   * {@link #skippedSteps() skipped}.
+   */
   public Losses step(Batch batch) {
     updating = true;
     try {
@@ -152,6 +155,11 @@ public final class MdnRnnTrainer {
   /** Gradient steps taken so far. */
   public long steps() {
     return training.steps();
+  }
+
+  /** Steps refused since this trainer was built because their loss or gradients were not finite. */
+  public long skippedSteps() {
+    return training.skippedSteps();
   }
 
   /** Weights, optimizer and noise position: what a Flink checkpoint keeps. */

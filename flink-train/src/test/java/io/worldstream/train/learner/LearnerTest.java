@@ -156,6 +156,46 @@ class LearnerTest {
   }
 
   @Test
+  void shouldPublishOnlyFiniteModelsWhenSomeBatchesOverflow() throws Exception {
+    try (var harness = harness(settings(3))) {
+      int n = 0;
+      for (String id : episodes(false, 12, 10)) {
+        TrainingSequence sequence = sequence(id, "vae-a", n++);
+        if (n == 6) {
+          // Finite, so it passes every check on the way in, but no loss on it is.
+          sequence.mu[MdnSpec.LATENT + 2] = Float.MAX_VALUE;
+        }
+        harness.processElement(sequence, 1);
+      }
+      for (String id : episodes(true, 2, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 20);
+
+      List<Checkpoint> published =
+          harness.extractOutputValues().stream().map(PublishedModel::toRecord).toList();
+      // 12 credits, batches of 4 drawn from 12 sequences of which one overflows: the batches that
+      // hold it are refused (a twelfth step would have published a version at 12), the rest train.
+      assertThat(published).isNotEmpty();
+      Checkpoint last = published.get(published.size() - 1);
+      assertThat(last.getGradientSteps()).isBetween(3L, 9L);
+      assertThat(published).allSatisfy(c -> assertThat(c.getTrainLoss()).isFinite());
+      assertThat(last.getHeldOutLoss()).isFinite();
+      byte[] onnx = ModelVersion.verified(last.getOnnxModel(), last.getSha256());
+      try (MdnRnnStep step = MdnRnnStep.load(onnx, 1)) {
+        var output =
+            step.step(
+                new float[MdnSpec.LATENT],
+                new float[MdnSpec.ACTIONS],
+                new float[MdnSpec.HIDDEN],
+                new float[MdnSpec.HIDDEN],
+                1);
+        assertThat(output.reward()[0]).isFinite();
+      }
+    }
+  }
+
+  @Test
   void shouldNeverTrainOnHeldOutEpisodes() throws Exception {
     try (var harness = harness(settings(1))) {
       int n = 0;

@@ -264,6 +264,40 @@ class MdnRnnTrainerTest {
   }
 
   @Test
+  void shouldLeaveEverythingAsItWasAfterAStepWhoseLossIsNotFinite() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(13);
+      Map<String, Tensor> initial = DjlMdnRnn.initialise(manager).weights().export();
+      MdnRnnTrainer trainer =
+          new MdnRnnTrainer(manager, DjlMdnRnn.of(manager, initial), 1e-3f, 1.0, 5, 0, 0.9);
+      MdnRnnTrainer.Batch good = randomWalks(4, 8, 21);
+      trainer.step(good);
+      Map<String, Tensor> trained = trainer.model().weights().export();
+      Map<String, Tensor> published = trainer.published().weights().export();
+      MdnRnnTrainer.Batch poisoned = randomWalks(4, 8, 22);
+      poisoned.rewards()[3] = Float.NaN;
+      MdnRnnTrainer.Batch overflowing = randomWalks(4, 8, 23);
+      overflowing.mu()[MdnSpec.LATENT + 1] = Float.MAX_VALUE;
+
+      MdnRnnTrainer.Losses nan = trainer.step(poisoned);
+      MdnRnnTrainer.Losses infinite = trainer.step(overflowing);
+
+      assertThat(nan.total()).isNaN();
+      assertThat(Double.isFinite(infinite.total())).isFalse();
+      assertThat(trainer.steps()).isEqualTo(1);
+      assertThat(trainer.skippedSteps()).isEqualTo(2);
+      assertThat(maxDifference(trainer.model().weights().export(), trained)).isZero();
+      assertThat(maxDifference(trainer.published().weights().export(), published)).isZero();
+
+      // The next good step trains as if the refused ones had never come.
+      MdnRnnTrainer.Losses next = trainer.step(good);
+      assertThat(next.total()).isFinite();
+      assertThat(trainer.steps()).isEqualTo(2);
+      assertThat(maxDifference(trainer.model().weights().export(), trained)).isPositive();
+    }
+  }
+
+  @Test
   void shouldTrainOnAThreadThatNeverStartedTheEngine() throws Exception {
     // PyTorch records gradients by default on a new thread; a Flink task thread after a restart is
     // one. Updates must still work there.
