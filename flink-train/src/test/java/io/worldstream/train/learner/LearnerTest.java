@@ -106,6 +106,19 @@ class LearnerTest {
     return harness;
   }
 
+  /** One step of a published checkpoint's verified model from zero latent, action and state. */
+  private static MdnRnnStep.Output stepFromZeros(Checkpoint checkpoint) {
+    byte[] onnx = ModelVersion.verified(checkpoint.getOnnxModel(), checkpoint.getSha256());
+    try (MdnRnnStep step = MdnRnnStep.load(onnx, 1)) {
+      return step.step(
+          new float[MdnSpec.LATENT],
+          new float[MdnSpec.ACTIONS],
+          new float[MdnSpec.HIDDEN],
+          new float[MdnSpec.HIDDEN],
+          1);
+    }
+  }
+
   /** Advances processing time a millisecond at a time, so every training timer fires. */
   private static void train(
       KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel> harness,
@@ -141,17 +154,7 @@ class LearnerTest {
       assertThat(last.getStepsTrained()).isEqualTo(9 * 4 * 9);
       assertThat(last.getHeldOutLoss()).isNotNull();
       assertThat(last.getTrainLoss()).isFinite();
-      byte[] onnx = ModelVersion.verified(last.getOnnxModel(), last.getSha256());
-      try (MdnRnnStep step = MdnRnnStep.load(onnx, 1)) {
-        var output =
-            step.step(
-                new float[MdnSpec.LATENT],
-                new float[MdnSpec.ACTIONS],
-                new float[MdnSpec.HIDDEN],
-                new float[MdnSpec.HIDDEN],
-                1);
-        assertThat(output.reward()).hasSize(1);
-      }
+      assertThat(stepFromZeros(last).reward()).hasSize(1);
     }
   }
 
@@ -181,17 +184,7 @@ class LearnerTest {
       assertThat(last.getGradientSteps()).isBetween(3L, 9L);
       assertThat(published).allSatisfy(c -> assertThat(c.getTrainLoss()).isFinite());
       assertThat(last.getHeldOutLoss()).isFinite();
-      byte[] onnx = ModelVersion.verified(last.getOnnxModel(), last.getSha256());
-      try (MdnRnnStep step = MdnRnnStep.load(onnx, 1)) {
-        var output =
-            step.step(
-                new float[MdnSpec.LATENT],
-                new float[MdnSpec.ACTIONS],
-                new float[MdnSpec.HIDDEN],
-                new float[MdnSpec.HIDDEN],
-                1);
-        assertThat(output.reward()[0]).isFinite();
-      }
+      assertThat(stepFromZeros(last).reward()[0]).isFinite();
     }
   }
 
