@@ -116,6 +116,13 @@ class LoopOptionsTest {
     assertThat(up(Map.of(), "--sequence-length", "64", "--burn-in", "32").train().burnIn())
         .isEqualTo(32);
     assertThat(up(Map.of(), "--keep-every-model").serving().thinning()).isEmpty();
+    assertThat(up(Map.of(), "--fall-back-margin", "150").evaluator().fallBackMargin())
+        .hasValue(150);
+    assertThat(up(Map.of()).evaluator().fallBackMargin()).isEmpty();
+    assertThatThrownBy(() -> up(Map.of(), "--fall-back-margin", "150", "--real-check-every", "0"))
+        .as("falling back needs a real check to compare with")
+        .isInstanceOf(CommandFailure.class)
+        .hasMessageContaining("real check");
   }
 
   @Test

@@ -54,8 +54,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Evaluator implements Service {
 
-  /** What the evaluator last published for one lineage. */
-  record Published(EvaluationReport report, ControllerUpdate controller) {}
+  /**
+   * What the evaluator last published for one lineage, and the controller of it whose real check
+   * scored highest.
+   */
+  record Published(
+      EvaluationReport report, ControllerUpdate controller, ControllerUpdate bestChecked) {
+
+    /** What is published after this: the best checked stays unless the new one checked higher. */
+    Published then(EvaluationReport report, ControllerUpdate controller) {
+      return new Published(report, controller, betterChecked(bestChecked, controller));
+    }
+
+    /** Of two controllers, the one whose real check scored higher (either may be unchecked). */
+    static ControllerUpdate betterChecked(ControllerUpdate a, ControllerUpdate b) {
+      if (b == null || b.getRealReturn() == null) {
+        return a;
+      }
+      return a == null || b.getRealReturn() > a.getRealReturn() ? b : a;
+    }
+  }
 
   private final KafkaSettings kafka;
   private final EvaluatorSettings settings;
@@ -147,6 +165,7 @@ public final class Evaluator implements Service {
   private void recoverPublished() {
     Map<String, EvaluationReport> reports = new HashMap<>();
     Map<String, ControllerUpdate> controllers = new HashMap<>();
+    Map<String, ControllerUpdate> bestChecked = new HashMap<>();
     try (TopicReader<String, byte[]> reader =
         new TopicReader<>(
             kafka.clientConfig(),
@@ -167,14 +186,20 @@ public final class Evaluator implements Service {
                 controller.getLineage(),
                 controller,
                 (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+            bestChecked.compute(
+                controller.getLineage(), (l, best) -> Published.betterChecked(best, controller));
           }
         }
       } while (!reader.caughtUp() && !stopping);
     }
     reports.forEach(
         (lineage, report) ->
-            published.put(lineage, new Published(report, controllers.get(lineage))));
-    controllers.forEach((lineage, c) -> published.putIfAbsent(lineage, new Published(null, c)));
+            published.put(
+                lineage,
+                new Published(report, controllers.get(lineage), bestChecked.get(lineage))));
+    controllers.forEach(
+        (lineage, c) ->
+            published.putIfAbsent(lineage, new Published(null, c, bestChecked.get(lineage))));
     published.forEach(
         (lineage, p) ->
             say.accept(
@@ -344,7 +369,12 @@ public final class Evaluator implements Service {
       }
       throw e;
     }
-    published.put(report.getLineage(), new Published(report, controller));
+    published.compute(
+        report.getLineage(),
+        (lineage, before) ->
+            before == null
+                ? new Published(report, controller, Published.betterChecked(null, controller))
+                : before.then(report, controller));
     metrics.published(report);
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * How the controller evaluator searches. Defaults are the paper's (DESIGN §4): σ₀ 0.1, 64
@@ -30,6 +31,9 @@ import java.util.Optional;
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
  *     first of the selection tracks, reserved from workers and kept apart from the evaluation
  *     tracks that measure controllers
+ * @param fallBackMargin when a real check scores more than this below the best checked controller
+ *     of the lineage, the search goes back to that controller (its distribution restarts there), so
+ *     a search the dream has led astray does not stay astray; empty never
  * @param startsPerVae real latents kept per VAE version to start dreams from, of episodes' first
  *     steps and as many of later steps
  * @param midEpisodeStarts the share of the search's dreams that begin from a real state later in an
@@ -60,6 +64,7 @@ public record EvaluatorSettings(
     Publish publish,
     int realCheckEvery,
     List<Long> realSeeds,
+    OptionalDouble fallBackMargin,
     int startsPerVae,
     double midEpisodeStarts,
     boolean commonDreams,
@@ -155,6 +160,17 @@ public record EvaluatorSettings(
           "real-seeds", "a real check needs at least one seed (or real-check-every 0)");
     }
     realSeeds = List.copyOf(realSeeds);
+    if (fallBackMargin.isPresent()) {
+      double margin = fallBackMargin.getAsDouble();
+      if (!(margin >= 0) || !Double.isFinite(margin)) {
+        throw new InvalidSettingException(
+            "fall-back-margin", "the fall-back margin must be zero or positive, not " + margin);
+      }
+      if (realCheckEvery == 0) {
+        throw new InvalidSettingException(
+            "fall-back-margin", "falling back to the best checked controller needs the real check");
+      }
+    }
     vae = vae.map(p -> Files.isDirectory(p) ? p.resolve("encoder.onnx") : p);
   }
 
@@ -189,6 +205,7 @@ public record EvaluatorSettings(
     private Publish publish = Publish.MEAN;
     private int realCheckEvery = 10;
     private List<Long> realSeeds = EvaluationTracks.selectionSeeds(DEFAULT_REAL_TRACKS);
+    private OptionalDouble fallBackMargin = OptionalDouble.empty();
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
     private boolean commonDreams = false;
@@ -270,6 +287,11 @@ public record EvaluatorSettings(
       return this;
     }
 
+    public Builder fallBackMargin(OptionalDouble fallBackMargin) {
+      this.fallBackMargin = fallBackMargin;
+      return this;
+    }
+
     public Builder startsPerVae(int startsPerVae) {
       this.startsPerVae = startsPerVae;
       return this;
@@ -340,6 +362,7 @@ public record EvaluatorSettings(
           publish,
           realCheckEvery,
           realSeeds,
+          fallBackMargin,
           startsPerVae,
           midEpisodeStarts,
           commonDreams,

@@ -10,6 +10,7 @@ import io.worldstream.serving.registry.CheckpointEntry;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -28,7 +29,10 @@ import java.util.function.Consumer;
  * in the checkpoint's model, or in it and the lineage's models before it ({@code models}, newest
  * first, owned by the caller; {@link DreamFitness#score(List, LatentPool, float[][],
  * DreamFitness.Rules, long, java.util.function.BooleanSupplier)}); the real check drives with the
- * checkpoint's own.
+ * checkpoint's own. With a fall-back margin, a real check that scores that far below the best
+ * checked controller of the lineage sends the search back to that controller: the distribution
+ * restarts around it, so a search the dream has led to controllers that drive badly does not stay
+ * there.
  */
 final class Search {
 
@@ -40,7 +44,8 @@ final class Search {
   private final BooleanSupplier cancelled;
   private final BiConsumer<EvaluationReport, ControllerUpdate> publish;
   private final Consumer<String> say;
-  private final Cmaes cmaes;
+  private Cmaes cmaes;
+  private ControllerUpdate bestChecked;
   private int generation;
   private long controllerVersion;
   private double[] published;
@@ -67,6 +72,7 @@ final class Search {
     this.publish = publish;
     this.say = say;
     ControllerUpdate last = before == null ? null : before.controller();
+    this.bestChecked = before == null ? null : before.bestChecked();
     boolean fromLast =
         last != null && last.getWeights().size() + last.getBias().size() == Controllers.PARAMETERS;
     double[] mean = fromLast ? Controllers.parameters(last) : new double[Controllers.PARAMETERS];
@@ -232,9 +238,10 @@ final class Search {
             .setCreatedTime(now)
             .build();
     publish.accept(report, update);
+    String fellBack = real == null ? "" : afterRealCheck(update);
     say.accept(
         String.format(
-            "evaluator: %s v%d generation %d: dream best %.2f mean %.2f ± %.2f, σ %.4f%s%s, %.1f s",
+            "evaluator: %s v%d generation %d: dream best %.2f mean %.2f ± %.2f, σ %.4f%s%s%s, %.1f s",
             checkpoint.lineage(),
             checkpoint.version(),
             generation,
@@ -248,8 +255,44 @@ final class Search {
                 : String.format(
                     ", controller v%d real %.1f ± %.1f over %d tracks (dream %.1f)",
                     controllerVersion, realReturn, real.sd(), realEpisodes, publishedDreamReturn),
+            fellBack,
             wallMillis / 1000.0));
     generation++;
+  }
+
+  /**
+   * Keeps the best checked controller and, with a fall-back margin, restarts the distribution at it
+   * when {@code checked} drove more than the margin below it.
+   *
+   * @return what the log line says of it
+   */
+  private String afterRealCheck(ControllerUpdate checked) {
+    ControllerUpdate best = bestChecked;
+    bestChecked = Evaluator.Published.betterChecked(best, checked);
+    OptionalDouble margin = settings.fallBackMargin();
+    if (best == null
+        || margin.isEmpty()
+        || checked.getRealReturn() >= best.getRealReturn() - margin.getAsDouble()
+        || best.getWeights().size() + best.getBias().size() != Controllers.PARAMETERS) {
+      return "";
+    }
+    published = Controllers.parameters(best);
+    publishedDreamReturn = best.getDreamReturn();
+    bestFitness = Double.NEGATIVE_INFINITY;
+    cmaes =
+        Cmaes.start(
+            published.clone(),
+            cmaes.sigma(),
+            settings.populationSize(),
+            mix(settings.seed(), checkpoint.version(), generation));
+    return String.format(
+        "; more than %.0f below controller v%d's %.1f, the search goes back to it",
+        margin.getAsDouble(), best.getVersion(), best.getRealReturn());
+  }
+
+  /** The best checked controller this search knows of: handed over, or checked since. */
+  ControllerUpdate bestChecked() {
+    return bestChecked;
   }
 
   /** A seed for (seed, version, generation), so a rerun generation samples the same. */

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.worldstream.envs.Action;
+import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.models.RandomWeights;
 import io.worldstream.models.Tensor;
 import io.worldstream.models.dream.LatentPool;
 import io.worldstream.models.mdn.MdnGraphs;
 import io.worldstream.models.mdn.MdnRnnStep;
 import io.worldstream.models.mdn.MdnSpec;
+import io.worldstream.models.vae.DefaultVae;
+import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
 import io.worldstream.serving.TestRecords;
@@ -20,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -337,10 +341,83 @@ class DreamSearchTest {
     assertThat(replaced).as("generations the mean won").isPositive();
   }
 
+  @Test
+  void aRealCheckFarBelowTheBestCheckedSendsTheSearchBackToIt() throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.builder()
+            .search(8, 2, 20)
+            .realCheck(1, EvaluationTracks.selectionSeeds(1))
+            .fallBackMargin(OptionalDouble.of(100))
+            .build();
+    // No car earns 5,000 on one track (at most 1,000 for its tiles), so every check is far below.
+    ControllerUpdate unbeaten = checked(7, 5_000);
+    ControllerUpdate beaten = checked(8, -5_000);
+    try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), 1);
+        RealCheck check = new RealCheck(encoder, settings.realSeeds(), 1)) {
+      List<ControllerUpdate> published = new ArrayList<>();
+      Search back = search(settings, new ArrayList<>(), published, unbeaten, check);
+      back.runGeneration(true);
+      assertThat(published.get(0).getRealReturn()).isNotNull().isLessThan(1_000);
+      assertThat(back.distribution().mean())
+          .as("the distribution restarts at the best checked controller")
+          .containsExactly(Controllers.parameters(unbeaten));
+      assertThat(back.bestChecked()).isSameAs(unbeaten);
+      back.runGeneration(false);
+      assertThat(Controllers.parameters(published.get(1)))
+          .as("the next generation publishes its mean: the best checked controller")
+          .containsExactly(Controllers.parameters(unbeaten), within(1e-7));
+
+      published.clear();
+      Search ahead = search(settings, new ArrayList<>(), published, beaten, check);
+      ahead.runGeneration(true);
+      assertThat(ahead.distribution().mean())
+          .as("a check above the best checked sends nothing back")
+          .isNotEqualTo(Controllers.parameters(beaten));
+      assertThat(ahead.bestChecked().getVersion()).isEqualTo(published.get(0).getVersion());
+    }
+  }
+
+  @Test
+  void withoutAFallBackMarginTheSearchGoesOnWhateverTheCheckSays() throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.builder()
+            .search(8, 2, 20)
+            .realCheck(1, EvaluationTracks.selectionSeeds(1))
+            .build();
+    ControllerUpdate unbeaten = checked(7, 5_000);
+    try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), 1);
+        RealCheck check = new RealCheck(encoder, settings.realSeeds(), 1)) {
+      Search search = search(settings, new ArrayList<>(), new ArrayList<>(), unbeaten, check);
+      search.runGeneration(true);
+      assertThat(search.distribution().mean()).isNotEqualTo(Controllers.parameters(unbeaten));
+      assertThat(search.bestChecked()).isSameAs(unbeaten);
+    }
+  }
+
+  /** A controller of weights 0.01 and bias (0, 0.3, 0) whose real check scored {@code real}. */
+  private static ControllerUpdate checked(long version, double real) {
+    return TestRecords.controller("vae-test", version, 1, 0.01f, List.of(0f, 0.3f, 0f))
+        .setRealReturn(real)
+        .build();
+  }
+
   private static Search search(
       EvaluatorSettings settings,
       List<EvaluationReport> reports,
       List<ControllerUpdate> published) {
+    return search(settings, reports, published, null, null);
+  }
+
+  /**
+   * A search on the shared model, starting from nothing published but the best checked controller
+   * {@code bestChecked} (or nothing), with {@code check} as its real check (or none).
+   */
+  private static Search search(
+      EvaluatorSettings settings,
+      List<EvaluationReport> reports,
+      List<ControllerUpdate> published,
+      ControllerUpdate bestChecked,
+      RealCheck check) {
     // The checkpoint of the shared model, which the search dreams in.
     byte[] onnx = MdnGraphs.step(actionMatters(RandomWeights.mdn(3)), "test");
     var checkpoint =
@@ -354,9 +431,9 @@ class DreamSearchTest {
         List.of(model),
         starts,
         settings,
+        bestChecked == null ? null : new Evaluator.Published(null, null, bestChecked),
         null,
-        null,
-        null,
+        check,
         () -> false,
         (report, controller) -> {
           reports.add(report);
