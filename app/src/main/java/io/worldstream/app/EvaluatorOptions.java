@@ -4,7 +4,6 @@ import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -109,14 +108,6 @@ public final class EvaluatorOptions {
   int realTracks;
 
   @Option(
-      names = "--fall-back-margin",
-      paramLabel = "RETURN",
-      description =
-          "When a real check scores more than this below the best controller checked so far, the"
-              + " search goes back to that controller and searches on around it (default: never).")
-  Double fallBackMargin;
-
-  @Option(
       names = "--starts-per-vae",
       paramLabel = "N",
       defaultValue = "1024",
@@ -165,10 +156,6 @@ public final class EvaluatorOptions {
                 .maxStaleness(maxStaleness)
                 .publish(EvaluatorSettings.Publish.named(publish))
                 .realCheck(realCheckEvery, EvaluationTracks.selectionSeeds(realTracks))
-                .fallBackMargin(
-                    fallBackMargin == null
-                        ? OptionalDouble.empty()
-                        : OptionalDouble.of(fallBackMargin))
                 .startsPerVae(startsPerVae)
                 .threads(threads == null ? EvaluatorSettings.defaults().threads() : threads)
                 .seed(seed)

@@ -75,14 +75,6 @@ public final class LoopOptions {
               + " never (default: ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
-  @Option(
-      names = "--fall-back-margin",
-      paramLabel = "RETURN",
-      description =
-          "When a real check scores more than this below the best controller checked so far, the"
-              + " search goes back to that controller and searches on around it (default: never).")
-  Double fallBackMargin;
-
   @Mixin SearchDreamOptions dreams;
 
   /** The loop's controller search: the evaluator's settings, as {@link #loop} runs it. */

@@ -1,9 +1,13 @@
 package io.worldstream.app;
 
 import io.worldstream.serving.evaluator.EvaluatorSettings;
+import java.util.OptionalDouble;
 import picocli.CommandLine.Option;
 
-/** How the controller search's dreams are drawn, for {@code evaluate} and the loop. */
+/**
+ * How the controller search's dreams are drawn and rated, and when the search falls back to the
+ * best checked controller, for {@code evaluate} and the loop.
+ */
 public final class SearchDreamOptions {
 
   @Option(
@@ -73,7 +77,15 @@ public final class SearchDreamOptions {
               + " ${DEFAULT-VALUE}).")
   int dreamModels;
 
-  /** These dreams in {@code search}. */
+  @Option(
+      names = "--fall-back-margin",
+      paramLabel = "RETURN",
+      description =
+          "When a real check scores more than this below the best controller checked so far, the"
+              + " search goes back to that controller and searches on around it (default: never).")
+  Double fallBackMargin;
+
+  /** These dreams, and the fall-back, in {@code search}. */
   EvaluatorSettings.Builder applyTo(EvaluatorSettings.Builder search) {
     return search
         .horizon(horizon)
@@ -82,6 +94,8 @@ public final class SearchDreamOptions {
         .midEpisodeStarts(midEpisodeStarts)
         .commonDreams(commonDreams)
         .worstShare(worstShare)
-        .dreamModels(dreamModels);
+        .dreamModels(dreamModels)
+        .fallBackMargin(
+            fallBackMargin == null ? OptionalDouble.empty() : OptionalDouble.of(fallBackMargin));
   }
 }

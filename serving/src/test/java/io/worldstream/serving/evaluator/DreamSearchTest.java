@@ -343,12 +343,7 @@ class DreamSearchTest {
 
   @Test
   void aRealCheckFarBelowTheBestCheckedSendsTheSearchBackToIt() throws Exception {
-    EvaluatorSettings settings =
-        EvaluatorSettings.builder()
-            .search(8, 2, 20)
-            .realCheck(1, EvaluationTracks.selectionSeeds(1))
-            .fallBackMargin(OptionalDouble.of(100))
-            .build();
+    EvaluatorSettings settings = checkedOnOneTrack().fallBackMargin(OptionalDouble.of(100)).build();
     // No car earns 5,000 on one track (at most 1,000 for its tiles), so every check is far below.
     ControllerUpdate unbeaten = checked(7, 5_000);
     ControllerUpdate beaten = checked(8, -5_000);
@@ -379,11 +374,7 @@ class DreamSearchTest {
 
   @Test
   void withoutAFallBackMarginTheSearchGoesOnWhateverTheCheckSays() throws Exception {
-    EvaluatorSettings settings =
-        EvaluatorSettings.builder()
-            .search(8, 2, 20)
-            .realCheck(1, EvaluationTracks.selectionSeeds(1))
-            .build();
+    EvaluatorSettings settings = checkedOnOneTrack().build();
     ControllerUpdate unbeaten = checked(7, 5_000);
     try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), 1);
         RealCheck check = new RealCheck(encoder, settings.realSeeds(), 1)) {
@@ -392,6 +383,13 @@ class DreamSearchTest {
       assertThat(search.distribution().mean()).isNotEqualTo(Controllers.parameters(unbeaten));
       assertThat(search.bestChecked()).isSameAs(unbeaten);
     }
+  }
+
+  /** A small search whose published controller drives one selection track every generation. */
+  private static EvaluatorSettings.Builder checkedOnOneTrack() {
+    return EvaluatorSettings.builder()
+        .search(8, 2, 20)
+        .realCheck(1, EvaluationTracks.selectionSeeds(1));
   }
 
   /** A controller of weights 0.01 and bias (0, 0.3, 0) whose real check scored {@code real}. */
