@@ -56,12 +56,13 @@ public final class LoopOptions {
 
   @Option(
       names = "--publish",
-      paramLabel = "mean|best|champion",
+      paramLabel = "mean|average|best|champion",
       defaultValue = "mean",
       description =
           "The controller each search generation publishes for the workers: the search"
-              + " distribution's mean, the best candidate, or the champion (the last published"
-              + " until the mean outscores it in the dream) (default: ${DEFAULT-VALUE}).")
+              + " distribution's mean, the running average of its means over about the last 10"
+              + " generations, the best candidate, or the champion (the last published until the"
+              + " mean outscores it in the dream) (default: ${DEFAULT-VALUE}).")
   String publish;
 
   @Option(

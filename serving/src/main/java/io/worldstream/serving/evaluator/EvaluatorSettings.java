@@ -24,8 +24,8 @@ import java.util.OptionalDouble;
  *     errors (models published without the mask input dream unmasked)
  * @param l2Penalty fitness = mean dream return − l2Penalty × ‖θ‖²
  * @param publish which controller each generation publishes: the search distribution's mean, the
- *     best candidate found on the checkpoint, or the champion (the last published controller until
- *     the mean beats it on a generation's dreams)
+ *     running average of its means, the best candidate found on the checkpoint, or the champion
+ *     (the last published controller until the mean beats it on a generation's dreams)
  * @param realCheckEvery run the controller a generation would publish in the real environment every
  *     this many generations (counted across checkpoints); 0 never
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
@@ -91,6 +91,12 @@ public record EvaluatorSettings(
   public enum Publish {
     /** The mean of the distribution the generation sampled from, scored on the same dreams. */
     MEAN,
+    /**
+     * The running average of the distribution's means over about the last {@code 1 / (1 − }{@link
+     * #AVERAGE_DECAY}{@code )} generations, scored on the same dreams: the mean wanders with the
+     * noise of each generation's ranking, and its average keeps what the generations agree on.
+     */
+    AVERAGE,
     /** The candidate with the best dream return found on the checkpoint so far. */
     BEST,
     /**
@@ -100,14 +106,19 @@ public record EvaluatorSettings(
      */
     CHAMPION;
 
-    /** The choice a person names: mean or best. */
+    /**
+     * How far each generation moves the {@link #AVERAGE} toward the distribution's mean: 1 − this.
+     */
+    public static final double AVERAGE_DECAY = 0.9;
+
+    /** The choice a person names: mean, average, best or champion. */
     public static Publish named(String name) {
       try {
         return valueOf(name.strip().toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingException(
             "publish",
-            "Unknown controller to publish '" + name + "'; choose mean, best or champion");
+            "Unknown controller to publish '" + name + "'; choose mean, average, best or champion");
       }
     }
   }

@@ -20,17 +20,18 @@ import java.util.function.Consumer;
  * dream, updates the search, and hands its report and a controller to be published: by default the
  * mean of the distribution the generation sampled from, scored on the same dreams as the population
  * (the single best candidate is the luckiest of 32 noisy scores, a winner's curse that made the
- * published controller swing from one generation to the next), the best candidate found on this
- * checkpoint, or the champion: the controller published last, re-scored on every generation's
- * dreams beside the mean, which replaces it only by scoring higher on them. On a newer checkpoint
- * of the same lineage the search distribution carries over (successive versions of one model change
- * its dream gradually); otherwise it starts from the newest controller the lineage published (a
- * warm start), or continues a search that earlier runs published generations of. Candidates dream
- * in the checkpoint's model, or in it and the lineage's models before it ({@code models}, newest
- * first, owned by the caller; {@link DreamFitness#score(List, LatentPool, float[][],
- * DreamFitness.Rules, long, java.util.function.BooleanSupplier)}); the real check drives with the
- * checkpoint's own. With a fall-back margin, a real check that scores that far below the best
- * checked controller of the lineage sends the search back to that controller: the distribution
+ * published controller swing from one generation to the next), the running average of those means
+ * over the last generations (which the lineage's next searches go on averaging), the best candidate
+ * found on this checkpoint, or the champion: the controller published last, re-scored on every
+ * generation's dreams beside the mean, which replaces it only by scoring higher on them. On a newer
+ * checkpoint of the same lineage the search distribution carries over (successive versions of one
+ * model change its dream gradually); otherwise it starts from the newest controller the lineage
+ * published (a warm start), or continues a search that earlier runs published generations of.
+ * Candidates dream in the checkpoint's model, or in it and the lineage's models before it ({@code
+ * models}, newest first, owned by the caller; {@link DreamFitness#score(List, LatentPool,
+ * float[][], DreamFitness.Rules, long, java.util.function.BooleanSupplier)}); the real check drives
+ * with the checkpoint's own. With a fall-back margin, a real check that scores that far below the
+ * best checked controller of the lineage sends the search back to that controller: the distribution
  * restarts around it, so a search the dream has led to controllers that drive badly does not stay
  * there.
  */
@@ -49,6 +50,10 @@ final class Search {
   private int generation;
   private long controllerVersion;
   private double[] published;
+
+  /** The running average of the distribution's means, when it is what the search publishes. */
+  private double[] averaged;
+
   private double bestFitness = Double.NEGATIVE_INFINITY;
   private double publishedDreamReturn;
 
@@ -94,6 +99,10 @@ final class Search {
       published = mean.clone();
       publishedDreamReturn = last.getDreamReturn();
     }
+    if (settings.publish() == EvaluatorSettings.Publish.AVERAGE && fromLast) {
+      // The average the lineage published last goes on averaging this checkpoint's means.
+      averaged = mean.clone();
+    }
     this.cmaes =
         continued != null
             ? continued
@@ -126,9 +135,15 @@ final class Search {
    */
   void runGeneration(boolean realCheckDue) throws InterruptedException {
     long started = System.nanoTime();
-    double[] distributionMean = cmaes.mean();
+    // The mean this generation may publish: the distribution's, or the running average of its
+    // means.
+    double[] meanController = cmaes.mean();
     double[][] population = cmaes.ask();
     EvaluatorSettings.Publish rule = settings.publish();
+    if (rule == EvaluatorSettings.Publish.AVERAGE) {
+      averaged = averaged == null ? meanController : towards(averaged, meanController);
+      meanController = averaged;
+    }
     boolean scoreMean = rule != EvaluatorSettings.Publish.BEST;
     boolean defendChampion = rule == EvaluatorSettings.Publish.CHAMPION && published != null;
     // The distribution's mean (and the champion it challenges) drive their own dreams beside the
@@ -141,7 +156,7 @@ final class Search {
       candidates[k] = Controllers.toFloats(population[k]);
     }
     if (scoreMean) {
-      candidates[meanIndex] = Controllers.toFloats(distributionMean);
+      candidates[meanIndex] = Controllers.toFloats(meanController);
     }
     if (defendChampion) {
       candidates[championIndex] = Controllers.toFloats(published);
@@ -168,9 +183,10 @@ final class Search {
     cmaes.tell(costs);
     String held = "";
     if (rule == EvaluatorSettings.Publish.MEAN
+        || rule == EvaluatorSettings.Publish.AVERAGE
         || (rule == EvaluatorSettings.Publish.CHAMPION
             && (!defendChampion || worst[meanIndex] > worst[championIndex]))) {
-      published = distributionMean;
+      published = meanController;
       publishedDreamReturn = scores.meanReturns()[meanIndex];
     } else if (defendChampion) {
       publishedDreamReturn = scores.meanReturns()[championIndex];
@@ -277,6 +293,9 @@ final class Search {
       return "";
     }
     published = Controllers.parameters(best);
+    if (averaged != null) {
+      averaged = published.clone(); // the average starts again from the controller gone back to
+    }
     publishedDreamReturn = best.getDreamReturn();
     bestFitness = Double.NEGATIVE_INFINITY;
     cmaes =
@@ -293,6 +312,16 @@ final class Search {
   /** The best checked controller this search knows of: handed over, or checked since. */
   ControllerUpdate bestChecked() {
     return bestChecked;
+  }
+
+  /** The average moved one generation toward {@code mean}. */
+  private static double[] towards(double[] average, double[] mean) {
+    double decay = EvaluatorSettings.Publish.AVERAGE_DECAY;
+    double[] moved = new double[average.length];
+    for (int i = 0; i < moved.length; i++) {
+      moved[i] = decay * average[i] + (1 - decay) * mean[i];
+    }
+    return moved;
   }
 
   /** A seed for (seed, version, generation), so a rerun generation samples the same. */

@@ -273,6 +273,54 @@ class DreamSearchTest {
   }
 
   @Test
+  void publishesTheRunningAverageOfTheMeansAndGoesOnAveragingOnTheNextCheckpoint()
+      throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.builder()
+            .search(8, 2, 40)
+            .realCheck(0, List.of())
+            .publish(EvaluatorSettings.Publish.AVERAGE)
+            .initialSigma(0.5)
+            .build();
+    double decay = EvaluatorSettings.Publish.AVERAGE_DECAY;
+    List<ControllerUpdate> published = new ArrayList<>();
+    List<EvaluationReport> reports = new ArrayList<>();
+    Search search = search(settings, reports, published);
+    double[] average = null;
+    for (int g = 0; g < 4; g++) {
+      double[] mean = search.distribution().mean();
+      average = g == 0 ? mean : blend(decay, average, mean);
+      search.runGeneration(false);
+      assertThat(Controllers.parameters(published.get(g)))
+          .as("generation %d publishes the running average of the means", g)
+          .containsExactly(average, within(1e-6));
+    }
+    assertThat(Controllers.parameters(published.get(3)))
+        .as("the average lags the wandering mean")
+        .isNotEqualTo(search.distribution().mean());
+
+    // A search on the lineage's next checkpoint goes on averaging from what was published last.
+    Evaluator.Published before = new Evaluator.Published(reports.get(3), published.get(3), null);
+    Search next = search(settings, reports, published, before, search.distribution(), null, 2);
+    double[] mean = next.distribution().mean();
+    next.runGeneration(false);
+    assertThat(Controllers.parameters(published.get(4)))
+        .containsExactly(
+            blend(decay, Controllers.parameters(published.get(3)), mean), within(1e-6));
+    assertThat(published.get(4).getDreamReturn())
+        .as("the average is scored on the generation's dreams, not given a candidate's score")
+        .isNotEqualTo(reports.get(4).getBestReturn());
+  }
+
+  private static double[] blend(double decay, double[] average, double[] mean) {
+    double[] out = new double[average.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = decay * average[i] + (1 - decay) * mean[i];
+    }
+    return out;
+  }
+
+  @Test
   void publishesTheBestCandidateWhenAsked() throws Exception {
     EvaluatorSettings settings =
         EvaluatorSettings.builder()
@@ -416,11 +464,29 @@ class DreamSearchTest {
       List<ControllerUpdate> published,
       ControllerUpdate bestChecked,
       RealCheck check) {
+    Evaluator.Published before =
+        bestChecked == null ? null : new Evaluator.Published(null, null, bestChecked);
+    return search(settings, reports, published, before, null, check, 1);
+  }
+
+  /**
+   * A search on version {@code version} of the shared model's checkpoint, after what the lineage
+   * published {@code before} (or nothing), continuing {@code continued}'s distribution (or a new
+   * one), with {@code check} as its real check (or none).
+   */
+  private static Search search(
+      EvaluatorSettings settings,
+      List<EvaluationReport> reports,
+      List<ControllerUpdate> published,
+      Evaluator.Published before,
+      Cmaes continued,
+      RealCheck check,
+      long version) {
     // The checkpoint of the shared model, which the search dreams in.
     byte[] onnx = MdnGraphs.step(actionMatters(RandomWeights.mdn(3)), "test");
     var checkpoint =
         CheckpointEntry.of(
-            TestRecords.checkpoint("vae-test", 1, "vae", onnx, false).build(),
+            TestRecords.checkpoint("vae-test", version, "vae", onnx, false).build(),
             0,
             0,
             Optional.empty());
@@ -429,8 +495,8 @@ class DreamSearchTest {
         List.of(model),
         starts,
         settings,
-        bestChecked == null ? null : new Evaluator.Published(null, null, bestChecked),
-        null,
+        before,
+        continued,
         check,
         () -> false,
         (report, controller) -> {
