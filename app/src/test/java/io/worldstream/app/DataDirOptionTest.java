@@ -1,26 +1,16 @@
 package io.worldstream.app;
 
+import static io.worldstream.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DataDirOptionTest {
 
   @TempDir Path dir;
-
-  private static String[] run(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cli = Worldstream.commandLine();
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(err, true));
-    return new String[] {String.valueOf(cli.execute(args)), err.toString()};
-  }
 
   @Test
   void shouldRefuseADataDirectoryThatCannotBeCreatedBeforeStartingAnything() throws Exception {

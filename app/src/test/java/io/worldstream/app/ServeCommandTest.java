@@ -1,23 +1,12 @@
 package io.worldstream.app;
 
+import static io.worldstream.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code worldstream serve} refuses what it cannot serve with one line, before it connects. */
 class ServeCommandTest {
-
-  /** The exit code and what the command wrote to stderr. */
-  private static String[] run(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cli = Worldstream.commandLine();
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(err, true));
-    return new String[] {String.valueOf(cli.execute(args)), err.toString()};
-  }
 
   @Test
   void refusesAPortNoServerCanBindWithOneLine() {

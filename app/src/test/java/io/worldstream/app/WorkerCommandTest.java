@@ -1,21 +1,11 @@
 package io.worldstream.app;
 
+import static io.worldstream.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class WorkerCommandTest {
-
-  private static String[] run(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cli = Worldstream.commandLine();
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(err, true));
-    return new String[] {String.valueOf(cli.execute(args)), err.toString()};
-  }
 
   @Test
   void shouldRefuseAnUnknownPolicyWithOneLine() {
