@@ -159,7 +159,7 @@ public final class TrainingStep<B> {
       norm = GradientClipping.clipGlobalNorm(weights.all().values(), maxGradNorm);
     }
     if (!Float.isFinite(losses[0]) || !Double.isFinite(norm)) {
-      weights.clearGradients();
+      weights.zeroGradients();
       skipped++;
       return losses;
     }

@@ -3,6 +3,8 @@ package io.worldstream.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import io.worldstream.models.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -138,29 +140,19 @@ public final class Weights {
   }
 
   /**
-   * Sets every weight's gradient to zero. DJL's PyTorch engine accumulates gradients across
-   * backward passes (as PyTorch does), so each training step must start from zero.
+   * Sets every weight's gradient to zero, NaN and infinities included (a step whose gradients were
+   * not finite leaves some). DJL's PyTorch engine accumulates gradients across backward passes (as
+   * PyTorch does), so each training step must start from zero.
+   *
+   * <p>PyTorch's own {@code zero_} on the gradient in place: {@code muli(0)} would keep NaN (0 ×
+   * NaN is NaN), and DJL's {@code set(float[])} would point the gradient's storage at a Java buffer
+   * that is freed once the array wrapping it is collected, so a later backward pass would write
+   * into freed memory.
    */
   public void zeroGradients() {
     for (NDArray w : arrays.values()) {
       if (w.hasGradient()) {
-        try (NDArray g = w.getGradient()) {
-          g.muli(0);
-        }
-      }
-    }
-  }
-
-  /**
-   * Sets every gradient to zero even where it holds NaN or infinities, which {@link
-   * #zeroGradients()} keeps (0 × NaN is NaN): for after a step whose gradients were not finite.
-   */
-  public void clearGradients() {
-    for (NDArray w : arrays.values()) {
-      if (w.hasGradient()) {
-        try (NDArray g = w.getGradient()) {
-          g.set(new float[Math.toIntExact(g.size())]);
-        }
+        JniUtils.zeroGrad((PtNDArray) w);
       }
     }
   }
