@@ -45,25 +45,30 @@ class UpIntegrationTest {
     up.await(() -> !TopicContents.read(kafka, Topics.LATENTS).isEmpty(), "the first latents");
     // Whether one of up's own episodes lands in the learner's held-out 10 % within the test is
     // chance; two more CarRacing episodes whose ids do give every checkpoint a held-out loss.
-    publishHeldOutEpisodes(kafka, 2, 200);
-    up.await(() -> TopicContents.read(kafka, Topics.CHECKPOINTS).size() >= 2, "two checkpoints");
+    int heldOutSteps = publishHeldOutEpisodes(kafka, 2, 200);
     up.await(
         () ->
-            TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
-                    .filter(c -> c.getHeldOutLoss() != null)
+            TopicContents.read(kafka, Topics.LATENTS).stream()
+                    .filter(l -> l.getEpisodeId().toString().startsWith("held-out-"))
                     .count()
-                >= 2,
-        "two checkpoints with a held-out loss");
-    List<Checkpoint> validated =
-        TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
-            .filter(c -> c.getHeldOutLoss() != null)
-            .toList();
+                >= heldOutSteps,
+        "the held-out episodes encoded");
+    // Held-out losses compare only over the same held-out data: checkpoints made once all of it
+    // had reached the learner (a second after it was encoded).
+    java.time.Instant heldOutIn = java.time.Instant.now().plusSeconds(1);
+    java.util.function.Supplier<List<Checkpoint>> validated =
+        () ->
+            TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
+                .filter(c -> c.getHeldOutLoss() != null && c.getCreatedTime().isAfter(heldOutIn))
+                .toList();
+    up.await(() -> validated.get().size() >= 2, "two checkpoints validated on all held-out data");
+    List<Checkpoint> compared = validated.get();
     System.out.printf(
         "held-out loss: %s%n",
-        validated.stream().map(c -> "v" + c.getVersion() + " " + c.getHeldOutLoss()).toList());
-    assertThat(validated.get(validated.size() - 1).getHeldOutLoss())
-        .as("held-out loss falls: %s", validated.stream().map(Checkpoint::getHeldOutLoss).toList())
-        .isLessThan(validated.get(0).getHeldOutLoss());
+        compared.stream().map(c -> "v" + c.getVersion() + " " + c.getHeldOutLoss()).toList());
+    assertThat(compared.get(compared.size() - 1).getHeldOutLoss())
+        .as("held-out loss falls: %s", compared.stream().map(Checkpoint::getHeldOutLoss).toList())
+        .isLessThan(compared.get(0).getHeldOutLoss());
     up.await(() -> !TopicContents.read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
     List<Checkpoint> checkpoints = TopicContents.read(kafka, Topics.CHECKPOINTS);
     assertThat(checkpoints).extracting(Checkpoint::getVersion).startsWith(1L, 2L);
@@ -123,14 +128,18 @@ class UpIntegrationTest {
         .isLessThanOrEqualTo(experienced);
   }
 
-  /** Brownian CarRacing episodes whose ids hash into the learner's held-out share. */
-  private static void publishHeldOutEpisodes(KafkaSettings kafka, int episodes, int steps) {
+  /**
+   * Brownian CarRacing episodes whose ids hash into the learner's held-out share; returns how many
+   * steps were published.
+   */
+  private static int publishHeldOutEpisodes(KafkaSettings kafka, int episodes, int steps) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; ids.size() < episodes; i++) {
       if (io.worldstream.train.learner.Learner.heldOut("held-out-" + i, 10)) {
         ids.add("held-out-" + i);
       }
     }
+    int published = 0;
     try (var producer =
         new io.worldstream.producers.ExperienceProducer(kafka.clientConfig(), "up-test")) {
       for (int e = 0; e < ids.size(); e++) {
@@ -162,6 +171,7 @@ class UpIntegrationTest {
                     .setPolicyVersion(0)
                     .setEventTime(java.time.Instant.now())
                     .build());
+            published++;
             observation = step.observation();
             if (step.done()) {
               break;
@@ -171,5 +181,6 @@ class UpIntegrationTest {
       }
       producer.flush();
     }
+    return published;
   }
 }
