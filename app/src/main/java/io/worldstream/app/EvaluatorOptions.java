@@ -84,7 +84,8 @@ public final class EvaluatorOptions {
       description =
           "The controller each generation publishes: the search distribution's mean, scored on the"
               + " same dreams as its candidates; the running average of those means over about the"
-              + " last 10 generations, scored alike; the best candidate found on the checkpoint;"
+              + " last 10 generations once a real check has seen a controller drive (100 or more),"
+              + " scored alike; the best candidate found on the checkpoint;"
               + " or the champion, the controller published last until the mean outscores it on a"
               + " generation's dreams (default: ${DEFAULT-VALUE}).")
   String publish;

@@ -61,7 +61,8 @@ public final class LoopOptions {
       description =
           "The controller each search generation publishes for the workers: the search"
               + " distribution's mean, the running average of its means over about the last 10"
-              + " generations, the best candidate, or the champion (the last published until the"
+              + " generations once a checked controller drives, the best candidate, or the"
+              + " champion (the last published until the"
               + " mean outscores it in the dream) (default: ${DEFAULT-VALUE}).")
   String publish;
 

@@ -94,7 +94,10 @@ public record EvaluatorSettings(
     /**
      * The running average of the distribution's means over about the last {@code 1 / (1 − }{@link
      * #AVERAGE_DECAY}{@code )} generations, scored on the same dreams: the mean wanders with the
-     * noise of each generation's ranking, and its average keeps what the generations agree on.
+     * noise of each generation's ranking, and its average keeps what the generations agree on. It
+     * averages only once a real check has seen one of the lineage's controllers drive ({@link
+     * #AVERAGE_FROM}); until then it is the mean, which must move fast and far, and an average of
+     * far-apart controllers drives like none of them.
      */
     AVERAGE,
     /** The candidate with the best dream return found on the checkpoint so far. */
@@ -110,6 +113,13 @@ public record EvaluatorSettings(
      * How far each generation moves the {@link #AVERAGE} toward the distribution's mean: 1 − this.
      */
     public static final double AVERAGE_DECAY = 0.9;
+
+    /**
+     * The real return a checked controller of the lineage must have reached before {@link #AVERAGE}
+     * averages: well above random driving (about −30) and brownian (about −56), a car that follows
+     * the track.
+     */
+    public static final double AVERAGE_FROM = 100;
 
     /** The choice a person names: mean, average, best or champion. */
     public static Publish named(String name) {

@@ -51,7 +51,10 @@ final class Search {
   private long controllerVersion;
   private double[] published;
 
-  /** The running average of the distribution's means, when it is what the search publishes. */
+  /**
+   * The running average of the distribution's means, when it is what the search publishes: the mean
+   * itself until a checked controller drives.
+   */
   private double[] averaged;
 
   private double bestFitness = Double.NEGATIVE_INFINITY;
@@ -141,7 +144,7 @@ final class Search {
     double[][] population = cmaes.ask();
     EvaluatorSettings.Publish rule = settings.publish();
     if (rule == EvaluatorSettings.Publish.AVERAGE) {
-      averaged = averaged == null ? meanController : towards(averaged, meanController);
+      averaged = averaged == null || !drives() ? meanController : towards(averaged, meanController);
       meanController = averaged;
     }
     boolean scoreMean = rule != EvaluatorSettings.Publish.BEST;
@@ -312,6 +315,13 @@ final class Search {
   /** The best checked controller this search knows of: handed over, or checked since. */
   ControllerUpdate bestChecked() {
     return bestChecked;
+  }
+
+  /** Whether a real check has seen a controller of the lineage drive: then the average averages. */
+  private boolean drives() {
+    return bestChecked != null
+        && bestChecked.getRealReturn() != null
+        && bestChecked.getRealReturn() >= EvaluatorSettings.Publish.AVERAGE_FROM;
   }
 
   /** The average moved one generation toward {@code mean}. */

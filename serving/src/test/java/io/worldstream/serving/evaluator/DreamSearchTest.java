@@ -285,7 +285,8 @@ class DreamSearchTest {
     double decay = EvaluatorSettings.Publish.AVERAGE_DECAY;
     List<ControllerUpdate> published = new ArrayList<>();
     List<EvaluationReport> reports = new ArrayList<>();
-    Search search = search(settings, reports, published);
+    ControllerUpdate drove = checked(7, EvaluatorSettings.Publish.AVERAGE_FROM);
+    Search search = search(settings, reports, published, drove, null);
     double[] average = null;
     for (int g = 0; g < 4; g++) {
       double[] mean = search.distribution().mean();
@@ -300,7 +301,7 @@ class DreamSearchTest {
         .isNotEqualTo(search.distribution().mean());
 
     // A search on the lineage's next checkpoint goes on averaging from what was published last.
-    Evaluator.Published before = new Evaluator.Published(reports.get(3), published.get(3), null);
+    Evaluator.Published before = new Evaluator.Published(reports.get(3), published.get(3), drove);
     Search next = search(settings, reports, published, before, search.distribution(), null, 2);
     double[] mean = next.distribution().mean();
     next.runGeneration(false);
@@ -310,6 +311,43 @@ class DreamSearchTest {
     assertThat(published.get(4).getDreamReturn())
         .as("the average is scored on the generation's dreams, not given a candidate's score")
         .isNotEqualTo(reports.get(4).getBestReturn());
+  }
+
+  @Test
+  void publishesTheMeanUntilACheckedControllerDrivesThenAveragesFromIt() throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.builder()
+            .search(8, 2, 40)
+            .realCheck(0, List.of())
+            .publish(EvaluatorSettings.Publish.AVERAGE)
+            .initialSigma(0.5)
+            .build();
+    List<ControllerUpdate> published = new ArrayList<>();
+    List<EvaluationReport> reports = new ArrayList<>();
+    ControllerUpdate stalled = checked(7, EvaluatorSettings.Publish.AVERAGE_FROM - 1);
+    Search search = search(settings, reports, published, stalled, null);
+    for (int g = 0; g < 2; g++) {
+      double[] mean = search.distribution().mean();
+      search.runGeneration(false);
+      assertThat(Controllers.parameters(published.get(g)))
+          .as("generation %d, no checked controller drives yet: the mean", g)
+          .containsExactly(mean, within(1e-7));
+    }
+
+    // The next checkpoint's search knows of one that drove: it averages from the last mean on.
+    Evaluator.Published before =
+        new Evaluator.Published(
+            reports.get(1), published.get(1), checked(8, EvaluatorSettings.Publish.AVERAGE_FROM));
+    Search next = search(settings, reports, published, before, search.distribution(), null, 2);
+    double[] mean = next.distribution().mean();
+    next.runGeneration(false);
+    assertThat(Controllers.parameters(published.get(2)))
+        .containsExactly(
+            blend(
+                EvaluatorSettings.Publish.AVERAGE_DECAY,
+                Controllers.parameters(published.get(1)),
+                mean),
+            within(1e-6));
   }
 
   private static double[] blend(double decay, double[] average, double[] mean) {
