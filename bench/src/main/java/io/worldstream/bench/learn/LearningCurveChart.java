@@ -196,7 +196,7 @@ final class LearningCurveChart {
   private static void legend(Graphics2D g, Curve curve) {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     String[] labels = {
-      "newest controller: real return, mean ± sd over " + tracks(curve) + " tracks",
+      "newest controller: real return, mean ± sd over " + tracks(curve),
       "its dream's prediction",
       "best checked controller: real return",
       String.format(Locale.ROOT, "random driving (%.0f)", curve.random().mean()),
@@ -213,12 +213,16 @@ final class LearningCurveChart {
     }
   }
 
-  private static int tracks(Curve curve) {
-    return curve.marks().stream()
-        .filter(m -> m.real() != null)
-        .findFirst()
-        .map(m -> m.real().tracks())
-        .orElse(curve.random().tracks());
+  /** The tracks the real returns are over: "16 tracks", or "16 tracks (100 at the last mark)". */
+  static String tracks(Curve curve) {
+    List<Integer> counts =
+        curve.marks().stream().filter(m -> m.real() != null).map(m -> m.real().tracks()).toList();
+    if (counts.isEmpty()) {
+      return curve.random().tracks() + " tracks";
+    }
+    int first = counts.get(0);
+    int last = counts.get(counts.size() - 1);
+    return first == last ? first + " tracks" : first + " tracks (" + last + " at the last mark)";
   }
 
   private static double finiteOr(double value, double otherwise) {

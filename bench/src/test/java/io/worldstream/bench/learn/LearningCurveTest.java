@@ -81,6 +81,19 @@ class LearningCurveTest {
     assertThat(Files.size(png)).isGreaterThan(5_000);
   }
 
+  @Test
+  void shouldSayInTheLegendWhenTheLastMarkDroveMoreTracks() {
+    assertThat(LearningCurveChart.tracks(CURVE)).isEqualTo("2 tracks");
+    var end =
+        new LearningCurve.Mark(
+            15, 90_000, 3_500, 16, 30, new RealCheck.Returns(new double[] {1, 2, 3}), 600);
+    var curve =
+        new LearningCurve.Curve(
+            List.of(NOTHING_YET, V20_AT_10, end), List.of(), CURVE.random(), CURVE.brownian());
+
+    assertThat(LearningCurveChart.tracks(curve)).isEqualTo("2 tracks (3 at the last mark)");
+  }
+
   private static ControllerUpdate controller(long version, String createdAt, Double realReturn) {
     return ControllerUpdate.newBuilder(controller(version, createdAt))
         .setRealReturn(realReturn)
