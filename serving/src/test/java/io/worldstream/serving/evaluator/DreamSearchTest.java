@@ -275,13 +275,7 @@ class DreamSearchTest {
   @Test
   void publishesTheRunningAverageOfTheMeansAndGoesOnAveragingOnTheNextCheckpoint()
       throws Exception {
-    EvaluatorSettings settings =
-        EvaluatorSettings.builder()
-            .search(8, 2, 40)
-            .realCheck(0, List.of())
-            .publish(EvaluatorSettings.Publish.AVERAGE)
-            .initialSigma(0.5)
-            .build();
+    EvaluatorSettings settings = averaging();
     double decay = EvaluatorSettings.Publish.AVERAGE_DECAY;
     List<ControllerUpdate> published = new ArrayList<>();
     List<EvaluationReport> reports = new ArrayList<>();
@@ -315,13 +309,7 @@ class DreamSearchTest {
 
   @Test
   void publishesTheMeanUntilACheckedControllerDrivesThenAveragesFromIt() throws Exception {
-    EvaluatorSettings settings =
-        EvaluatorSettings.builder()
-            .search(8, 2, 40)
-            .realCheck(0, List.of())
-            .publish(EvaluatorSettings.Publish.AVERAGE)
-            .initialSigma(0.5)
-            .build();
+    EvaluatorSettings settings = averaging();
     List<ControllerUpdate> published = new ArrayList<>();
     List<EvaluationReport> reports = new ArrayList<>();
     ControllerUpdate stalled = checked(7, EvaluatorSettings.Publish.AVERAGE_FROM - 1);
@@ -348,6 +336,16 @@ class DreamSearchTest {
                 Controllers.parameters(published.get(1)),
                 mean),
             within(1e-6));
+  }
+
+  /** A small search that publishes the running average of its means, without real checks. */
+  private static EvaluatorSettings averaging() {
+    return EvaluatorSettings.builder()
+        .search(8, 2, 40)
+        .realCheck(0, List.of())
+        .publish(EvaluatorSettings.Publish.AVERAGE)
+        .initialSigma(0.5)
+        .build();
   }
 
   private static double[] blend(double decay, double[] average, double[] mean) {
