@@ -1,6 +1,5 @@
 package io.worldstream.app;
 
-import io.worldstream.envs.EvaluationTracks;
 import io.worldstream.serving.evaluator.EvaluatorSettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -106,7 +105,9 @@ public final class EvaluatorOptions {
       description =
           "Selection tracks the real check drives, one episode each: the first N of the seeds"
               + " reserved for choosing controllers, which no worker trains on and which are kept"
-              + " apart from the evaluation tracks (default: ${DEFAULT-VALUE}).")
+              + " apart from the evaluation tracks. A controller that would become the best"
+              + " checked drives the next N as well, and its real return is the mean over all"
+              + " 2N (default: ${DEFAULT-VALUE}).")
   int realTracks;
 
   @Option(
@@ -157,7 +158,7 @@ public final class EvaluatorOptions {
                 .l2Penalty(l2Penalty)
                 .maxStaleness(maxStaleness)
                 .publish(EvaluatorSettings.Publish.named(publish))
-                .realCheck(realCheckEvery, EvaluationTracks.selectionSeeds(realTracks))
+                .realCheck(realCheckEvery, realTracks)
                 .startsPerVae(startsPerVae)
                 .threads(threads == null ? EvaluatorSettings.defaults().threads() : threads)
                 .seed(seed)

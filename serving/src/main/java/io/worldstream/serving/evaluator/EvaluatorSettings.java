@@ -31,6 +31,11 @@ import java.util.OptionalDouble;
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
  *     first of the selection tracks, reserved from workers and kept apart from the evaluation
  *     tracks that measure controllers
+ * @param recheckSeeds where a controller whose check would make it the lineage's best checked
+ *     drives again before it is published, so that its real return is the mean over both sets of
+ *     tracks: the best of many 16-track checks is the luckiest of them (a winner's curse), and the
+ *     best checked controller is what users are given and what the search may go back to. By
+ *     default the selection tracks after the check's; empty never
  * @param fallBackMargin when a real check scores more than this below the best checked controller
  *     of the lineage, the search goes back to that controller (its distribution restarts there), so
  *     a search the dream has led astray does not stay astray; empty never
@@ -64,6 +69,7 @@ public record EvaluatorSettings(
     Publish publish,
     int realCheckEvery,
     List<Long> realSeeds,
+    List<Long> recheckSeeds,
     OptionalDouble fallBackMargin,
     int startsPerVae,
     double midEpisodeStarts,
@@ -181,6 +187,11 @@ public record EvaluatorSettings(
           "real-seeds", "a real check needs at least one seed (or real-check-every 0)");
     }
     realSeeds = List.copyOf(realSeeds);
+    recheckSeeds = List.copyOf(recheckSeeds);
+    if (recheckSeeds.stream().anyMatch(realSeeds::contains)) {
+      throw new InvalidSettingException(
+          "recheck-seeds", "a recheck drives other tracks than the check: " + recheckSeeds);
+    }
     if (fallBackMargin.isPresent()) {
       double margin = fallBackMargin.getAsDouble();
       if (!(margin >= 0) || !Double.isFinite(margin)) {
@@ -225,7 +236,8 @@ public record EvaluatorSettings(
     private int maxStaleness = 0;
     private Publish publish = Publish.MEAN;
     private int realCheckEvery = 10;
-    private List<Long> realSeeds = EvaluationTracks.selectionSeeds(DEFAULT_REAL_TRACKS);
+    private List<Long> realSeeds = selectionTracks(0, DEFAULT_REAL_TRACKS);
+    private List<Long> recheckSeeds = selectionTracks(DEFAULT_REAL_TRACKS, DEFAULT_REAL_TRACKS);
     private OptionalDouble fallBackMargin = OptionalDouble.empty();
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
@@ -308,6 +320,11 @@ public record EvaluatorSettings(
       return this;
     }
 
+    public Builder recheckSeeds(List<Long> recheckSeeds) {
+      this.recheckSeeds = recheckSeeds;
+      return this;
+    }
+
     public Builder fallBackMargin(OptionalDouble fallBackMargin) {
       this.fallBackMargin = fallBackMargin;
       return this;
@@ -362,9 +379,24 @@ public record EvaluatorSettings(
           .horizon(horizon);
     }
 
-    /** How often the real check runs and on which tracks. */
+    /** How often the real check runs and on which tracks, with no recheck. */
     public Builder realCheck(int every, List<Long> seeds) {
-      return realCheckEvery(every).realSeeds(seeds);
+      return realCheckEvery(every).realSeeds(seeds).recheckSeeds(List.of());
+    }
+
+    /**
+     * How often the real check runs, on the first {@code tracks} selection tracks, rechecking a
+     * would-be best on as many of the selection tracks after them.
+     */
+    public Builder realCheck(int every, int tracks) {
+      return realCheckEvery(every)
+          .realSeeds(selectionTracks(0, tracks))
+          .recheckSeeds(selectionTracks(tracks, tracks));
+    }
+
+    /** {@code n} selection tracks, from the {@code from}-th on. */
+    private static List<Long> selectionTracks(int from, int n) {
+      return EvaluationTracks.selectionSeeds(from + n).subList(from, from + n);
     }
 
     public EvaluatorSettings build() {
@@ -383,6 +415,7 @@ public record EvaluatorSettings(
           publish,
           realCheckEvery,
           realSeeds,
+          recheckSeeds,
           fallBackMargin,
           startsPerVae,
           midEpisodeStarts,

@@ -53,6 +53,13 @@ public final class RealCheck implements AutoCloseable {
     public int tracks() {
       return perTrack.length;
     }
+
+    /** These returns and then {@code more}'s, as one check over both sets of tracks. */
+    public Returns and(Returns more) {
+      double[] both = Arrays.copyOf(perTrack, perTrack.length + more.perTrack.length);
+      System.arraycopy(more.perTrack, 0, both, perTrack.length, more.perTrack.length);
+      return new Returns(both);
+    }
   }
 
   /** Chooses every running environment's action for one time step. */
@@ -103,10 +110,17 @@ public final class RealCheck implements AutoCloseable {
    */
   public Returns returns(LinearController controller, MdnRnnStep rnn, BooleanSupplier cancelled)
       throws InterruptedException {
+    return returns(controller, rnn, seeds, cancelled);
+  }
+
+  /** The same on other tracks than this check's own, one episode per seed of {@code on}. */
+  public Returns returns(
+      LinearController controller, MdnRnnStep rnn, List<Long> on, BooleanSupplier cancelled)
+      throws InterruptedException {
     if (encoder == null) {
       throw new IllegalStateException("this real check has no VAE to compute features with");
     }
-    int n = seeds.size();
+    int n = on.size();
     float[][] state = {new float[n * MdnSpec.HIDDEN], new float[n * MdnSpec.HIDDEN]};
     float[] features = new float[DreamEnvironment.FEATURES];
     float[] values = new float[n * MdnSpec.ACTIONS];
@@ -133,7 +147,7 @@ public final class RealCheck implements AutoCloseable {
           state[1] = out.c();
           return actions;
         };
-    return drive(driver, cancelled);
+    return drive(driver, on, cancelled);
   }
 
   /**
@@ -156,18 +170,20 @@ public final class RealCheck implements AutoCloseable {
           }
           return actions;
         },
+        seeds,
         cancelled);
   }
 
-  private Returns drive(Driver driver, BooleanSupplier cancelled) throws InterruptedException {
-    int n = seeds.size();
+  private Returns drive(Driver driver, List<Long> on, BooleanSupplier cancelled)
+      throws InterruptedException {
+    int n = on.size();
     List<Environment> envs = new ArrayList<>();
     try {
       Pixels[] observations = new Pixels[n];
       for (int i = 0; i < n; i++) {
         Environment env = Environments.make(CarRacing.ID, true, false);
         envs.add(env);
-        observations[i] = env.reset(seeds.get(i)).observation();
+        observations[i] = env.reset(on.get(i)).observation();
       }
       double[] returns = new double[n];
       boolean[] ended = new boolean[n];

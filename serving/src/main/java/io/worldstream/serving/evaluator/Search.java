@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * with the checkpoint's own. With a fall-back margin, a real check that scores that far below the
  * best checked controller of the lineage sends the search back to that controller: the distribution
  * restarts around it, so a search the dream has led to controllers that drive badly does not stay
- * there.
+ * there. A check that would make its controller the best checked is first repeated on fresh tracks
+ * ({@link EvaluatorSettings#recheckSeeds}), and the controller is published with the mean over
+ * both.
  */
 final class Search {
 
@@ -204,8 +206,19 @@ final class Search {
     }
 
     RealCheck.Returns real = null;
+    String rechecked = "";
     if (realCheck != null && realCheckDue) {
-      real = realCheck.returns(Controllers.controller(published), models.get(0), cancelled);
+      var driving = Controllers.controller(published);
+      real = realCheck.returns(driving, models.get(0), cancelled);
+      if (wouldLead(real.mean()) && !settings.recheckSeeds().isEmpty()) {
+        RealCheck.Returns again =
+            realCheck.returns(driving, models.get(0), settings.recheckSeeds(), cancelled);
+        rechecked =
+            String.format(
+                " (%.1f on the check's %d, %.1f on %d more)",
+                real.mean(), real.tracks(), again.mean(), again.tracks());
+        real = real.and(again);
+      }
     }
     Double realReturn = real == null ? null : real.mean();
     int realEpisodes = real == null ? 0 : real.tracks();
@@ -272,8 +285,13 @@ final class Search {
             realReturn == null
                 ? ""
                 : String.format(
-                    ", controller v%d real %.1f ± %.1f over %d tracks (dream %.1f)",
-                    controllerVersion, realReturn, real.sd(), realEpisodes, publishedDreamReturn),
+                    ", controller v%d real %.1f ± %.1f over %d tracks%s (dream %.1f)",
+                    controllerVersion,
+                    realReturn,
+                    real.sd(),
+                    realEpisodes,
+                    rechecked,
+                    publishedDreamReturn),
             fellBack,
             wallMillis / 1000.0));
     generation++;
@@ -310,6 +328,16 @@ final class Search {
     return String.format(
         "; more than %.0f below controller v%d's %.1f, the search goes back to it",
         margin.getAsDouble(), best.getVersion(), best.getRealReturn());
+  }
+
+  /**
+   * Whether a check of this mean would make its controller the lineage's best checked: then it is
+   * rechecked on fresh tracks before it is published, so the best is not merely the luckiest.
+   */
+  private boolean wouldLead(double realMean) {
+    return bestChecked == null
+        || bestChecked.getRealReturn() == null
+        || realMean > bestChecked.getRealReturn();
   }
 
   /** The best checked controller this search knows of: handed over, or checked since. */

@@ -469,6 +469,40 @@ class DreamSearchTest {
     }
   }
 
+  @Test
+  void aCheckThatWouldMakeTheBestIsRepeatedOnFreshTracksAndPublishedWithTheMeanOverBoth()
+      throws Exception {
+    EvaluatorSettings settings =
+        checkedOnOneTrack().recheckSeeds(EvaluationTracks.selectionSeeds(2).subList(1, 2)).build();
+    try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), 1);
+        RealCheck check = new RealCheck(encoder, settings.realSeeds(), 1)) {
+      List<EvaluationReport> reports = new ArrayList<>();
+      List<ControllerUpdate> published = new ArrayList<>();
+      Search leading = search(settings, reports, published, checked(7, -5_000), check);
+      leading.runGeneration(true);
+      ControllerUpdate update = published.get(0);
+      var driven = Controllers.controller(Controllers.parameters(update));
+      double onCheck = check.returns(driven, model, () -> false).mean();
+      double onRecheck = check.returns(driven, model, settings.recheckSeeds(), () -> false).mean();
+      assertThat(onRecheck).as("another track, another return").isNotCloseTo(onCheck, within(1.0));
+      assertThat(update.getRealReturn())
+          .as("the mean over the check's track and the fresh one")
+          .isCloseTo((onCheck + onRecheck) / 2, within(1e-6));
+      assertThat(reports.get(0).getRealEpisodes()).isEqualTo(2);
+      assertThat(leading.bestChecked().getVersion()).isEqualTo(update.getVersion());
+
+      reports.clear();
+      published.clear();
+      Search behind = search(settings, reports, published, checked(7, 5_000), check);
+      behind.runGeneration(true);
+      assertThat(reports.get(0).getRealEpisodes())
+          .as("a check behind the best checked is not repeated")
+          .isEqualTo(1);
+      assertThat(published.get(0).getRealReturn())
+          .isCloseTo(reports.get(0).getRealReturn(), within(0.0));
+    }
+  }
+
   /** A small search whose published controller drives one selection track every generation. */
   private static EvaluatorSettings.Builder checkedOnOneTrack() {
     return EvaluatorSettings.builder()

@@ -1,0 +1,41 @@
+package io.worldstream.serving.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.worldstream.envs.EvaluationTracks;
+import io.worldstream.service.InvalidSettingException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorSettingsTest {
+
+  @Test
+  void aWouldBeBestIsRecheckedOnTheSelectionTracksAfterTheChecksOwn() {
+    EvaluatorSettings settings = EvaluatorSettings.builder().realCheck(5, 4).build();
+    List<Long> selection = EvaluationTracks.selectionSeeds(8);
+    assertThat(settings.realSeeds()).isEqualTo(selection.subList(0, 4));
+    assertThat(settings.recheckSeeds()).isEqualTo(selection.subList(4, 8));
+
+    EvaluatorSettings defaults = EvaluatorSettings.defaults();
+    assertThat(defaults.realSeeds()).hasSize(EvaluatorSettings.DEFAULT_REAL_TRACKS);
+    assertThat(defaults.recheckSeeds())
+        .hasSize(EvaluatorSettings.DEFAULT_REAL_TRACKS)
+        .doesNotContainAnyElementsOf(defaults.realSeeds())
+        .allMatch(EvaluationTracks::isReserved);
+  }
+
+  @Test
+  void explicitSeedsAreNotRecheckedUnlessAskedAndNeverOnTheCheckedTracks() {
+    assertThat(EvaluatorSettings.builder().realCheck(2, List.of(1L)).build().recheckSeeds())
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                EvaluatorSettings.builder()
+                    .realCheck(2, List.of(1L, 2L))
+                    .recheckSeeds(List.of(2L, 3L))
+                    .build())
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("other tracks than the check");
+  }
+}
