@@ -193,8 +193,8 @@ final class LearningCurveChart {
     }
   }
 
+  /** Draws the legend in one line above both panels, in a smaller font where 12 pt runs over. */
   private static void legend(Graphics2D g, Curve curve) {
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     String[] labels = {
       "newest controller: real return, mean ± sd over " + tracks(curve),
       "its dream's prediction",
@@ -203,6 +203,17 @@ final class LearningCurveChart {
       String.format(Locale.ROOT, "brownian driving (%.0f)", curve.brownian().mean())
     };
     Color[] colours = {REAL, DREAM, BEST, RANDOM, BROWNIAN};
+    int room = 2 * PANEL_W - LEFT - RIGHT;
+    for (int size = 12; ; size--) {
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, size));
+      int width = 0;
+      for (String label : labels) {
+        width += g.getFontMetrics().stringWidth(label) + 30;
+      }
+      if (width - 10 <= room || size == 8) {
+        break;
+      }
+    }
     int x = LEFT;
     for (int i = 0; i < labels.length; i++) {
       g.setColor(colours[i]);

@@ -82,6 +82,34 @@ class LearningCurveTest {
   }
 
   @Test
+  void shouldKeepTheWholeLegendInsideTheImage(@TempDir Path dir) throws Exception {
+    var end =
+        new LearningCurve.Mark(
+            60, 900_000, 30_000, 170, 280, new RealCheck.Returns(new double[100]), 600);
+    var returns = new double[16];
+    var curve =
+        new LearningCurve.Curve(
+            List.of(
+                new LearningCurve.Mark(
+                    55, 800_000, 28_000, 160, 270, new RealCheck.Returns(returns), 500),
+                end),
+            List.of(),
+            new RealCheck.Returns(new double[] {-31.61}),
+            new RealCheck.Returns(new double[] {-148.83}));
+    Path png = dir.resolve("curve.png");
+    LearningCurveChart.write(curve, png);
+
+    var image = ImageIO.read(png.toFile());
+    for (int x = image.getWidth() - 12; x < image.getWidth(); x++) {
+      for (int y = 30; y < 50; y++) {
+        assertThat(image.getRGB(x, y) & 0xFFFFFF)
+            .as("the legend's band at (%d, %d) is blank beyond its last label", x, y)
+            .isEqualTo(0xFFFFFF);
+      }
+    }
+  }
+
+  @Test
   void shouldSayInTheLegendWhenTheLastMarkDroveMoreTracks() {
     assertThat(LearningCurveChart.tracks(CURVE)).isEqualTo("2 tracks");
     var end =
