@@ -105,9 +105,9 @@ public final class EvaluatorOptions {
       description =
           "Selection tracks the real check drives, one episode each: the first N of the seeds"
               + " reserved for choosing controllers, which no worker trains on and which are kept"
-              + " apart from the evaluation tracks. A controller that would become the best"
-              + " checked drives the next N as well, and its real return is the mean over all"
-              + " 2N (default: ${DEFAULT-VALUE}).")
+              + " apart from the evaluation tracks. A controller that drives (100 or more) and"
+              + " would become the best checked drives the next N as well, and its real return"
+              + " is the mean over all 2N (default: ${DEFAULT-VALUE}).")
   int realTracks;
 
   @Option(

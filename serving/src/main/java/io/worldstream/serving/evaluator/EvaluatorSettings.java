@@ -36,6 +36,9 @@ import java.util.OptionalDouble;
  *     tracks: the best of many 16-track checks is the luckiest of them (a winner's curse), and the
  *     best checked controller is what users are given and what the search may go back to. By
  *     default the selection tracks after the check's; empty never
+ * @param recheckFrom only a check of at least this real return is repeated: which of the
+ *     controllers that do not drive yet leads matters to no one, and early in a run nearly every
+ *     check leads
  * @param fallBackMargin when a real check scores more than this below the best checked controller
  *     of the lineage, the search goes back to that controller (its distribution restarts there), so
  *     a search the dream has led astray does not stay astray; empty never
@@ -70,6 +73,7 @@ public record EvaluatorSettings(
     int realCheckEvery,
     List<Long> realSeeds,
     List<Long> recheckSeeds,
+    double recheckFrom,
     OptionalDouble fallBackMargin,
     int startsPerVae,
     double midEpisodeStarts,
@@ -92,6 +96,9 @@ public record EvaluatorSettings(
 
   /** Selection tracks a real check drives by default: enough to rank controllers. */
   public static final int DEFAULT_REAL_TRACKS = 16;
+
+  /** The real return from which a would-be best checked controller is rechecked: it drives. */
+  public static final double DEFAULT_RECHECK_FROM = 100;
 
   /** Which controller a generation publishes. */
   public enum Publish {
@@ -238,6 +245,7 @@ public record EvaluatorSettings(
     private int realCheckEvery = 10;
     private List<Long> realSeeds = selectionTracks(0, DEFAULT_REAL_TRACKS);
     private List<Long> recheckSeeds = selectionTracks(DEFAULT_REAL_TRACKS, DEFAULT_REAL_TRACKS);
+    private double recheckFrom = DEFAULT_RECHECK_FROM;
     private OptionalDouble fallBackMargin = OptionalDouble.empty();
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
@@ -322,6 +330,11 @@ public record EvaluatorSettings(
 
     public Builder recheckSeeds(List<Long> recheckSeeds) {
       this.recheckSeeds = recheckSeeds;
+      return this;
+    }
+
+    public Builder recheckFrom(double recheckFrom) {
+      this.recheckFrom = recheckFrom;
       return this;
     }
 
@@ -416,6 +429,7 @@ public record EvaluatorSettings(
           realCheckEvery,
           realSeeds,
           recheckSeeds,
+          recheckFrom,
           fallBackMargin,
           startsPerVae,
           midEpisodeStarts,

@@ -210,7 +210,9 @@ final class Search {
     if (realCheck != null && realCheckDue) {
       var driving = Controllers.controller(published);
       real = realCheck.returns(driving, models.get(0), cancelled);
-      if (wouldLead(real.mean()) && !settings.recheckSeeds().isEmpty()) {
+      if (wouldLead(real.mean())
+          && real.mean() >= settings.recheckFrom()
+          && !settings.recheckSeeds().isEmpty()) {
         RealCheck.Returns again =
             realCheck.returns(driving, models.get(0), settings.recheckSeeds(), cancelled);
         rechecked =

@@ -472,8 +472,12 @@ class DreamSearchTest {
   @Test
   void aCheckThatWouldMakeTheBestIsRepeatedOnFreshTracksAndPublishedWithTheMeanOverBoth()
       throws Exception {
+    // Random controllers do not drive, so every check is rechecked here, however low.
     EvaluatorSettings settings =
-        checkedOnOneTrack().recheckSeeds(EvaluationTracks.selectionSeeds(2).subList(1, 2)).build();
+        checkedOnOneTrack()
+            .recheckSeeds(EvaluationTracks.selectionSeeds(2).subList(1, 2))
+            .recheckFrom(Double.NEGATIVE_INFINITY)
+            .build();
     try (VaeEncoder encoder = VaeEncoder.load(DefaultVae.encoder(), 1);
         RealCheck check = new RealCheck(encoder, settings.realSeeds(), 1)) {
       List<EvaluationReport> reports = new ArrayList<>();
@@ -500,6 +504,26 @@ class DreamSearchTest {
           .isEqualTo(1);
       assertThat(published.get(0).getRealReturn())
           .isCloseTo(reports.get(0).getRealReturn(), within(0.0));
+
+      reports.clear();
+      Search notDriving =
+          search(
+              EvaluatorSettings.builder()
+                  .search(8, 2, 20)
+                  .realCheck(1, settings.realSeeds())
+                  .recheckSeeds(settings.recheckSeeds())
+                  .build(),
+              reports,
+              new ArrayList<>(),
+              checked(7, -5_000),
+              check);
+      notDriving.runGeneration(true);
+      assertThat(reports.get(0).getRealReturn())
+          .as("a random controller does not drive")
+          .isLessThan(EvaluatorSettings.DEFAULT_RECHECK_FROM);
+      assertThat(reports.get(0).getRealEpisodes())
+          .as("a lead below the return that counts as driving is not rechecked")
+          .isEqualTo(1);
     }
   }
 
