@@ -508,11 +508,7 @@ class DreamSearchTest {
       reports.clear();
       Search notDriving =
           search(
-              EvaluatorSettings.builder()
-                  .search(8, 2, 20)
-                  .realCheck(1, settings.realSeeds())
-                  .recheckSeeds(settings.recheckSeeds())
-                  .build(),
+              checkedOnOneTrack().recheckSeeds(settings.recheckSeeds()).build(),
               reports,
               new ArrayList<>(),
               checked(7, -5_000),
