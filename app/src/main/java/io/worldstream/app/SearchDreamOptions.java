@@ -18,6 +18,16 @@ public final class SearchDreamOptions {
   int horizon;
 
   @Option(
+      names = "--rollouts-until-driving",
+      paramLabel = "N",
+      description =
+          "Dream rollouts per candidate until a real check sees a controller drive (100 or more):"
+              + " the search needs many generations to find one that drives, and fewer dreams each"
+              + " make them sooner; real checks then come after as many dreams (default: as many"
+              + " as --rollouts).")
+  Integer rolloutsUntilDriving;
+
+  @Option(
       names = "--temperature",
       paramLabel = "TAU",
       defaultValue = "1.15",
@@ -89,6 +99,7 @@ public final class SearchDreamOptions {
   EvaluatorSettings.Builder applyTo(EvaluatorSettings.Builder search) {
     return search
         .horizon(horizon)
+        .rolloutsUntilDriving(rolloutsUntilDriving)
         .temperature(temperature)
         .dreamDropout(dreamDropout)
         .midEpisodeStarts(midEpisodeStarts)

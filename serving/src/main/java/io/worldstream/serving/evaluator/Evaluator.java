@@ -218,7 +218,9 @@ public final class Evaluator implements Service {
 
   private Void run() throws InterruptedException {
     Search search = null;
-    long generations = 0;
+    // Dreams per candidate since the last real check: checks come after as much dreaming, however
+    // many rollouts a generation scores on.
+    long dreamt = 0;
     try {
       while (!stopping) {
         Optional<Throwable> failed = inputs.failure();
@@ -252,9 +254,13 @@ public final class Evaluator implements Service {
           Thread.sleep(250);
           continue;
         }
-        generations++;
+        dreamt += search.rollouts();
         boolean realCheckDue =
-            settings.realCheckEvery() > 0 && generations % settings.realCheckEvery() == 0;
+            settings.realCheckEvery() > 0
+                && dreamt >= (long) settings.realCheckEvery() * settings.rolloutsPerCandidate();
+        if (realCheckDue) {
+          dreamt = 0;
+        }
         try {
           search.runGeneration(realCheckDue);
         } catch (CancellationException e) {

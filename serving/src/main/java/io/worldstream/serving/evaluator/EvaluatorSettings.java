@@ -17,6 +17,11 @@ import java.util.OptionalDouble;
  * @param lineage follow only this lineage, or the lineage of the newest checkpoint
  * @param maxStaleness how many versions the search's checkpoint may fall behind the newest before
  *     the search moves to the newest (it always finishes its generation first)
+ * @param rolloutsUntilDriving dream rollouts per candidate until a real check has seen one of the
+ *     lineage's controllers drive ({@link Publish#AVERAGE_FROM}): the search needs many generations
+ *     to find a controller that drives at all, and fewer dreams each make them sooner; then it
+ *     scores candidates on {@code rolloutsPerCandidate}, whose finer ranking climbs further. Real
+ *     checks then come after as many dreams, not generations ({@link #realCheckEvery})
  * @param horizon dream steps per rollout at most (CarRacing's episodes are 1,000 steps)
  * @param doneThreshold a dream ends when the done head's probability exceeds this
  * @param dreamDropout each dream rollout drops every unit of the MDN-RNN's h before its heads with
@@ -27,7 +32,8 @@ import java.util.OptionalDouble;
  *     running average of its means, the best candidate found on the checkpoint, or the champion
  *     (the last published controller until the mean beats it on a generation's dreams)
  * @param realCheckEvery run the controller a generation would publish in the real environment every
- *     this many generations (counted across checkpoints); 0 never
+ *     this many generations of {@code rolloutsPerCandidate} dreams each (counted across
+ *     checkpoints; generations of fewer dreams count for less); 0 never
  * @param realSeeds the CarRacing seeds of those real episodes, one episode per seed: by default the
  *     first of the selection tracks, reserved from workers and kept apart from the evaluation
  *     tracks that measure controllers
@@ -62,6 +68,7 @@ public record EvaluatorSettings(
     Optional<String> lineage,
     int populationSize,
     int rolloutsPerCandidate,
+    int rolloutsUntilDriving,
     double initialSigma,
     double temperature,
     int horizon,
@@ -152,6 +159,11 @@ public record EvaluatorSettings(
     }
     InvalidSettingException.atLeast("population", "the population", populationSize, 2);
     InvalidSettingException.atLeast("rollouts", "rollouts per candidate", rolloutsPerCandidate, 1);
+    InvalidSettingException.atLeast(
+        "rollouts-until-driving",
+        "rollouts per candidate until a controller drives",
+        rolloutsUntilDriving,
+        1);
     InvalidSettingException.atLeast("horizon", "the horizon", horizon, 1);
     InvalidSettingException.atLeast("max-staleness", "the staleness bound", maxStaleness, 0);
     InvalidSettingException.atLeast(
@@ -223,9 +235,10 @@ public record EvaluatorSettings(
     return new Builder();
   }
 
-  DreamFitness.Rules rules() {
+  /** How a generation dreams, with {@code rollouts} dreams per candidate. */
+  DreamFitness.Rules rules(int rollouts) {
     return new DreamFitness.Rules(
-        rolloutsPerCandidate, horizon, temperature, doneThreshold, dreamDropout, commonDreams);
+        rollouts, horizon, temperature, doneThreshold, dreamDropout, commonDreams);
   }
 
   /** Settings built a few at a time; {@link #build} checks them all. */
@@ -234,6 +247,7 @@ public record EvaluatorSettings(
     private Optional<String> lineage = Optional.empty();
     private int populationSize = 64;
     private int rolloutsPerCandidate = 16;
+    private Integer rolloutsUntilDriving;
     private double initialSigma = 0.1;
     private double temperature = 1.15;
     private int horizon = 1000;
@@ -275,6 +289,12 @@ public record EvaluatorSettings(
 
     public Builder rolloutsPerCandidate(int rolloutsPerCandidate) {
       this.rolloutsPerCandidate = rolloutsPerCandidate;
+      return this;
+    }
+
+    /** Rollouts per candidate until a controller drives; unset, as many as after. */
+    public Builder rolloutsUntilDriving(Integer rolloutsUntilDriving) {
+      this.rolloutsUntilDriving = rolloutsUntilDriving;
       return this;
     }
 
@@ -418,6 +438,7 @@ public record EvaluatorSettings(
           lineage,
           populationSize,
           rolloutsPerCandidate,
+          rolloutsUntilDriving == null ? rolloutsPerCandidate : rolloutsUntilDriving,
           initialSigma,
           temperature,
           horizon,

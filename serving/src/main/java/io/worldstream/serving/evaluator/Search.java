@@ -140,6 +140,7 @@ final class Search {
    */
   void runGeneration(boolean realCheckDue) throws InterruptedException {
     long started = System.nanoTime();
+    int rollouts = rollouts();
     // The mean this generation may publish: the distribution's, or the running average of its
     // means.
     double[] meanController = cmaes.mean();
@@ -171,7 +172,7 @@ final class Search {
             models,
             starts,
             candidates,
-            settings.rules(),
+            settings.rules(rollouts),
             mix(settings.seed() ^ 0x5DEECE66DL, checkpoint.version(), generation),
             cancelled);
     double[] returns = Arrays.copyOf(scores.meanReturns(), population.length);
@@ -238,7 +239,7 @@ final class Search {
             .setVaeVersion(checkpoint.vaeVersion())
             .setGeneration(generation)
             .setPopulationSize(population.length)
-            .setRolloutsPerCandidate(settings.rolloutsPerCandidate())
+            .setRolloutsPerCandidate(rollouts)
             .setTemperature(settings.temperature())
             .setBestReturn(returns[bestOfGeneration])
             .setMeanReturn(mean)
@@ -347,7 +348,18 @@ final class Search {
     return bestChecked;
   }
 
-  /** Whether a real check has seen a controller of the lineage drive: then the average averages. */
+  /**
+   * Dream rollouts per candidate the next generation scores on: fewer until a real check has seen a
+   * controller of the lineage drive ({@link EvaluatorSettings#rolloutsUntilDriving}).
+   */
+  int rollouts() {
+    return drives() ? settings.rolloutsPerCandidate() : settings.rolloutsUntilDriving();
+  }
+
+  /**
+   * Whether a real check has seen a controller of the lineage drive: then the average averages, and
+   * candidates are scored on all their rollouts.
+   */
   private boolean drives() {
     return bestChecked != null
         && bestChecked.getRealReturn() != null

@@ -338,6 +338,45 @@ class DreamSearchTest {
             within(1e-6));
   }
 
+  @Test
+  void scoresOnFewerDreamsUntilACheckedControllerDrives() throws Exception {
+    EvaluatorSettings settings =
+        EvaluatorSettings.builder()
+            .search(8, 4, 40)
+            .rolloutsUntilDriving(2)
+            .realCheck(0, List.of())
+            .build();
+    int candidates = settings.populationSize() + 1; // and the mean
+    List<EvaluationReport> reports = new ArrayList<>();
+    Search stalled =
+        search(
+            settings,
+            reports,
+            new ArrayList<>(),
+            checked(7, EvaluatorSettings.Publish.AVERAGE_FROM - 1),
+            null);
+    assertThat(stalled.rollouts()).isEqualTo(2);
+    stalled.runGeneration(false);
+    assertThat(reports.get(0).getRolloutsPerCandidate()).isEqualTo(2);
+    assertThat(reports.get(0).getDreamSteps())
+        .as("two dreams per candidate at most")
+        .isLessThanOrEqualTo((long) candidates * 2 * settings.horizon());
+
+    Search driving =
+        search(
+            settings,
+            reports,
+            new ArrayList<>(),
+            checked(7, EvaluatorSettings.Publish.AVERAGE_FROM),
+            null);
+    assertThat(driving.rollouts()).isEqualTo(4);
+    driving.runGeneration(false);
+    assertThat(reports.get(1).getRolloutsPerCandidate()).isEqualTo(4);
+    assertThat(reports.get(1).getDreamSteps())
+        .as("twice the dreams")
+        .isGreaterThan(reports.get(0).getDreamSteps());
+  }
+
   /** A small search that publishes the running average of its means, without real checks. */
   private static EvaluatorSettings averaging() {
     return EvaluatorSettings.builder()
@@ -402,7 +441,7 @@ class DreamSearchTest {
                   model,
                   starts,
                   pair,
-                  settings.rules(),
+                  settings.rules(settings.rolloutsPerCandidate()),
                   Search.mix(settings.seed() ^ 0x5DEECE66DL, 1, g),
                   () -> false)
               .meanReturns();

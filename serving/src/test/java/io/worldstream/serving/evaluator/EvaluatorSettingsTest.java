@@ -38,4 +38,20 @@ class EvaluatorSettingsTest {
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("other tracks than the check");
   }
+
+  @Test
+  void untilAControllerDrivesTheSearchDreamsAsManyRolloutsAsAfterUnlessToldFewer() {
+    assertThat(EvaluatorSettings.builder().rolloutsPerCandidate(8).build().rolloutsUntilDriving())
+        .isEqualTo(8);
+    assertThat(
+            EvaluatorSettings.builder()
+                .rolloutsPerCandidate(8)
+                .rolloutsUntilDriving(4)
+                .build()
+                .rolloutsUntilDriving())
+        .isEqualTo(4);
+    assertThatThrownBy(() -> EvaluatorSettings.builder().rolloutsUntilDriving(0).build())
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("rollouts per candidate until a controller drives");
+  }
 }
