@@ -95,7 +95,8 @@ public final class EvaluatorOptions {
       defaultValue = "10",
       description =
           "Drive the published controller on the selection tracks every this many generations"
-              + " (counted across checkpoints); 0 never (default: ${DEFAULT-VALUE}).")
+              + " (counted across checkpoints; while --rollouts-until-driving dreams fewer"
+              + " rollouts, after as much dreaming); 0 never (default: ${DEFAULT-VALUE}).")
   int realCheckEvery;
 
   @Option(

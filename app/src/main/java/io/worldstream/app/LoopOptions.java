@@ -72,7 +72,8 @@ public final class LoopOptions {
       defaultValue = "10",
       description =
           "Drive the published controller on the selection tracks every this many search"
-              + " generations, for the dashboard, the status line and the best controller; each check"
+              + " generations (after as much dreaming while --rollouts-until-driving dreams fewer"
+              + " rollouts), for the dashboard, the status line and the best controller; each check"
               + " drives 16 tracks, as long as about eight generations of search on two cores; 0"
               + " never (default: ${DEFAULT-VALUE}).")
   int realCheckEvery;
