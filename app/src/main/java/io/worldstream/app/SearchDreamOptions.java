@@ -21,7 +21,7 @@ public final class SearchDreamOptions {
       names = "--rollouts-until-driving",
       paramLabel = "N",
       description =
-          "Dream rollouts per candidate until a real check sees a controller drive (100 or more):"
+          "Dream rollouts per candidate until a checked controller drives (200 or more, rechecked):"
               + " the search needs many generations to find one that drives, and fewer dreams each"
               + " make them sooner; real checks then come after as many dreams (default: as many"
               + " as --rollouts).")

@@ -218,9 +218,7 @@ public final class Evaluator implements Service {
 
   private Void run() throws InterruptedException {
     Search search = null;
-    // Dreams per candidate since the last real check: checks come after as much dreaming, however
-    // many rollouts a generation scores on.
-    long dreamt = 0;
+    CheckCadence checks = new CheckCadence(settings);
     try {
       while (!stopping) {
         Optional<Throwable> failed = inputs.failure();
@@ -254,13 +252,7 @@ public final class Evaluator implements Service {
           Thread.sleep(250);
           continue;
         }
-        dreamt += search.rollouts();
-        boolean realCheckDue =
-            settings.realCheckEvery() > 0
-                && dreamt >= (long) settings.realCheckEvery() * settings.rolloutsPerCandidate();
-        if (realCheckDue) {
-          dreamt = 0;
-        }
+        boolean realCheckDue = checks.dueAfter(search.rollouts());
         try {
           search.runGeneration(realCheckDue);
         } catch (CancellationException e) {

@@ -17,11 +17,11 @@ import java.util.OptionalDouble;
  * @param lineage follow only this lineage, or the lineage of the newest checkpoint
  * @param maxStaleness how many versions the search's checkpoint may fall behind the newest before
  *     the search moves to the newest (it always finishes its generation first)
- * @param rolloutsUntilDriving dream rollouts per candidate until a real check has seen one of the
- *     lineage's controllers drive ({@link Publish#AVERAGE_FROM}): the search needs many generations
- *     to find a controller that drives at all, and fewer dreams each make them sooner; then it
- *     scores candidates on {@code rolloutsPerCandidate}, whose finer ranking climbs further. Real
- *     checks then come after as many dreams, not generations ({@link #realCheckEvery})
+ * @param rolloutsUntilDriving dream rollouts per candidate until the lineage's best checked
+ *     controller drives ({@link #ALL_ROLLOUTS_FROM}): the search needs many generations to find a
+ *     controller that drives at all, and fewer dreams each make them sooner; then it scores
+ *     candidates on {@code rolloutsPerCandidate}, whose finer ranking climbs further. Real checks
+ *     then come after as many dreams, not generations ({@link #realCheckEvery})
  * @param horizon dream steps per rollout at most (CarRacing's episodes are 1,000 steps)
  * @param doneThreshold a dream ends when the done head's probability exceeds this
  * @param dreamDropout each dream rollout drops every unit of the MDN-RNN's h before its heads with
@@ -106,6 +106,14 @@ public record EvaluatorSettings(
 
   /** The real return from which a would-be best checked controller is rechecked: it drives. */
   public static final double DEFAULT_RECHECK_FROM = 100;
+
+  /**
+   * The real return from which the best checked controller (rechecked on fresh tracks) counts as
+   * driving for {@link #rolloutsUntilDriving}: twice the return a recheck starts from, since early
+   * controllers that go straight ahead collect tiles on some tracks (one drove 113 over 32 tracks
+   * at a run's fifth minute, and the check after it 8).
+   */
+  public static final double ALL_ROLLOUTS_FROM = 200;
 
   /** Which controller a generation publishes. */
   public enum Publish {

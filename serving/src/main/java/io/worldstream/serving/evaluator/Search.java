@@ -147,7 +147,10 @@ final class Search {
     double[][] population = cmaes.ask();
     EvaluatorSettings.Publish rule = settings.publish();
     if (rule == EvaluatorSettings.Publish.AVERAGE) {
-      averaged = averaged == null || !drives() ? meanController : towards(averaged, meanController);
+      averaged =
+          averaged == null || !checkedAtLeast(EvaluatorSettings.Publish.AVERAGE_FROM)
+              ? meanController
+              : towards(averaged, meanController);
       meanController = averaged;
     }
     boolean scoreMean = rule != EvaluatorSettings.Publish.BEST;
@@ -349,21 +352,21 @@ final class Search {
   }
 
   /**
-   * Dream rollouts per candidate the next generation scores on: fewer until a real check has seen a
-   * controller of the lineage drive ({@link EvaluatorSettings#rolloutsUntilDriving}).
+   * Dream rollouts per candidate the next generation scores on: fewer until the lineage's best
+   * checked controller drives ({@link EvaluatorSettings#rolloutsUntilDriving}, {@link
+   * EvaluatorSettings#ALL_ROLLOUTS_FROM}).
    */
   int rollouts() {
-    return drives() ? settings.rolloutsPerCandidate() : settings.rolloutsUntilDriving();
+    return checkedAtLeast(EvaluatorSettings.ALL_ROLLOUTS_FROM)
+        ? settings.rolloutsPerCandidate()
+        : settings.rolloutsUntilDriving();
   }
 
-  /**
-   * Whether a real check has seen a controller of the lineage drive: then the average averages, and
-   * candidates are scored on all their rollouts.
-   */
-  private boolean drives() {
+  /** Whether the lineage's best checked controller drove at least {@code realReturn}. */
+  private boolean checkedAtLeast(double realReturn) {
     return bestChecked != null
         && bestChecked.getRealReturn() != null
-        && bestChecked.getRealReturn() >= EvaluatorSettings.Publish.AVERAGE_FROM;
+        && bestChecked.getRealReturn() >= realReturn;
   }
 
   /** The average moved one generation toward {@code mean}. */

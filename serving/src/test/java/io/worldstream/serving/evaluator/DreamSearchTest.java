@@ -353,7 +353,7 @@ class DreamSearchTest {
             settings,
             reports,
             new ArrayList<>(),
-            checked(7, EvaluatorSettings.Publish.AVERAGE_FROM - 1),
+            checked(7, EvaluatorSettings.ALL_ROLLOUTS_FROM - 1),
             null);
     assertThat(stalled.rollouts()).isEqualTo(2);
     stalled.runGeneration(false);
@@ -367,7 +367,7 @@ class DreamSearchTest {
             settings,
             reports,
             new ArrayList<>(),
-            checked(7, EvaluatorSettings.Publish.AVERAGE_FROM),
+            checked(7, EvaluatorSettings.ALL_ROLLOUTS_FROM),
             null);
     assertThat(driving.rollouts()).isEqualTo(4);
     driving.runGeneration(false);
