@@ -21,10 +21,9 @@ public final class SearchDreamOptions {
       names = "--rollouts-until-driving",
       paramLabel = "N",
       description =
-          "Dream rollouts per candidate until a checked controller drives (200 or more, rechecked):"
-              + " the search needs many generations to find one that drives, and fewer dreams each"
-              + " make them sooner; real checks then come after as many dreams (default: as many"
-              + " as --rollouts).")
+          "Dream rollouts per candidate until a checked controller drives (200 or more, rechecked),"
+              + " for more search generations a minute while none does; real checks then come"
+              + " after as much dreaming as at --rollouts (default: as many as --rollouts).")
   Integer rolloutsUntilDriving;
 
   @Option(
