@@ -348,13 +348,7 @@ class DreamSearchTest {
             .build();
     int candidates = settings.populationSize() + 1; // and the mean
     List<EvaluationReport> reports = new ArrayList<>();
-    Search stalled =
-        search(
-            settings,
-            reports,
-            new ArrayList<>(),
-            checked(7, EvaluatorSettings.ALL_ROLLOUTS_FROM - 1),
-            null);
+    Search stalled = afterBestChecked(settings, reports, EvaluatorSettings.ALL_ROLLOUTS_FROM - 1);
     assertThat(stalled.rollouts()).isEqualTo(2);
     stalled.runGeneration(false);
     assertThat(reports.get(0).getRolloutsPerCandidate()).isEqualTo(2);
@@ -362,19 +356,22 @@ class DreamSearchTest {
         .as("two dreams per candidate at most")
         .isLessThanOrEqualTo((long) candidates * 2 * settings.horizon());
 
-    Search driving =
-        search(
-            settings,
-            reports,
-            new ArrayList<>(),
-            checked(7, EvaluatorSettings.ALL_ROLLOUTS_FROM),
-            null);
+    Search driving = afterBestChecked(settings, reports, EvaluatorSettings.ALL_ROLLOUTS_FROM);
     assertThat(driving.rollouts()).isEqualTo(4);
     driving.runGeneration(false);
     assertThat(reports.get(1).getRolloutsPerCandidate()).isEqualTo(4);
     assertThat(reports.get(1).getDreamSteps())
         .as("twice the dreams")
         .isGreaterThan(reports.get(0).getDreamSteps());
+  }
+
+  /**
+   * A search, reporting to {@code reports}, after a best checked controller that drove {@code
+   * real}.
+   */
+  private static Search afterBestChecked(
+      EvaluatorSettings settings, List<EvaluationReport> reports, double real) {
+    return search(settings, reports, new ArrayList<>(), checked(7, real), null);
   }
 
   /** A small search that publishes the running average of its means, without real checks. */
