@@ -44,6 +44,16 @@ public final class SearchDreamOptions {
   double dreamDropout;
 
   @Option(
+      names = "--dream-dropout-from",
+      paramLabel = "RETURN",
+      defaultValue = "0",
+      description =
+          "Dream with --dream-dropout only once a checked controller (rechecked) drove this real"
+              + " return, and with the whole model until then; 0 drops out from the start"
+              + " (default: ${DEFAULT-VALUE}).")
+  double dreamDropoutFrom;
+
+  @Option(
       names = "--mid-episode-starts",
       paramLabel = "SHARE",
       defaultValue = "0",
@@ -101,6 +111,7 @@ public final class SearchDreamOptions {
         .rolloutsUntilDriving(rolloutsUntilDriving)
         .temperature(temperature)
         .dreamDropout(dreamDropout)
+        .dreamDropoutFrom(dreamDropoutFrom)
         .midEpisodeStarts(midEpisodeStarts)
         .commonDreams(commonDreams)
         .worstShare(worstShare)

@@ -28,6 +28,11 @@ import java.util.OptionalDouble;
  * @param dreamDropout each dream rollout drops every unit of the MDN-RNN's h before its heads with
  *     this probability, one mask for the whole rollout, so the search cannot exploit one model's
  *     errors (models published without the mask input dream unmasked)
+ * @param dreamDropoutFrom the search dreams with {@code dreamDropout} only once the lineage's best
+ *     checked controller (rechecked) has driven this real return, and with the whole model before:
+ *     while no controller drives, the dream ranks them as reality does and dropout slows the search
+ *     down; once they drive well, the search climbs into the model's errors and the dream turns
+ *     optimistic (docs/experiments/learn-2026-12-05). 0 dreams with dropout from the start
  * @param l2Penalty fitness = mean dream return − l2Penalty × ‖θ‖²
  * @param publish which controller each generation publishes: the search distribution's mean, the
  *     running average of its means, the best candidate found on the checkpoint, or the champion
@@ -75,6 +80,7 @@ public record EvaluatorSettings(
     int horizon,
     double doneThreshold,
     double dreamDropout,
+    double dreamDropoutFrom,
     double l2Penalty,
     int maxStaleness,
     Publish publish,
@@ -205,6 +211,12 @@ public record EvaluatorSettings(
       throw new InvalidSettingException(
           "dream-dropout", "the dream's dropout must lie in [0, 1), not " + dreamDropout);
     }
+    if (!(dreamDropoutFrom >= 0) || !Double.isFinite(dreamDropoutFrom)) {
+      throw new InvalidSettingException(
+          "dream-dropout-from",
+          "the real return from which the dream drops out must be zero or positive, not "
+              + dreamDropoutFrom);
+    }
     if (!(l2Penalty >= 0) || !Double.isFinite(l2Penalty)) {
       throw new InvalidSettingException(
           "l2-penalty", "the L2 penalty must be zero or positive, not " + l2Penalty);
@@ -244,10 +256,10 @@ public record EvaluatorSettings(
     return new Builder();
   }
 
-  /** How a generation dreams, with {@code rollouts} dreams per candidate. */
-  DreamFitness.Rules rules(int rollouts) {
+  /** How a generation dreams, with {@code rollouts} dreams per candidate and this dropout. */
+  DreamFitness.Rules rules(int rollouts, double dropout) {
     return new DreamFitness.Rules(
-        rollouts, horizon, temperature, doneThreshold, dreamDropout, commonDreams);
+        rollouts, horizon, temperature, doneThreshold, dropout, commonDreams);
   }
 
   /** Settings built a few at a time; {@link #build} checks them all. */
@@ -262,6 +274,7 @@ public record EvaluatorSettings(
     private int horizon = 1000;
     private double doneThreshold = 0.5;
     private double dreamDropout = DEFAULT_DROPOUT;
+    private double dreamDropoutFrom = 0;
     private double l2Penalty = 0;
     private int maxStaleness = 0;
     private Publish publish = Publish.MEAN;
@@ -329,6 +342,12 @@ public record EvaluatorSettings(
 
     public Builder dreamDropout(double dreamDropout) {
       this.dreamDropout = dreamDropout;
+      return this;
+    }
+
+    /** The best checked real return from which the dream drops out; 0 from the start. */
+    public Builder dreamDropoutFrom(double dreamDropoutFrom) {
+      this.dreamDropoutFrom = dreamDropoutFrom;
       return this;
     }
 
@@ -453,6 +472,7 @@ public record EvaluatorSettings(
           horizon,
           doneThreshold,
           dreamDropout,
+          dreamDropoutFrom,
           l2Penalty,
           maxStaleness,
           publish,

@@ -141,6 +141,7 @@ final class Search {
   void runGeneration(boolean realCheckDue) throws InterruptedException {
     long started = System.nanoTime();
     int rollouts = rollouts();
+    double dropout = dreamDropout();
     // The mean this generation may publish: the distribution's, or the running average of its
     // means.
     double[] meanController = cmaes.mean();
@@ -175,7 +176,7 @@ final class Search {
             models,
             starts,
             candidates,
-            settings.rules(rollouts),
+            settings.rules(rollouts, dropout),
             mix(settings.seed() ^ 0x5DEECE66DL, checkpoint.version(), generation),
             cancelled);
     double[] returns = Arrays.copyOf(scores.meanReturns(), population.length);
@@ -279,13 +280,15 @@ final class Search {
     String fellBack = real == null ? "" : afterRealCheck(update);
     say.accept(
         String.format(
-            "evaluator: %s v%d generation %d: dream best %.2f mean %.2f ± %.2f, σ %.4f%s%s%s, %.1f s",
+            "evaluator: %s v%d generation %d: dream best %.2f mean %.2f ± %.2f%s, σ %.4f%s%s%s,"
+                + " %.1f s",
             checkpoint.lineage(),
             checkpoint.version(),
             generation,
             report.getBestReturn(),
             mean,
             report.getStdReturn(),
+            dropout > 0 ? String.format(" (dropout %.2f)", dropout) : "",
             cmaes.sigma(),
             held,
             realReturn == null
@@ -360,6 +363,16 @@ final class Search {
     return checkedAtLeast(EvaluatorSettings.ALL_ROLLOUTS_FROM)
         ? settings.rolloutsPerCandidate()
         : settings.rolloutsUntilDriving();
+  }
+
+  /**
+   * The dream's dropout for the next generation: {@link EvaluatorSettings#dreamDropout} once the
+   * lineage's best checked controller drove {@link EvaluatorSettings#dreamDropoutFrom}, none
+   * before.
+   */
+  double dreamDropout() {
+    double from = settings.dreamDropoutFrom();
+    return from <= 0 || checkedAtLeast(from) ? settings.dreamDropout() : 0;
   }
 
   /** Whether the lineage's best checked controller drove at least {@code realReturn}. */

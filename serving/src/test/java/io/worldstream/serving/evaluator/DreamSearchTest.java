@@ -365,6 +365,34 @@ class DreamSearchTest {
         .isGreaterThan(reports.get(0).getDreamSteps());
   }
 
+  @Test
+  void dreamsWithDropoutOnlyOnceACheckedControllerDrivesTheGivenReturn() throws Exception {
+    EvaluatorSettings.Builder base =
+        EvaluatorSettings.builder().search(8, 2, 40).realCheck(0, List.of());
+    EvaluatorSettings whole = base.dreamDropout(0).build();
+    EvaluatorSettings gated = base.dreamDropout(0.5).dreamDropoutFrom(300).build();
+    List<EvaluationReport> reports = new ArrayList<>();
+    Search below = afterBestChecked(gated, reports, 299);
+    assertThat(below.dreamDropout()).isZero();
+    below.runGeneration(false);
+    afterBestChecked(whole, reports, 299).runGeneration(false);
+    assertThat(reports.get(0).getMeanReturn())
+        .as("below the return, the whole model dreams")
+        .isEqualTo(reports.get(1).getMeanReturn());
+
+    Search above = afterBestChecked(gated, reports, 300);
+    assertThat(above.dreamDropout()).isEqualTo(0.5);
+    above.runGeneration(false);
+    afterBestChecked(whole, reports, 300).runGeneration(false);
+    assertThat(reports.get(2).getMeanReturn())
+        .as("from the return on, the dream drops out")
+        .isNotEqualTo(reports.get(3).getMeanReturn());
+
+    assertThat(afterBestChecked(base.dreamDropoutFrom(0).build(), reports, 0).dreamDropout())
+        .as("from 0, from the start")
+        .isEqualTo(0.5);
+  }
+
   /**
    * A search, reporting to {@code reports}, after a best checked controller that drove {@code
    * real}.
@@ -438,7 +466,7 @@ class DreamSearchTest {
                   model,
                   starts,
                   pair,
-                  settings.rules(settings.rolloutsPerCandidate()),
+                  settings.rules(settings.rolloutsPerCandidate(), settings.dreamDropout()),
                   Search.mix(settings.seed() ^ 0x5DEECE66DL, 1, g),
                   () -> false)
               .meanReturns();

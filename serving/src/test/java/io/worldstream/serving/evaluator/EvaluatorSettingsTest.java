@@ -54,4 +54,12 @@ class EvaluatorSettingsTest {
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("rollouts per candidate until a controller drives");
   }
+
+  @Test
+  void theDreamDropsOutFromTheStartUnlessToldAReturnToWaitFor() {
+    assertThat(EvaluatorSettings.defaults().dreamDropoutFrom()).isZero();
+    assertThatThrownBy(() -> EvaluatorSettings.builder().dreamDropoutFrom(-1).build())
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("the real return from which the dream drops out");
+  }
 }
