@@ -32,7 +32,9 @@ import java.util.OptionalDouble;
  *     checked controller (rechecked) has driven this real return, and with the whole model before:
  *     while no controller drives, the dream ranks them as reality does and dropout slows the search
  *     down; once they drive well, the search climbs into the model's errors and the dream turns
- *     optimistic (docs/experiments/learn-2026-12-05). 0 dreams with dropout from the start
+ *     optimistic (docs/experiments/learn-2026-12-05). 0 (the default) dreams with dropout from the
+ *     start: in two runs from 400 the dream stopped over-rating the controllers, but the search
+ *     climbed no further (docs/experiments/learn-2026-12-07)
  * @param l2Penalty fitness = mean dream return − l2Penalty × ‖θ‖²
  * @param publish which controller each generation publishes: the search distribution's mean, the
  *     running average of its means, the best candidate found on the checkpoint, or the champion
