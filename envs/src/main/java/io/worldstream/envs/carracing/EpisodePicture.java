@@ -44,6 +44,18 @@ public final class EpisodePicture {
     frameSteps.add(step);
   }
 
+  /** The track from above with the car's path and the title, without the grid of frames. */
+  public BufferedImage renderTrack() {
+    BufferedImage image = new BufferedImage(MAP, MAP + 30, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    drawBackground(g, MAP, MAP + 30);
+    drawMap(g);
+    g.dispose();
+    return image;
+  }
+
+  /** The track with the car's path beside the grid of frames. */
   public BufferedImage render() {
     int rows = Math.max(1, (frames.size() + COLUMNS - 1) / COLUMNS);
     int width = MAP + COLUMNS * TILE;
@@ -51,11 +63,7 @@ public final class EpisodePicture {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(new Color(102, 204, 102));
-    g.fillRect(0, 0, width, height);
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    g.drawString(title, 10, 20);
+    drawBackground(g, width, height);
     drawMap(g);
     for (int i = 0; i < frames.size(); i++) {
       int x0 = MAP + (i % COLUMNS) * TILE;
@@ -74,6 +82,15 @@ public final class EpisodePicture {
     }
     g.dispose();
     return image;
+  }
+
+  /** Grass, and the title along the top. */
+  private void drawBackground(Graphics2D g, int width, int height) {
+    g.setColor(new Color(102, 204, 102));
+    g.fillRect(0, 0, width, height);
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    g.drawString(title, 10, 20);
   }
 
   private void drawMap(Graphics2D g) {

@@ -95,11 +95,15 @@ final class DreamPictures {
         draw(image, frames[r][t], c * (SIDE + GAP), r * (SIDE + GAP));
       }
     }
+    return png(image);
+  }
+
+  static byte[] png(BufferedImage image) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "png", bytes);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the dream's PNG", e);
+      throw new UncheckedIOException("Cannot write a PNG", e);
     }
     return bytes.toByteArray();
   }

@@ -2,10 +2,11 @@ package io.worldstream.serving.dream;
 
 import io.worldstream.envs.Action;
 import io.worldstream.envs.Environment;
-import io.worldstream.envs.Environments;
 import io.worldstream.envs.Pixels;
 import io.worldstream.envs.Step;
+import io.worldstream.envs.TimeLimit;
 import io.worldstream.envs.carracing.CarRacing;
+import io.worldstream.envs.carracing.EpisodePicture;
 import io.worldstream.envs.policy.LinearController;
 import io.worldstream.envs.policy.Policy;
 import io.worldstream.models.dream.DreamEnvironment;
@@ -16,17 +17,23 @@ import io.worldstream.models.vae.VaeEncoder;
 import io.worldstream.serving.registry.CheckpointEntry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Real CarRacing episodes on demand, driven by a checkpoint's controller (its features [z, h] from
  * the VAE and the checkpoint's MDN-RNN, as the workers compute them) or by random or brownian
- * driving, pictured every few steps. The same request gives the same episode.
+ * driving, pictured every few steps and as the track from above with the car's path, so a reader
+ * sees where on the track a controller leaves the road. The same request gives the same episode.
  */
 public final class RealEpisodes {
 
   /**
+   * @param tilesVisited the track's tiles the car touched
+   * @param tiles the track's tiles in all
    * @param frames an animated GIF of every {@code every}-th observation
+   * @param track a PNG of the track from above with the car's path, green at the start, red at the
+   *     end
    */
   public record Episode(
       CheckpointEntry checkpoint,
@@ -35,8 +42,11 @@ public final class RealEpisodes {
       double totalReward,
       int steps,
       boolean terminated,
+      int tilesVisited,
+      int tiles,
       long wallMillis,
-      byte[] frames) {}
+      byte[] frames,
+      byte[] track) {}
 
   private final ServedModels models;
 
@@ -112,7 +122,11 @@ public final class RealEpisodes {
     double total = 0;
     int steps = 0;
     boolean terminated = false;
-    try (Environment env = Environments.make(CarRacing.ID, true, false)) {
+    int tilesVisited;
+    int tiles;
+    CarRacing car = new CarRacing(CarRacing.Options.defaults());
+    List<double[]> path = new ArrayList<>();
+    try (Environment env = new TimeLimit(car, CarRacing.MAX_EPISODE_STEPS)) {
       Pixels observation = env.reset(request.seed()).observation();
       for (int t = 0; t < request.steps(); t++) {
         if (t % request.every() == 0) {
@@ -124,13 +138,31 @@ public final class RealEpisodes {
         total += step.reward();
         steps++;
         observation = step.observation();
+        CarRacing.CarState state = car.carState();
+        path.add(new double[] {state.x(), state.y()});
         if (step.done()) {
           terminated = step.terminated();
           frames.add(observation);
           break;
         }
       }
+      tilesVisited = car.carState().tilesVisited();
+      tiles = car.track().size();
     }
+    EpisodePicture picture =
+        new EpisodePicture(
+            car.track(),
+            String.format(
+                Locale.ROOT,
+                "track %d, %s%s: %d steps, return %.1f, %d of %d tiles",
+                request.seed(),
+                driver.label(),
+                driver.controllerVersion().map(v -> " v" + v).orElse(""),
+                steps,
+                total,
+                tilesVisited,
+                tiles));
+    path.forEach(p -> picture.addPosition(p[0], p[1]));
     return new Episode(
         checkpoint,
         driver.label(),
@@ -138,7 +170,10 @@ public final class RealEpisodes {
         total,
         steps,
         terminated,
+        tilesVisited,
+        tiles,
         (System.nanoTime() - started) / 1_000_000,
-        DreamPictures.gif(frames, 20 * request.every()));
+        DreamPictures.gif(frames, 20 * request.every()),
+        DreamPictures.png(picture.renderTrack()));
   }
 }

@@ -73,7 +73,7 @@ public final class DreamAnswers {
     }
   }
 
-  /** A real episode driven on one track, with its animation. */
+  /** A real episode driven on one track, with its animation and the car's path on the track. */
   public record Episode(
       String lineage,
       long version,
@@ -83,8 +83,11 @@ public final class DreamAnswers {
       int steps,
       boolean terminated,
       double totalReward,
+      int tilesVisited,
+      int tiles,
       long wallMillis,
-      String gif) {
+      String gif,
+      String track) {
 
     public static Episode of(EpisodeRequest request, RealEpisodes.Episode episode) {
       return new Episode(
@@ -96,8 +99,11 @@ public final class DreamAnswers {
           episode.steps(),
           episode.terminated(),
           episode.totalReward(),
+          episode.tilesVisited(),
+          episode.tiles(),
           episode.wallMillis(),
-          dataUrl("image/gif", episode.frames()));
+          dataUrl("image/gif", episode.frames()),
+          dataUrl("image/png", episode.track()));
     }
   }
 

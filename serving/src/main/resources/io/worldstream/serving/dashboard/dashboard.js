@@ -97,8 +97,10 @@ function pictures() {
     .then(body => {
       if (body.error) { text("episode-note", body.error); return; }
       document.getElementById("episode").src = body.gif;
+      document.getElementById("episode-track").src = body.track;
       text("episode-note", "real CarRacing, track seed " + body.seed + ": reward " +
-        fmt(body.totalReward, 1) + " in " + body.steps + " steps" + (body.terminated ? " (ended)" : ""));
+        fmt(body.totalReward, 1) + " in " + body.steps + " steps, " + body.tilesVisited + " of " +
+        body.tiles + " tiles" + (body.terminated ? " (ended)" : ""));
     })
     .catch(e => text("episode-note", "episode failed: " + e));
 }

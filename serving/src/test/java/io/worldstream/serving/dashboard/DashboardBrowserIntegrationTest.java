@@ -178,7 +178,9 @@ class DashboardBrowserIntegrationTest {
                     ((JavascriptExecutor) b)
                         .executeScript("return document.getElementById('episode').naturalWidth")
                 > 0);
-    assertThat(text("episode-note")).contains("real CarRacing, track seed 1");
+    assertThat(text("episode-note")).contains("real CarRacing, track seed 1").contains("tiles");
+    assertThat(browser.findElement(By.id("episode-track")).getAttribute("src"))
+        .startsWith("data:image/png;base64,");
 
     // A reload finds both pictures again: the server drew them once for every page.
     browser.navigate().refresh();

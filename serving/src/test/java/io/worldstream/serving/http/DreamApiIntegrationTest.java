@@ -1,10 +1,12 @@
 package io.worldstream.serving.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.worldstream.broker.KafkaTestCluster;
+import io.worldstream.envs.carracing.CarRacing;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topics;
@@ -140,6 +142,20 @@ class DreamApiIntegrationTest {
     assertThat(best.get("steps").asInt()).isEqualTo(40);
     BufferedImage gif = image(best.get("gif").asText(), "data:image/gif;base64,");
     assertThat(gif.getWidth()).isEqualTo(192);
+    // The track's tiles and those touched, checked against the road's own reward: every new tile
+    // pays 1000 / tiles and every step costs 0.1 (the car cannot leave the playfield in 40 steps).
+    int tiles = best.get("tiles").asInt();
+    try (CarRacing track = new CarRacing(CarRacing.Options.defaults())) {
+      track.reset(1);
+      assertThat(tiles).isEqualTo(track.track().size());
+    }
+    assertThat(best.get("totalReward").asDouble())
+        .isCloseTo(1000.0 * best.get("tilesVisited").asInt() / tiles - 0.1 * 40, within(1e-3));
+    BufferedImage track = image(best.get("track").asText(), "data:image/png;base64,");
+    assertThat(track.getWidth()).isEqualTo(720);
+    Files.write(
+        Path.of("target", "episode-track.png"),
+        decode(best.get("track").asText(), "data:image/png;base64,"));
     JsonNode again = post("/api/episodes", "{\"seed\": 1, \"steps\": 40, \"every\": 4}", 200);
     assertThat(again.get("totalReward")).isEqualTo(best.get("totalReward"));
     JsonNode random =
