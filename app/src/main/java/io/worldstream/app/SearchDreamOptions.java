@@ -64,6 +64,16 @@ public final class SearchDreamOptions {
   double midEpisodeStarts;
 
   @Option(
+      names = "--mid-episode-starts-from",
+      paramLabel = "RETURN",
+      defaultValue = "0",
+      description =
+          "Start dreams mid-episode only once a checked controller (rechecked) drove this real"
+              + " return, and from episodes' first steps alone until then; 0 from the start"
+              + " (default: ${DEFAULT-VALUE}).")
+  double midEpisodeStartsFrom;
+
+  @Option(
       names = "--common-dreams",
       paramLabel = "true|false",
       defaultValue = "false",
@@ -113,6 +123,7 @@ public final class SearchDreamOptions {
         .dreamDropout(dreamDropout)
         .dreamDropoutFrom(dreamDropoutFrom)
         .midEpisodeStarts(midEpisodeStarts)
+        .midEpisodeStartsFrom(midEpisodeStartsFrom)
         .commonDreams(commonDreams)
         .worstShare(worstShare)
         .dreamModels(dreamModels)

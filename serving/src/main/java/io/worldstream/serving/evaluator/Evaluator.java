@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -299,9 +300,10 @@ public final class Evaluator implements Service {
    * earlier checkpoint of the same lineage; null if it cannot start yet (or is refused).
    */
   private Search open(CheckpointEntry checkpoint, Search current) {
-    var starts =
-        inputs.starts(
-            checkpoint.vaeVersion(), settings.midEpisodeStarts(), settings.startsPerVae());
+    Published before = published.get(checkpoint.lineage());
+    double midEpisodeShare =
+        Search.midEpisodeStarts(settings, before == null ? null : before.bestChecked());
+    var starts = inputs.starts(checkpoint.vaeVersion(), midEpisodeShare, settings.startsPerVae());
     if (starts.isEmpty()) {
       return null;
     }
@@ -313,7 +315,6 @@ public final class Evaluator implements Service {
       say.accept("evaluator: refused " + describe(checkpoint) + ": " + e.getMessage());
       return null;
     }
-    Published before = published.get(checkpoint.lineage());
     List<MdnRnnStep> dreams = models.add(checkpoint.lineage(), checkpoint.version(), model);
     say.accept(
         "evaluator: searching in the dream of "
@@ -327,7 +328,11 @@ public final class Evaluator implements Service {
             + ModelVersion.shortForm(checkpoint.vaeVersion())
             + ", "
             + starts.get().size()
-            + " real starts)");
+            + " real starts"
+            + (midEpisodeShare > 0
+                ? String.format(Locale.ROOT, ", %.0f %% of them mid-episode", 100 * midEpisodeShare)
+                : "")
+            + ")");
     return new Search(
         checkpoint,
         dreams,

@@ -61,6 +61,12 @@ import java.util.OptionalDouble;
  * @param midEpisodeStarts the share of the search's dreams that begin from a real state later in an
  *     episode (with h from zero, as the learner's sequences begin) instead of an episode's first
  *     step, so the search also sees bends taken at speed and not only the start
+ * @param midEpisodeStartsFrom the search begins dreams mid-episode only once the lineage's best
+ *     checked controller (rechecked) has driven this real return, and from first steps alone
+ *     before: until controllers drive, the workers' later states are cars lost on the grass, and a
+ *     search that starts there is slower to find one that drives at all (docs/experiments/
+ *     learn-2026-12-04); once they drive, what they lose is in bends taken at speed, later in the
+ *     episode. 0 starts mid-episode from the start
  * @param commonDreams every candidate of a generation drives the same dreams (same starts, dropout
  *     masks and sampling noise), so candidates are ranked by what they do rather than by the luck
  *     of their dreams
@@ -93,6 +99,7 @@ public record EvaluatorSettings(
     OptionalDouble fallBackMargin,
     int startsPerVae,
     double midEpisodeStarts,
+    double midEpisodeStartsFrom,
     boolean commonDreams,
     double worstShare,
     int dreamModels,
@@ -193,6 +200,12 @@ public record EvaluatorSettings(
           "mid-episode-starts",
           "the share of mid-episode dream starts must lie in [0, 1), not " + midEpisodeStarts);
     }
+    if (!(midEpisodeStartsFrom >= 0) || !Double.isFinite(midEpisodeStartsFrom)) {
+      throw new InvalidSettingException(
+          "mid-episode-starts-from",
+          "the real return from which dreams start mid-episode must be zero or positive, not "
+              + midEpisodeStartsFrom);
+    }
     if (!(worstShare > 0 && worstShare <= 1)) {
       throw new InvalidSettingException(
           "worst-share", "the share of worst dreams must lie in (0, 1], not " + worstShare);
@@ -287,6 +300,7 @@ public record EvaluatorSettings(
     private OptionalDouble fallBackMargin = OptionalDouble.empty();
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
+    private double midEpisodeStartsFrom = 0;
     private boolean commonDreams = false;
     private double worstShare = 1;
     private int dreamModels = 1;
@@ -403,6 +417,12 @@ public record EvaluatorSettings(
       return this;
     }
 
+    /** The best checked real return from which dreams start mid-episode; 0 from the start. */
+    public Builder midEpisodeStartsFrom(double midEpisodeStartsFrom) {
+      this.midEpisodeStartsFrom = midEpisodeStartsFrom;
+      return this;
+    }
+
     public Builder commonDreams(boolean commonDreams) {
       this.commonDreams = commonDreams;
       return this;
@@ -485,6 +505,7 @@ public record EvaluatorSettings(
           fallBackMargin,
           startsPerVae,
           midEpisodeStarts,
+          midEpisodeStartsFrom,
           commonDreams,
           worstShare,
           dreamModels,

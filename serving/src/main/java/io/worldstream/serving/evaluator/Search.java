@@ -375,11 +375,26 @@ final class Search {
     return from <= 0 || checkedAtLeast(from) ? settings.dreamDropout() : 0;
   }
 
+  /**
+   * The share of a search's dreams that start mid-episode, in a lineage whose best checked
+   * controller is {@code bestChecked} (null before any): {@link EvaluatorSettings#midEpisodeStarts}
+   * once it drove {@link EvaluatorSettings#midEpisodeStartsFrom}, none before.
+   */
+  static double midEpisodeStarts(EvaluatorSettings settings, ControllerUpdate bestChecked) {
+    double from = settings.midEpisodeStartsFrom();
+    return from <= 0 || drove(bestChecked, from) ? settings.midEpisodeStarts() : 0;
+  }
+
   /** Whether the lineage's best checked controller drove at least {@code realReturn}. */
   private boolean checkedAtLeast(double realReturn) {
-    return bestChecked != null
-        && bestChecked.getRealReturn() != null
-        && bestChecked.getRealReturn() >= realReturn;
+    return drove(bestChecked, realReturn);
+  }
+
+  /** Whether a checked controller drove at least {@code realReturn}; false for null. */
+  private static boolean drove(ControllerUpdate checked, double realReturn) {
+    return checked != null
+        && checked.getRealReturn() != null
+        && checked.getRealReturn() >= realReturn;
   }
 
   /** The average moved one generation toward {@code mean}. */

@@ -393,6 +393,18 @@ class DreamSearchTest {
         .isEqualTo(0.5);
   }
 
+  @Test
+  void startsDreamsMidEpisodeOnlyOnceACheckedControllerDrivesTheGivenReturn() {
+    EvaluatorSettings gated =
+        EvaluatorSettings.builder().midEpisodeStarts(0.5).midEpisodeStartsFrom(200).build();
+    assertThat(Search.midEpisodeStarts(gated, null)).as("before any check").isZero();
+    assertThat(Search.midEpisodeStarts(gated, checked(7, 199))).isZero();
+    assertThat(Search.midEpisodeStarts(gated, checked(7, 200))).isEqualTo(0.5);
+    EvaluatorSettings fromTheStart = EvaluatorSettings.builder().midEpisodeStarts(0.5).build();
+    assertThat(Search.midEpisodeStarts(fromTheStart, null)).isEqualTo(0.5);
+    assertThat(Search.midEpisodeStarts(EvaluatorSettings.defaults(), checked(7, 900))).isZero();
+  }
+
   /**
    * A search, reporting to {@code reports}, after a best checked controller that drove {@code
    * real}.

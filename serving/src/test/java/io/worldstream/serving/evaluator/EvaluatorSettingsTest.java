@@ -62,4 +62,12 @@ class EvaluatorSettingsTest {
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("the real return from which the dream drops out");
   }
+
+  @Test
+  void dreamsStartMidEpisodeFromTheStartUnlessToldAReturnToWaitFor() {
+    assertThat(EvaluatorSettings.defaults().midEpisodeStartsFrom()).isZero();
+    assertThatThrownBy(() -> EvaluatorSettings.builder().midEpisodeStartsFrom(-1).build())
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("the real return from which dreams start mid-episode");
+  }
 }
