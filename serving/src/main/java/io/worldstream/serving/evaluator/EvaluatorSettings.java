@@ -66,7 +66,8 @@ import java.util.OptionalDouble;
  *     before: until controllers drive, the workers' later states are cars lost on the grass, and a
  *     search that starts there is slower to find one that drives at all (docs/experiments/
  *     learn-2026-12-04); once they drive, what they lose is in bends taken at speed, later in the
- *     episode. 0 starts mid-episode from the start
+ *     episode. 0 starts mid-episode from the start. An hour with half the dreams mid-episode from a
+ *     checked 200 drove less well than the defaults (learn-2026-12-07), so neither is on by default
  * @param commonDreams every candidate of a generation drives the same dreams (same starts, dropout
  *     masks and sampling noise), so candidates are ranked by what they do rather than by the luck
  *     of their dreams
