@@ -371,8 +371,7 @@ final class Search {
    * before.
    */
   double dreamDropout() {
-    double from = settings.dreamDropoutFrom();
-    return from <= 0 || checkedAtLeast(from) ? settings.dreamDropout() : 0;
+    return onceDriven(settings.dreamDropout(), settings.dreamDropoutFrom(), bestChecked);
   }
 
   /**
@@ -381,8 +380,12 @@ final class Search {
    * once it drove {@link EvaluatorSettings#midEpisodeStartsFrom}, none before.
    */
   static double midEpisodeStarts(EvaluatorSettings settings, ControllerUpdate bestChecked) {
-    double from = settings.midEpisodeStartsFrom();
-    return from <= 0 || drove(bestChecked, from) ? settings.midEpisodeStarts() : 0;
+    return onceDriven(settings.midEpisodeStarts(), settings.midEpisodeStartsFrom(), bestChecked);
+  }
+
+  /** {@code value} once {@code checked} drove {@code from} (or from the start if 0), 0 before. */
+  private static double onceDriven(double value, double from, ControllerUpdate checked) {
+    return from <= 0 || drove(checked, from) ? value : 0;
   }
 
   /** Whether the lineage's best checked controller drove at least {@code realReturn}. */
