@@ -74,6 +74,7 @@ public final class Worldstream {
     cli.setDefaultValueProvider(settings);
     cli.setParameterExceptionHandler(new OneLineUsageError(settings));
     cli.setExecutionExceptionHandler(new OneLineFailure());
+    HelpLayout.apply(cli);
     return cli;
   }
 
