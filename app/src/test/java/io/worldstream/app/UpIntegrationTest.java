@@ -61,14 +61,21 @@ class UpIntegrationTest {
             TopicContents.read(kafka, Topics.CHECKPOINTS).stream()
                 .filter(c -> c.getHeldOutLoss() != null && c.getCreatedTime().isAfter(heldOutIn))
                 .toList();
-    up.await(() -> validated.get().size() >= 2, "two checkpoints validated on all held-out data");
-    List<Checkpoint> compared = validated.get();
+    // Two checkpoints in a row may differ by noise (each publishes a slow running average of the
+    // weights), so the learner is given until the deadline to bring the loss below the first's.
+    up.await(
+        () -> {
+          List<Checkpoint> compared = validated.get();
+          return compared.size() >= 2
+              && compared.get(compared.size() - 1).getHeldOutLoss()
+                  < compared.get(0).getHeldOutLoss();
+        },
+        "a checkpoint whose held-out loss is below the first one validated on the same data");
     System.out.printf(
         "held-out loss: %s%n",
-        compared.stream().map(c -> "v" + c.getVersion() + " " + c.getHeldOutLoss()).toList());
-    assertThat(compared.get(compared.size() - 1).getHeldOutLoss())
-        .as("held-out loss falls: %s", compared.stream().map(Checkpoint::getHeldOutLoss).toList())
-        .isLessThan(compared.get(0).getHeldOutLoss());
+        validated.get().stream()
+            .map(c -> "v" + c.getVersion() + " " + c.getHeldOutLoss())
+            .toList());
     up.await(() -> !TopicContents.read(kafka, Topics.EVALUATIONS).isEmpty(), "a CMA-ES generation");
     List<Checkpoint> checkpoints = TopicContents.read(kafka, Topics.CHECKPOINTS);
     assertThat(checkpoints).extracting(Checkpoint::getVersion).startsWith(1L, 2L);
