@@ -42,12 +42,13 @@ final class HelpLayout {
     Map<String, String> summaries = new LinkedHashMap<>();
     help.subcommands()
         .forEach(
-            (name, command) -> {
-              UsageMessageSpec usage = command.commandSpec().usageMessage();
-              summaries.put(
-                  name, summary(usage.header().length > 0 ? usage.header() : usage.description()));
-            });
+            (name, command) -> summaries.put(name, summary(command.commandSpec().usageMessage())));
     return summaries.isEmpty() ? "" : help.createTextTable(summaries).toString();
+  }
+
+  /** How a command is listed: the first sentence of its header, or of its description. */
+  static String summary(UsageMessageSpec usage) {
+    return summary(usage.header().length > 0 ? usage.header() : usage.description());
   }
 
   /**

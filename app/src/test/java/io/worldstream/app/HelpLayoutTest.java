@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.UsageMessageSpec;
 
 class HelpLayoutTest {
 
@@ -65,9 +64,7 @@ class HelpLayoutTest {
         .getSubcommands()
         .forEach(
             (sub, subcommand) -> {
-              UsageMessageSpec spec = subcommand.getCommandSpec().usageMessage();
-              String summary =
-                  HelpLayout.summary(spec.header().length > 0 ? spec.header() : spec.description());
+              String summary = HelpLayout.summary(subcommand.getCommandSpec().usageMessage());
               if (!summary.endsWith(".")) {
                 problems.add(name + " " + sub + ": not a sentence: " + summary);
               }
