@@ -33,6 +33,18 @@ public final class SequenceOptions {
   int burnIn;
 
   @Option(
+      names = "--stored-state",
+      paramLabel = "true|false",
+      defaultValue = "false",
+      arity = "0..1",
+      description =
+          "A sequence that continues its episode starts from the memory the learner's model had"
+              + " there, carried along the episode from the sequences before it, instead of from"
+              + " an empty memory: the model learns to predict from the memory that a long dream"
+              + " builds up (default: ${DEFAULT-VALUE}).")
+  boolean storedState;
+
+  @Option(
       names = "--train-ratio",
       paramLabel = "R",
       defaultValue = "1.0",

@@ -132,6 +132,7 @@ public final class TrainOptions {
                     .dropout(dropout)
                     .averageDecay(sequences.averageDecay)
                     .lineageExpiry(lineageExpiry)
+                    .storedState(sequences.storedState)
                     .build(),
                 sequences.length,
                 sequences.stride,

@@ -52,6 +52,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   private transient NDManager manager;
   private transient Map<String, MdnRnnTrainer> trainers;
   private transient Map<String, NDManager> trainerArrays;
+  private transient Map<String, StoredStates> storedStates;
   private transient LearnerMetrics metrics;
 
   /**
@@ -112,6 +113,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     JniUtils.setNumThreads(settings.torchThreads());
     trainers = new HashMap<>();
     trainerArrays = new HashMap<>();
+    storedStates = new HashMap<>();
     metrics = new LearnerMetrics(getRuntimeContext().getMetricGroup());
   }
 
@@ -126,6 +128,9 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   public void processElement(TrainingSequence sequence, Context ctx, Collector<PublishedModel> out)
       throws Exception {
     LearnerProgress p = progress(ctx.getCurrentKey());
+    if (settings.storedState()) {
+      carryState(ctx.getCurrentKey(), sequence);
+    }
     if (sequences.add(sequence, p)) {
       p.sequences++;
       p.episodes += sequence.firstStep == 0 ? 1 : 0;
@@ -201,6 +206,23 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
   }
 
   /**
+   * Starts {@code sequence} from the memory the lineage's model had at its first step, where the
+   * episode's previous sequence reached it, and runs the model along it for the next one. Before
+   * the lineage's model is in memory (no step yet since the start or a restore), chains are not
+   * followed and sequences start from zeros.
+   */
+  private void carryState(String vaeVersion, TrainingSequence sequence) {
+    StoredStates states =
+        storedStates.computeIfAbsent(
+            vaeVersion, key -> new StoredStates(StoredStates.EPISODES_FOLLOWED));
+    states.attach(sequence);
+    MdnRnnTrainer trainer = trainers.get(vaeVersion);
+    if (trainer != null) {
+      states.follow(sequence, trainer.model(), manager);
+    }
+  }
+
+  /**
    * A step the trainer refused because its loss or gradients were not finite: the model stays as it
    * was, the sample's credit is spent and the next sample is another one, so one bad batch neither
    * poisons the weights nor stalls the lineage. Logged the first time and every hundredth after.
@@ -235,6 +257,7 @@ public final class Learner extends KeyedProcessFunction<String, TrainingSequence
     sequences.clear();
     saved.clear();
     trainers.remove(vaeVersion);
+    storedStates.remove(vaeVersion);
     NDManager arrays = trainerArrays.remove(vaeVersion);
     if (arrays != null) {
       arrays.close();

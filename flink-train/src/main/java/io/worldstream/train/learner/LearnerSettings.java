@@ -27,6 +27,9 @@ import java.time.Duration;
  * @param lineageExpiry how long a lineage may receive no sequences (its VAE superseded) before its
  *     replay, held-out set and model leave the learner's state; its version numbering is kept, and
  *     sequences that come after all start a new chain
+ * @param storedState each sequence that continues an episode starts from the memory the learner's
+ *     model had at its first step, carried along the episode ({@link StoredStates}), instead of
+ *     from zeros
  */
 public record LearnerSettings(
     int batchSize,
@@ -42,7 +45,8 @@ public record LearnerSettings(
     int torchThreads,
     double dropout,
     double averageDecay,
-    Duration lineageExpiry)
+    Duration lineageExpiry,
+    boolean storedState)
     implements java.io.Serializable {
 
   /** Dropout by default: Dropout's Dream Land's 0.1. */
@@ -120,7 +124,8 @@ public record LearnerSettings(
         .torchThreads(torchThreads)
         .dropout(dropout)
         .averageDecay(averageDecay)
-        .lineageExpiry(lineageExpiry);
+        .lineageExpiry(lineageExpiry)
+        .storedState(storedState);
   }
 
   /** Settings built a few at a time; {@link #build} checks them all. */
@@ -139,6 +144,7 @@ public record LearnerSettings(
     private double dropout = DEFAULT_DROPOUT;
     private double averageDecay = DEFAULT_AVERAGE_DECAY;
     private Duration lineageExpiry = DEFAULT_LINEAGE_EXPIRY;
+    private boolean storedState = false;
 
     private Builder() {}
 
@@ -212,6 +218,11 @@ public record LearnerSettings(
       return this;
     }
 
+    public Builder storedState(boolean storedState) {
+      this.storedState = storedState;
+      return this;
+    }
+
     public LearnerSettings build() {
       return new LearnerSettings(
           batchSize,
@@ -227,7 +238,8 @@ public record LearnerSettings(
           torchThreads,
           dropout,
           averageDecay,
-          lineageExpiry);
+          lineageExpiry,
+          storedState);
     }
   }
 }

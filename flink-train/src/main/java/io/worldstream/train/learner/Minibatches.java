@@ -12,7 +12,8 @@ final class Minibatches {
 
   /**
    * Sequences padded to the longest, with a mask of 0 on each sequence's context and on the
-   * padding, and a latent mask of 0 also on an episode's last step.
+   * padding, a latent mask of 0 also on an episode's last step, and each sequence's stored state
+   * (zeros for one without, none at all where no sequence has one).
    */
   static MdnRnnTrainer.Batch of(List<TrainingSequence> sequences) {
     int b = sequences.size();
@@ -26,6 +27,9 @@ final class Minibatches {
     float[] dones = new float[b * t];
     float[] mask = new float[b * t];
     float[] latentMask = new float[b * t];
+    boolean stored = sequences.stream().anyMatch(s -> s.h0 != null);
+    float[] h0 = stored ? new float[b * MdnSpec.HIDDEN] : null;
+    float[] c0 = stored ? new float[b * MdnSpec.HIDDEN] : null;
     for (int i = 0; i < b; i++) {
       TrainingSequence s = sequences.get(i);
       System.arraycopy(s.mu, 0, mu, i * (t + 1) * z, s.mu.length);
@@ -35,8 +39,13 @@ final class Minibatches {
       System.arraycopy(s.dones, 0, dones, i * t, s.length);
       Arrays.fill(mask, i * t + s.context, i * t + s.length, 1);
       Arrays.fill(latentMask, i * t + s.context, i * t + s.length - (s.endsEpisode ? 1 : 0), 1);
+      if (s.h0 != null) {
+        System.arraycopy(s.h0, 0, h0, i * MdnSpec.HIDDEN, MdnSpec.HIDDEN);
+        System.arraycopy(s.c0, 0, c0, i * MdnSpec.HIDDEN, MdnSpec.HIDDEN);
+      }
     }
-    return new MdnRnnTrainer.Batch(b, t, mu, logvar, actions, rewards, dones, mask, latentMask);
+    return new MdnRnnTrainer.Batch(
+        b, t, mu, logvar, actions, rewards, dones, mask, latentMask, h0, c0);
   }
 
   /**

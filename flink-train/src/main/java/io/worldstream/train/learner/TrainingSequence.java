@@ -43,6 +43,15 @@ public class TrainingSequence {
   /** The last transition is the episode's last step, whose next latent is not known. */
   public boolean endsEpisode;
 
+  /**
+   * [256] each: the MDN-RNN's memory as the sequence's first step meets it, carried along the
+   * episode by the learner's model ({@link StoredStates}); null where the sequence starts from an
+   * empty memory (zeros).
+   */
+  public float[] h0;
+
+  public float[] c0;
+
   /** The newest event time in the sequence, ms since the epoch (for freshness). */
   public long lastEventTime;
 

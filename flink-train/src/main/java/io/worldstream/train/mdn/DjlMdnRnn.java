@@ -9,7 +9,6 @@ import ai.djl.nn.Activation;
 import io.worldstream.models.Tensor;
 import io.worldstream.models.mdn.MdnSpec;
 import io.worldstream.train.Weights;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -76,6 +75,36 @@ public final class DjlMdnRnn {
    * its whole length (the ONNX step model's head_mask input). The recurrence itself is unmasked.
    */
   public NDArray sequence(NDArray z, NDArray a, NDArray headMask) {
+    return sequence(z, a, null, null, headMask);
+  }
+
+  /**
+   * As {@link #sequence(NDArray, NDArray, NDArray)}, from the state {@code h0}, {@code c0} [B, 256]
+   * (null for zeros) instead of from zero state: a sequence that continues an episode from the
+   * memory the model had there.
+   */
+  public NDArray sequence(NDArray z, NDArray a, NDArray h0, NDArray c0, NDArray headMask) {
+    long b = z.getShape().get(0);
+    long t = z.getShape().get(1);
+    NDArray hidden = NDArrays.stack(unroll(z, a, h0, c0, false).get(0), 1);
+    if (headMask != null) {
+      hidden = hidden.mul(headMask.expandDims(1));
+    }
+    return head(hidden.reshape(b * t, MdnSpec.HIDDEN)).reshape(b, t, MdnSpec.HEAD);
+  }
+
+  /**
+   * The LSTM's state after each step of sequences z [B, T, 32], a [B, T, 3] from {@code h0}, {@code
+   * c0} [B, 256] (null for zeros): (h, c), each [B, T, 256]; entry t is the memory with which the
+   * model meets step t + 1.
+   */
+  public NDList states(NDArray z, NDArray a, NDArray h0, NDArray c0) {
+    List<NDList> hc = unroll(z, a, h0, c0, true);
+    return new NDList(NDArrays.stack(hc.get(0), 1), NDArrays.stack(hc.get(1), 1));
+  }
+
+  /** h after every step, and c after every step where {@code cells} is asked for (else empty). */
+  private List<NDList> unroll(NDArray z, NDArray a, NDArray h0, NDArray c0, boolean cells) {
     Shape s = z.getShape();
     long b = s.get(0);
     long t = s.get(1);
@@ -88,21 +117,22 @@ public final class DjlMdnRnn {
             .matMul(weights.get("lstm.weight_ih").transpose())
             .add(weights.get("lstm.bias_ih").add(weights.get("lstm.bias_hh")))
             .reshape(t, b, 4L * MdnSpec.HIDDEN);
-    NDArray h = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
-    NDArray c = z.getManager().zeros(new Shape(b, MdnSpec.HIDDEN));
+    Shape state = new Shape(b, MdnSpec.HIDDEN);
+    NDArray h = h0 != null ? h0 : z.getManager().zeros(state);
+    NDArray c = c0 != null ? c0 : z.getManager().zeros(state);
     NDArray recurrent = weights.get("lstm.weight_hh").transpose();
-    List<NDArray> hs = new ArrayList<>();
+    NDList hs = new NDList();
+    NDList cs = new NDList();
     for (long step = 0; step < t; step++) {
       NDList hc = cell(inputGates.get(step), recurrent, h, c);
       h = hc.get(0);
       c = hc.get(1);
       hs.add(h);
+      if (cells) {
+        cs.add(c);
+      }
     }
-    NDArray hidden = NDArrays.stack(new NDList(hs), 1);
-    if (headMask != null) {
-      hidden = hidden.mul(headMask.expandDims(1));
-    }
-    return head(hidden.reshape(b * t, MdnSpec.HIDDEN)).reshape(b, t, MdnSpec.HEAD);
+    return List.of(hs, cs);
   }
 
   /** One LSTM step; {@code inputGates} is x W_ihᵀ + b_ih + b_hh, {@code recurrent} is W_hhᵀ. */

@@ -23,6 +23,7 @@ public final class MdnRnnTrainer {
    * @param rewards, dones, mask [B, T] (mask 0 marks padding after a short sequence's end)
    * @param latentMask [B, T]: 0 also where step t + 1's latent is not known (an episode's last
    *     step, whose reward and end still train)
+   * @param h0, c0 [B, 256]: the LSTM's state each sequence starts from; null for zero state
    */
   public record Batch(
       int batch,
@@ -33,7 +34,23 @@ public final class MdnRnnTrainer {
       float[] rewards,
       float[] dones,
       float[] mask,
-      float[] latentMask) {
+      float[] latentMask,
+      float[] h0,
+      float[] c0) {
+
+    /** A batch of sequences that start from zero state. */
+    public Batch(
+        int batch,
+        int steps,
+        float[] mu,
+        float[] logvar,
+        float[] actions,
+        float[] rewards,
+        float[] dones,
+        float[] mask,
+        float[] latentMask) {
+      this(batch, steps, mu, logvar, actions, rewards, dones, mask, latentMask, null, null);
+    }
 
     /** A batch in which every kept step's next latent is known. */
     public Batch(
@@ -56,7 +73,9 @@ public final class MdnRnnTrainer {
           || rewards.length != batch * steps
           || dones.length != batch * steps
           || mask.length != batch * steps
-          || latentMask.length != batch * steps) {
+          || latentMask.length != batch * steps
+          || (h0 == null) != (c0 == null)
+          || (h0 != null && (h0.length != batch * MdnSpec.HIDDEN || c0.length != h0.length))) {
         throw new IllegalArgumentException(
             "batch arrays do not match " + batch + " sequences of " + steps + " steps");
       }
@@ -181,11 +200,14 @@ public final class MdnRnnTrainer {
         updating && dropout > 0
             ? noise.dropoutMask(step, new Shape(b, MdnSpec.HIDDEN), dropout)
             : null;
+    Shape state = new Shape(b, MdnSpec.HIDDEN);
     NDArray head =
         (updating ? model : published)
             .sequence(
                 z.get(":, 0:" + t + ", :"),
                 step.create(batch.actions(), new Shape(b, t, MdnSpec.ACTIONS)),
+                batch.h0() == null ? null : step.create(batch.h0(), state),
+                batch.c0() == null ? null : step.create(batch.c0(), state),
                 headMask);
     return MdnLoss.of(
         head,

@@ -24,13 +24,18 @@ class LearnerTest {
 
   /** A sequence of a latent random walk driven by the actions, 8 transitions. */
   static TrainingSequence sequence(String episode, String vae, long seed) {
+    return TrainingSequence.of(steps(episode, vae, seed, 9));
+  }
+
+  /** The first {@code count} steps of such an episode. */
+  static List<EpisodeStep> steps(String episode, String vae, long seed, int count) {
     Random random = new Random(seed);
     List<EpisodeStep> steps = new ArrayList<>();
     float[] z = new float[MdnSpec.LATENT];
     for (int d = 0; d < z.length; d++) {
       z[d] = (float) random.nextGaussian();
     }
-    for (int t = 0; t <= 8; t++) {
+    for (int t = 0; t < count; t++) {
       EpisodeStep s = SequenceAssemblerTest.step(episode, t, false);
       s.vaeVersion = vae;
       s.mu = z.clone();
@@ -43,7 +48,7 @@ class LearnerTest {
       }
       steps.add(s);
     }
-    return TrainingSequence.of(steps);
+    return steps;
   }
 
   /** Episode ids on either side of the held-out split. */
@@ -304,6 +309,77 @@ class LearnerTest {
       }
       System.out.printf("Published model vs the learner's forward pass: max |Δ| %.2e%n", worst);
       assertThat(worst).isLessThan(1e-4);
+    }
+  }
+
+  @Test
+  void shouldStartASequenceThatContinuesAnEpisodeFromTheMemoryItsModelReachedThere()
+      throws Exception {
+    Learner learner = new Learner(settings(100).toBuilder().storedState(true).build());
+    try (var harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            learner, (TrainingSequence s) -> s.vaeVersion, Types.STRING)) {
+      int n = 0;
+      for (String id : episodes(false, 4, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 5);
+      assertThat(learner.gradientSteps("vae-a"))
+          .as("the lineage's model is in memory")
+          .isPositive();
+
+      String id = episodes(false, 5, 10).get(4);
+      List<EpisodeStep> episode = steps(id, "vae-a", 99, 13);
+      TrainingSequence first = TrainingSequence.of(episode.subList(0, 9));
+      TrainingSequence second = TrainingSequence.of(episode.subList(4, 13));
+      TrainingSequence unfollowed = TrainingSequence.of(steps("elsewhere", "vae-a", 7, 13));
+      unfollowed.firstStep = 4;
+      harness.processElement(first, 1);
+      harness.processElement(second, 1);
+      harness.processElement(unfollowed, 1);
+
+      assertThat(first.h0).as("an episode's first sequence starts from zeros").isNull();
+      assertThat(unfollowed.h0).as("no sequence before it: zeros").isNull();
+      assertThat(second.h0).isNotNull();
+      // The memory at step 4, stepped one step at a time from zeros by the model being trained.
+      try (NDManager manager = NDManager.newBaseManager()) {
+        var model = learner.model("vae-a");
+        var h = manager.zeros(new Shape(1, MdnSpec.HIDDEN));
+        var c = manager.zeros(new Shape(1, MdnSpec.HIDDEN));
+        for (int t = 0; t < 4; t++) {
+          EpisodeStep step = episode.get(t);
+          var out =
+              model.step(
+                  manager.create(step.mu, new Shape(1, MdnSpec.LATENT)),
+                  manager.create(step.action, new Shape(1, MdnSpec.ACTIONS)),
+                  h,
+                  c);
+          h = out.get(1);
+          c = out.get(2);
+        }
+        assertThat(second.h0).containsExactly(h.toFloatArray(), within(1e-5f));
+        assertThat(second.c0).containsExactly(c.toFloatArray(), within(1e-5f));
+        assertThat(h.abs().max().getFloat()).as("a memory, not zeros").isGreaterThan(0.01f);
+      }
+    }
+  }
+
+  @Test
+  void shouldStartEverySequenceFromZerosWithoutStoredState() throws Exception {
+    Learner learner = new Learner(settings(100));
+    try (var harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            learner, (TrainingSequence s) -> s.vaeVersion, Types.STRING)) {
+      int n = 0;
+      for (String id : episodes(false, 4, 10)) {
+        harness.processElement(sequence(id, "vae-a", n++), 1);
+      }
+      train(harness, 5);
+      List<EpisodeStep> episode = steps(episodes(false, 5, 10).get(4), "vae-a", 99, 13);
+      TrainingSequence second = TrainingSequence.of(episode.subList(4, 13));
+      harness.processElement(TrainingSequence.of(episode.subList(0, 9)), 1);
+      harness.processElement(second, 1);
+      assertThat(second.h0).isNull();
     }
   }
 

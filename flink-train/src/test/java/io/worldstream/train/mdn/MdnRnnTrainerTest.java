@@ -48,6 +48,45 @@ class MdnRnnTrainerTest {
   }
 
   @Test
+  void shouldStartEachSequenceFromTheStateItsBatchGives() {
+    Engine.getInstance().setRandomSeed(7);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Map<String, Tensor> weights = DjlMdnRnn.initialise(manager).weights().export();
+      MdnRnnTrainer.Batch b = randomWalks(4, 8, 2);
+      float[] zeros = new float[4 * MdnSpec.HIDDEN];
+      float[] state = new float[zeros.length];
+      Random random = new Random(8);
+      for (int i = 0; i < state.length; i++) {
+        state[i] = (float) random.nextGaussian() * 0.5f;
+      }
+      // A fresh trainer over the same weights for each evaluation: the same noise draws.
+      java.util.function.Function<MdnRnnTrainer.Batch, MdnRnnTrainer.Losses> evaluate =
+          batch ->
+              new MdnRnnTrainer(manager, DjlMdnRnn.of(manager, weights), 1e-3f, 1.0, 3, 0)
+                  .evaluate(batch);
+
+      assertThat(evaluate.apply(withState(b, zeros, zeros))).isEqualTo(evaluate.apply(b));
+      assertThat(evaluate.apply(withState(b, state, state)).total())
+          .isNotEqualTo(evaluate.apply(b).total());
+    }
+  }
+
+  private static MdnRnnTrainer.Batch withState(MdnRnnTrainer.Batch b, float[] h0, float[] c0) {
+    return new MdnRnnTrainer.Batch(
+        b.batch(),
+        b.steps(),
+        b.mu(),
+        b.logvar(),
+        b.actions(),
+        b.rewards(),
+        b.dones(),
+        b.mask(),
+        b.latentMask(),
+        h0,
+        c0);
+  }
+
+  @Test
   void shouldDropUnitsInTrainingStepsOnlyNeverInEvaluation() {
     Engine.getInstance().setRandomSeed(6);
     try (NDManager manager = NDManager.newBaseManager()) {
