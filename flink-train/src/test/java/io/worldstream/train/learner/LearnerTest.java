@@ -312,6 +312,17 @@ class LearnerTest {
     }
   }
 
+  /** Four sequences of four episodes, and a few milliseconds of training on them. */
+  private static void trainAStepOrMore(
+      KeyedOneInputStreamOperatorTestHarness<String, TrainingSequence, PublishedModel> harness)
+      throws Exception {
+    int n = 0;
+    for (String id : episodes(false, 4, 10)) {
+      harness.processElement(sequence(id, "vae-a", n++), 1);
+    }
+    train(harness, 5);
+  }
+
   @Test
   void shouldStartASequenceThatContinuesAnEpisodeFromTheMemoryItsModelReachedThere()
       throws Exception {
@@ -319,11 +330,7 @@ class LearnerTest {
     try (var harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             learner, (TrainingSequence s) -> s.vaeVersion, Types.STRING)) {
-      int n = 0;
-      for (String id : episodes(false, 4, 10)) {
-        harness.processElement(sequence(id, "vae-a", n++), 1);
-      }
-      train(harness, 5);
+      trainAStepOrMore(harness);
       assertThat(learner.gradientSteps("vae-a"))
           .as("the lineage's model is in memory")
           .isPositive();
@@ -370,11 +377,7 @@ class LearnerTest {
     try (var harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             learner, (TrainingSequence s) -> s.vaeVersion, Types.STRING)) {
-      int n = 0;
-      for (String id : episodes(false, 4, 10)) {
-        harness.processElement(sequence(id, "vae-a", n++), 1);
-      }
-      train(harness, 5);
+      trainAStepOrMore(harness);
       List<EpisodeStep> episode = steps(episodes(false, 5, 10).get(4), "vae-a", 99, 13);
       TrainingSequence second = TrainingSequence.of(episode.subList(4, 13));
       harness.processElement(TrainingSequence.of(episode.subList(0, 9)), 1);
