@@ -92,13 +92,4 @@ final class StoredStates {
           new Along(sequence.firstStep + 1, hc.get(0).toFloatArray(), hc.get(1).toFloatArray()));
     }
   }
-
-  /** Episodes followed now. */
-  int size() {
-    return episodes.size();
-  }
-
-  void clear() {
-    episodes.clear();
-  }
 }
