@@ -114,7 +114,18 @@ public final class SearchDreamOptions {
               + " search goes back to that controller and searches on around it (default: never).")
   Double fallBackMargin;
 
-  /** These dreams, and the fall-back, in {@code search}. */
+  @Option(
+      names = "--learn-from-checks",
+      paramLabel = "true|false",
+      defaultValue = "false",
+      arity = "0..1",
+      description =
+          "Every step the real checks drive also goes to wm.experience, as a worker's steps do, so"
+              + " the world model learns from the published controller's own driving on the"
+              + " selection tracks, experience the checks have paid for (default: ${DEFAULT-VALUE}).")
+  boolean learnFromChecks;
+
+  /** These dreams, the fall-back and what the checks feed, in {@code search}. */
   EvaluatorSettings.Builder applyTo(EvaluatorSettings.Builder search) {
     return search
         .horizon(horizon)
@@ -127,6 +138,7 @@ public final class SearchDreamOptions {
         .commonDreams(commonDreams)
         .worstShare(worstShare)
         .dreamModels(dreamModels)
+        .learnFromChecks(learnFromChecks)
         .fallBackMargin(
             fallBackMargin == null ? OptionalDouble.empty() : OptionalDouble.of(fallBackMargin));
   }

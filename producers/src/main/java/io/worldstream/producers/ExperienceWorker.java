@@ -10,22 +10,18 @@ import io.worldstream.envs.policy.BrownianPolicy;
 import io.worldstream.envs.policy.Policy;
 import io.worldstream.envs.policy.RandomPolicy;
 import io.worldstream.records.ExperienceStep;
-import io.worldstream.records.Frame;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.service.Completion;
 import io.worldstream.service.EffectiveConfiguration;
 import io.worldstream.service.Service;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -253,7 +249,7 @@ public final class ExperienceWorker implements Service {
             firstSeed >= 0
                 ? EvaluationTracks.trainingSeed(firstSeed, episode)
                 : EvaluationTracks.trainingSeed(seeds);
-        String episodeId = options.workerId() + "-" + UUID.randomUUID();
+        ExperienceEpisode records = new ExperienceEpisode(options.workerId(), options.env(), seed);
         policy.reset();
         Pixels observation = env.reset(seed).observation();
         Instant observedAt = Instant.now();
@@ -266,17 +262,8 @@ public final class ExperienceWorker implements Service {
           Step step = env.step(action);
           boolean truncated = step.truncated() || (stopping.get() && !step.terminated());
           producer.send(
-              record(
-                  episodeId,
-                  seed,
-                  t,
-                  observation,
-                  action,
-                  step,
-                  truncated,
-                  policyId,
-                  policyVersion,
-                  observedAt));
+              records.step(
+                  t, observation, action, step, truncated, policyId, policyVersion, observedAt));
           steps.incrementAndGet();
           episodeReturn += step.reward();
           if (step.terminated() || truncated) {
@@ -320,53 +307,6 @@ public final class ExperienceWorker implements Service {
                 }
               });
     };
-  }
-
-  private ExperienceStep record(
-      String episodeId,
-      long seed,
-      int t,
-      Pixels observation,
-      Action action,
-      Step step,
-      boolean truncated,
-      String policyId,
-      long policyVersion,
-      Instant observedAt) {
-    Map<String, String> info = new HashMap<>();
-    step.info().forEach((k, v) -> info.put(k, String.valueOf(v)));
-    return ExperienceStep.newBuilder()
-        .setEpisodeId(episodeId)
-        .setWorkerId(options.workerId())
-        .setEnvId(options.env())
-        .setEnvSeed(seed)
-        .setStep(t)
-        .setFrame(
-            new Frame(
-                observation.height(),
-                observation.width(),
-                observation.channels(),
-                ByteBuffer.wrap(observation.data())))
-        .setAction(floats(action))
-        .setReward(step.reward())
-        .setTerminated(step.terminated())
-        .setTruncated(truncated)
-        .setPolicyId(policyId)
-        .setPolicyVersion(policyVersion)
-        .setEventTime(observedAt)
-        .setInfo(info)
-        .build();
-  }
-
-  private static List<Float> floats(Action action) {
-    if (action instanceof Action.Continuous c) {
-      List<Float> values = new ArrayList<>(c.size());
-      for (double v : c.values()) {
-        values.add((float) v);
-      }
-      return values;
-    }
-    return List.of((float) ((Action.Discrete) action).index());
   }
 
   /** Prints a progress line every interval. */

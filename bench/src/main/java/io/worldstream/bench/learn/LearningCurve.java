@@ -155,6 +155,12 @@ public final class LearningCurve {
         String.format(
             "%d controllers, %d checkpoints, %d episode starts; no episode on the evaluation tracks",
             controllers.size(), checkpoints.size(), run.startCount()));
+    if (run.checkSteps() > 0) {
+      say.accept(
+          String.format(
+              "The real checks fed the model %d steps besides the workers' %d",
+              run.checkSteps(), run.stepTimes().length));
+    }
     LatentPool starts = run.starts();
 
     List<Instant> times = markTimes();

@@ -8,6 +8,7 @@ import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.Topic;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
+import io.worldstream.serving.evaluator.CheckExperience;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,15 +25,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * states dreams start from), and when each step it encoded was taken, all of one VAE.
  *
  * @param starts the episodes' first latents, or null when the run encoded none
- * @param stepTimes the event time of every step encoded, in epoch milliseconds, sorted: the encoder
- *     makes exactly one latent per step, and the latents outlive the frames (the experience topic
- *     keeps about an hour and a half of them)
+ * @param stepTimes the event time of every step the workers took, in epoch milliseconds, sorted:
+ *     the encoder makes exactly one latent per step, and the latents outlive the frames (the
+ *     experience topic keeps about an hour and a half of them)
+ * @param checkSteps the steps of the evaluator's real checks that fed the model as well (none
+ *     unless it learns from its checks), not among the workers' steps
  */
 record LoopTopics(
     List<ControllerUpdate> controllers,
     Map<Long, Checkpoint> checkpoints,
     LatentPool starts,
-    long[] stepTimes) {
+    long[] stepTimes,
+    long checkSteps) {
 
   /** Reads the topics from the beginning to their ends, keeping what belongs to {@code vae}. */
   static LoopTopics read(KafkaSettings kafka, String vaeVersion) {
@@ -58,6 +62,7 @@ record LoopTopics(
     List<float[]> logvar = new ArrayList<>();
     long[][] times = {new long[1 << 16]};
     int[] steps = {0};
+    long[] checkSteps = {0};
     read(
         kafka,
         Topics.LATENTS,
@@ -66,10 +71,14 @@ record LoopTopics(
           if (!step.getVaeVersion().equals(vaeVersion)) {
             return;
           }
-          if (steps[0] == times[0].length) {
-            times[0] = Arrays.copyOf(times[0], times[0].length * 2);
+          if (step.getEpisodeId().startsWith(CheckExperience.PUBLISHER_PREFIX)) {
+            checkSteps[0]++;
+          } else {
+            if (steps[0] == times[0].length) {
+              times[0] = Arrays.copyOf(times[0], times[0].length * 2);
+            }
+            times[0][steps[0]++] = step.getEventTime().toEpochMilli();
           }
-          times[0][steps[0]++] = step.getEventTime().toEpochMilli();
           if (step.getStep() == 0) {
             mu.add(floats(step.getMu()));
             logvar.add(floats(step.getLogvar()));
@@ -78,7 +87,11 @@ record LoopTopics(
     long[] stepTimes = Arrays.copyOf(times[0], steps[0]);
     Arrays.sort(stepTimes);
     return new LoopTopics(
-        controllers, checkpoints, mu.isEmpty() ? null : new LatentPool(mu, logvar), stepTimes);
+        controllers,
+        checkpoints,
+        mu.isEmpty() ? null : new LatentPool(mu, logvar),
+        stepTimes,
+        checkSteps[0]);
   }
 
   /** The env steps the run had taken by {@code time}. */

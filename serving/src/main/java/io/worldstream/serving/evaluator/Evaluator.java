@@ -90,6 +90,7 @@ public final class Evaluator implements Service {
   private volatile boolean ready;
   private VaeEncoder encoder;
   private RealCheck realCheck;
+  private CheckExperience checkExperience;
   private KafkaProducer<String, byte[]> producer;
   private SearchInputs inputs;
   private EvaluatorMetrics metrics;
@@ -134,6 +135,9 @@ public final class Evaluator implements Service {
     if (settings.realCheckEvery() > 0) {
       encoder = VaeEncoder.load(vaeBytes(), settings.threads());
       realCheck = new RealCheck(encoder, settings.realSeeds(), settings.threads());
+      if (settings.learnFromChecks()) {
+        checkExperience = new CheckExperience(kafka.clientConfig());
+      }
     }
     Map<String, Object> config = new HashMap<>(kafka.clientConfig());
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "worldstream-" + settings.instance());
@@ -345,6 +349,7 @@ public final class Evaluator implements Service {
         realCheck != null && realCheck.vaeVersion().equals(checkpoint.vaeVersion())
             ? realCheck
             : null,
+        checkExperience,
         () -> stopping,
         this::publish,
         say);
@@ -408,6 +413,9 @@ public final class Evaluator implements Service {
     }
     if (realCheck != null) {
       realCheck.close();
+    }
+    if (checkExperience != null) {
+      checkExperience.close();
     }
     if (encoder != null) {
       encoder.close();

@@ -56,6 +56,9 @@ import java.util.OptionalDouble;
  * @param fallBackMargin when a real check scores more than this below the best checked controller
  *     of the lineage, the search goes back to that controller (its distribution restarts there), so
  *     a search the dream has led astray does not stay astray; empty never
+ * @param learnFromChecks every step the real checks drive also goes to {@code wm.experience}, as a
+ *     worker's steps do, so the world model learns from the published controller's own driving on
+ *     the selection tracks (never the evaluation tracks), experience the checks have paid for
  * @param startsPerVae real latents kept per VAE version to start dreams from, of episodes' first
  *     steps and as many of later steps
  * @param midEpisodeStarts the share of the search's dreams that begin from a real state later in an
@@ -98,6 +101,7 @@ public record EvaluatorSettings(
     List<Long> recheckSeeds,
     double recheckFrom,
     OptionalDouble fallBackMargin,
+    boolean learnFromChecks,
     int startsPerVae,
     double midEpisodeStarts,
     double midEpisodeStartsFrom,
@@ -259,6 +263,10 @@ public record EvaluatorSettings(
             "fall-back-margin", "falling back to the best checked controller needs the real check");
       }
     }
+    if (learnFromChecks && realCheckEvery == 0) {
+      throw new InvalidSettingException(
+          "learn-from-checks", "learning from the real checks needs the real check");
+    }
     vae = vae.map(p -> Files.isDirectory(p) ? p.resolve("encoder.onnx") : p);
   }
 
@@ -299,6 +307,7 @@ public record EvaluatorSettings(
     private List<Long> recheckSeeds = selectionTracks(DEFAULT_REAL_TRACKS, DEFAULT_REAL_TRACKS);
     private double recheckFrom = DEFAULT_RECHECK_FROM;
     private OptionalDouble fallBackMargin = OptionalDouble.empty();
+    private boolean learnFromChecks = false;
     private int startsPerVae = 1024;
     private double midEpisodeStarts = 0;
     private double midEpisodeStartsFrom = 0;
@@ -408,6 +417,11 @@ public record EvaluatorSettings(
       return this;
     }
 
+    public Builder learnFromChecks(boolean learnFromChecks) {
+      this.learnFromChecks = learnFromChecks;
+      return this;
+    }
+
     public Builder startsPerVae(int startsPerVae) {
       this.startsPerVae = startsPerVae;
       return this;
@@ -504,6 +518,7 @@ public record EvaluatorSettings(
           recheckSeeds,
           recheckFrom,
           fallBackMargin,
+          learnFromChecks,
           startsPerVae,
           midEpisodeStarts,
           midEpisodeStartsFrom,

@@ -62,6 +62,19 @@ public final class RealCheck implements AutoCloseable {
     }
   }
 
+  /** Receives every step a check drives, as it is driven. */
+  @FunctionalInterface
+  public interface Recorder {
+    /** Records nothing. */
+    Recorder NONE = (episode, t, observation, action, result) -> {};
+
+    /**
+     * Step {@code t} of the episode on the {@code episode}-th track of the check: the observation
+     * acted on, the action, and what stepping with it returned.
+     */
+    void step(int episode, int t, Pixels observation, Action action, Step result);
+  }
+
   /** Chooses every running environment's action for one time step. */
   private interface Driver {
     /**
@@ -117,6 +130,20 @@ public final class RealCheck implements AutoCloseable {
   public Returns returns(
       LinearController controller, MdnRnnStep rnn, List<Long> on, BooleanSupplier cancelled)
       throws InterruptedException {
+    return returns(controller, rnn, on, cancelled, Recorder.NONE);
+  }
+
+  /**
+   * The same, each step handed to {@code recorder} as it is driven; a check cancelled between time
+   * steps leaves its episodes where they were.
+   */
+  public Returns returns(
+      LinearController controller,
+      MdnRnnStep rnn,
+      List<Long> on,
+      BooleanSupplier cancelled,
+      Recorder recorder)
+      throws InterruptedException {
     if (encoder == null) {
       throw new IllegalStateException("this real check has no VAE to compute features with");
     }
@@ -147,7 +174,7 @@ public final class RealCheck implements AutoCloseable {
           state[1] = out.c();
           return actions;
         };
-    return drive(driver, on, cancelled);
+    return drive(driver, on, cancelled, recorder);
   }
 
   /**
@@ -171,10 +198,11 @@ public final class RealCheck implements AutoCloseable {
           return actions;
         },
         seeds,
-        cancelled);
+        cancelled,
+        Recorder.NONE);
   }
 
-  private Returns drive(Driver driver, List<Long> on, BooleanSupplier cancelled)
+  private Returns drive(Driver driver, List<Long> on, BooleanSupplier cancelled, Recorder recorder)
       throws InterruptedException {
     int n = on.size();
     List<Environment> envs = new ArrayList<>();
@@ -188,7 +216,7 @@ public final class RealCheck implements AutoCloseable {
       double[] returns = new double[n];
       boolean[] ended = new boolean[n];
       int running = n;
-      while (running > 0) {
+      for (int t = 0; running > 0; t++) {
         if (cancelled.getAsBoolean()) {
           throw new CancellationException("stopped in the middle of a real-environment check");
         }
@@ -204,6 +232,7 @@ public final class RealCheck implements AutoCloseable {
             continue;
           }
           Step step = await(steps.get(i));
+          recorder.step(i, t, observations[i], actions[i], step);
           returns[i] += step.reward();
           observations[i] = step.observation();
           if (step.done()) {

@@ -44,6 +44,7 @@ final class Search {
   private final LatentPool starts;
   private final EvaluatorSettings settings;
   private final RealCheck realCheck;
+  private final CheckExperience experience;
   private final BooleanSupplier cancelled;
   private final BiConsumer<EvaluationReport, ControllerUpdate> publish;
   private final Consumer<String> say;
@@ -70,6 +71,7 @@ final class Search {
       Published before,
       Cmaes continued,
       RealCheck realCheck,
+      CheckExperience experience,
       BooleanSupplier cancelled,
       BiConsumer<EvaluationReport, ControllerUpdate> publish,
       Consumer<String> say) {
@@ -78,6 +80,7 @@ final class Search {
     this.starts = starts;
     this.settings = settings;
     this.realCheck = realCheck;
+    this.experience = experience;
     this.cancelled = cancelled;
     this.publish = publish;
     this.say = say;
@@ -214,12 +217,14 @@ final class Search {
     String rechecked = "";
     if (realCheck != null && realCheckDue) {
       var driving = Controllers.controller(published);
-      real = realCheck.returns(driving, models.get(0), cancelled);
+      List<Long> seeds = realCheck.seeds();
+      real = realCheck.returns(driving, models.get(0), seeds, cancelled, recorder(seeds));
       if (wouldLead(real.mean())
           && real.mean() >= settings.recheckFrom()
           && !settings.recheckSeeds().isEmpty()) {
+        seeds = settings.recheckSeeds();
         RealCheck.Returns again =
-            realCheck.returns(driving, models.get(0), settings.recheckSeeds(), cancelled);
+            realCheck.returns(driving, models.get(0), seeds, cancelled, recorder(seeds));
         rechecked =
             String.format(
                 " (%.1f on the check's %d, %.1f on %d more)",
@@ -304,6 +309,16 @@ final class Search {
             fellBack,
             wallMillis / 1000.0));
     generation++;
+  }
+
+  /**
+   * Where a check of the controller about to be published (the next version) records its steps: to
+   * {@code wm.experience} when the checks feed the model, nowhere otherwise.
+   */
+  private RealCheck.Recorder recorder(List<Long> seeds) {
+    return experience == null
+        ? RealCheck.Recorder.NONE
+        : experience.recorder(seeds, controllerVersion + 1);
   }
 
   /**

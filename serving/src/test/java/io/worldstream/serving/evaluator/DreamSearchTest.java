@@ -664,6 +664,7 @@ class DreamSearchTest {
         before,
         continued,
         check,
+        null,
         () -> false,
         (report, controller) -> {
           reports.add(report);

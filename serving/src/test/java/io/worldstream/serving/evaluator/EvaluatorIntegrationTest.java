@@ -1,12 +1,14 @@
 package io.worldstream.serving.evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.worldstream.broker.KafkaTestCluster;
 import io.worldstream.models.RandomWeights;
 import io.worldstream.models.mdn.MdnGraphs;
 import io.worldstream.records.ControllerUpdate;
 import io.worldstream.records.EvaluationReport;
+import io.worldstream.records.ExperienceStep;
 import io.worldstream.schemas.KafkaSettings;
 import io.worldstream.schemas.TopicReader;
 import io.worldstream.schemas.Topics;
@@ -16,7 +18,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -156,6 +160,60 @@ class EvaluatorIntegrationTest {
     }
   }
 
+  @Test
+  void learningFromChecksPublishesEveryStepOfEachCheckAsExperience() throws Exception {
+    publishStarts(4);
+    publishCheckpoint(1, model(3), false);
+    EvaluatorSettings settings =
+        EvaluatorSettings.builder()
+            .search(8, 2, 30)
+            .realCheck(1, List.of(1L))
+            .learnFromChecks(true)
+            .build();
+    Evaluator evaluator = new Evaluator(kafka(), settings, said::add);
+    evaluator.start();
+    try {
+      await(() -> reports().size() >= 2, "2 reports");
+    } finally {
+      evaluator.stop(Duration.ofSeconds(10));
+    }
+    assertThat(evaluator.failure()).isEmpty();
+
+    Map<Long, List<ExperienceStep>> byController = new HashMap<>();
+    for (ExperienceStep step : experience()) {
+      assertThat(step.getWorkerId()).startsWith(CheckExperience.PUBLISHER_PREFIX);
+      assertThat(step.getEpisodeId()).startsWith(step.getWorkerId() + "-");
+      assertThat(step.getEnvSeed()).as("the check's own track").isEqualTo(1L);
+      assertThat(step.getPolicyId()).isEqualTo("controller");
+      byController.computeIfAbsent(step.getPolicyVersion(), v -> new ArrayList<>()).add(step);
+    }
+    List<EvaluationReport> checked =
+        reports().stream().filter(r -> r.getRealReturn() != null).toList();
+    assertThat(checked).hasSizeGreaterThanOrEqualTo(2);
+    for (EvaluationReport report : checked) {
+      List<ExperienceStep> episode = byController.get(report.getControllerVersion());
+      assertThat(episode)
+          .as("the episode controller v%d drove", report.getControllerVersion())
+          .isNotNull();
+      assertThat(episode)
+          .as("one episode, every step once, in order")
+          .extracting(ExperienceStep::getStep)
+          .containsExactlyElementsOf(IntStream.range(0, episode.size()).boxed().toList());
+      assertThat(episode)
+          .extracting(ExperienceStep::getEpisodeId)
+          .containsOnly(episode.get(0).getEpisodeId());
+      ExperienceStep last = episode.get(episode.size() - 1);
+      assertThat(last.getTerminated() || last.getTruncated())
+          .as("it ends at its last step")
+          .isTrue();
+      assertThat(episode.subList(0, episode.size() - 1))
+          .noneMatch(s -> s.getTerminated() || s.getTruncated());
+      assertThat(episode.stream().mapToDouble(ExperienceStep::getReward).sum())
+          .as("its rewards add up to the return the check reported")
+          .isCloseTo(report.getRealReturn(), within(1e-9));
+    }
+  }
+
   /** Runs an evaluator until the topic holds {@code reports} reports, then stops it. */
   private void runUntil(int reports) throws Exception {
     Evaluator evaluator = new Evaluator(kafka(), settings(), said::add);
@@ -193,6 +251,12 @@ class EvaluatorIntegrationTest {
   private List<ControllerUpdate> controllers() {
     return read(Topics.CONTROLLERS.name()).stream()
         .map(r -> Topics.CONTROLLERS.valueSerde().deserializer().deserialize(null, r.value()))
+        .toList();
+  }
+
+  private List<ExperienceStep> experience() {
+    return read(Topics.EXPERIENCE.name()).stream()
+        .map(r -> Topics.EXPERIENCE.valueSerde().deserializer().deserialize(null, r.value()))
         .toList();
   }
 

@@ -70,4 +70,15 @@ class EvaluatorSettingsTest {
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageContaining("the real return from which dreams start mid-episode");
   }
+
+  @Test
+  void theChecksFeedTheModelOnlyWhenAskedAndOnlyWhenThereAreChecks() {
+    assertThat(EvaluatorSettings.defaults().learnFromChecks()).isFalse();
+    assertThat(EvaluatorSettings.builder().learnFromChecks(true).build().learnFromChecks())
+        .isTrue();
+    assertThatThrownBy(
+            () -> EvaluatorSettings.builder().realCheckEvery(0).learnFromChecks(true).build())
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageContaining("learning from the real checks needs the real check");
+  }
 }
