@@ -167,7 +167,9 @@ class EncoderIntegrationTest {
     Encoder two = startEncoder("encode-shared", dataDir.resolve("state-2"));
     // The group has settled when both have partitions; frames fed before could all go to one.
     awaitAtLeast(() -> Math.min(one.activeTasks(), two.activeTasks()), 1, Duration.ofSeconds(60));
-    long frames = feed(8, 500).get(5, TimeUnit.MINUTES).steps();
+    // Episodes land on partitions by their random ids: 8 left one instance's two partitions
+    // without any once in 128 runs; 32 do so once in two billion.
+    long frames = feed(32, 125).get(5, TimeUnit.MINUTES).steps();
 
     assertExactlyOneLatentPerFrame(frames);
     assertThat(one.metrics().latentsOut()).isPositive();
@@ -236,11 +238,14 @@ class EncoderIntegrationTest {
     return encoder;
   }
 
+  /**
+   * An encoder with Kafka's own session timeout: no member of these tests is killed, and on a
+   * loaded machine a 6 s timeout can drop a live member from the group, whose partitions then stay
+   * with the other instance.
+   */
   private Encoder startEncoder(String applicationId, Path state) throws InterruptedException {
-    Map<String, Object> client = new HashMap<>(client());
-    client.putAll(fastFailover());
     EncoderSettings settings = EncoderSettings.defaults(state).withApplicationId(applicationId);
-    Encoder encoder = new Encoder(KafkaSettings.from(client), settings, vae, System.out::println);
+    Encoder encoder = new Encoder(KafkaSettings.from(client()), settings, vae, System.out::println);
     running.add(encoder);
     encoder.start();
     return encoder;
