@@ -167,8 +167,8 @@ class EncoderIntegrationTest {
     Encoder two = startEncoder("encode-shared", dataDir.resolve("state-2"));
     // The group has settled when both have partitions; frames fed before could all go to one.
     awaitAtLeast(() -> Math.min(one.activeTasks(), two.activeTasks()), 1, Duration.ofSeconds(60));
-    // Episodes land on partitions by their random ids: 8 left one instance's two partitions
-    // without any once in 128 runs; 32 do so once in two billion.
+    // Episodes land on partitions by their random ids: 8 leave one instance's two partitions
+    // without any about once in 128 runs, 32 once in two billion.
     long frames = feed(32, 125).get(5, TimeUnit.MINUTES).steps();
 
     assertExactlyOneLatentPerFrame(frames);
