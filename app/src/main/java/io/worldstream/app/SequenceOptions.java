@@ -48,7 +48,10 @@ public final class SequenceOptions {
       names = "--train-ratio",
       paramLabel = "R",
       defaultValue = "1.0",
-      description = "Gradient steps per new training sequence (default: ${DEFAULT-VALUE}).")
+      description =
+          "Gradient steps per new training sequence at most: a learner slower than its data"
+              + " trains all the time and its progress line shows fewer gradient steps/s than"
+              + " sequences/s in (default: ${DEFAULT-VALUE}).")
   double trainRatio;
 
   @Option(

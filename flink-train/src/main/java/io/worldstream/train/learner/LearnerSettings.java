@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param batchSize sequences per gradient step
  * @param trainRatio gradient steps per new training sequence (DreamerV3's train ratio, counted in
- *     sequences): 1 trains on every sequence about batchSize times on average
+ *     sequences): 1 trains on every sequence about batchSize times on average. A ceiling: a learner
+ *     slower than its data trains all the time and owes the rest, up to a replay's worth
  * @param replayCapacity the newest sequences kept to sample minibatches from
  * @param heldOutPercent share of episodes (by a hash of their id) never trained on, the validation
  *     set of every checkpoint
