@@ -50,8 +50,8 @@ public final class SequenceOptions {
       defaultValue = "1.0",
       description =
           "Gradient steps per new training sequence at most: a learner slower than its data"
-              + " trains all the time and its progress line shows fewer gradient steps/s than"
-              + " sequences/s in (default: ${DEFAULT-VALUE}).")
+              + " trains all the time, and its progress line shows fewer gradient steps/s than"
+              + " this ratio times the sequences/s in (default: ${DEFAULT-VALUE}).")
   double trainRatio;
 
   @Option(
